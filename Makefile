@@ -1,0 +1,54 @@
+# Two promises: `make run` serves the site with the framework loaded; `make test` passes.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install install-test messages messages-update lint check clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	@touch $@
+
+$(TEST_STAMP): $(STAMP) pyproject.toml
+	$(PY) -m pip install --quiet -e ".[test]"
+	@touch $@
+
+install: $(STAMP)
+
+install-test: $(TEST_STAMP)
+
+messages: $(STAMP)
+	$(VENV)/bin/pybabel --quiet compile --domain=django --directory=locale
+
+run: $(STAMP) messages
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_framework
+	@echo
+	@echo "  The site: http://$(HOST):$(PORT)/"
+	@echo "  The admin: http://$(HOST):$(PORT)/en/admin/"
+	@echo "  Create your admin login with: $(PY) manage.py createsuperuser"
+	@echo
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: $(TEST_STAMP) messages
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(TEST_STAMP)
+	$(VENV)/bin/ruff check .
+
+check: $(TEST_STAMP)
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles
+
+messages-update: $(STAMP)
+	$(PY) manage.py makemessages --locale zh_Hans --locale ru --no-location --no-obsolete \
+	  --ignore=.venv --ignore=staticfiles --ignore=tests --ignore=bench

@@ -1,0 +1,52 @@
+"""Load the framework and the published progress values from the YAML files in fixtures/."""
+
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from clusters.services import framework_import, progress_import
+
+FIXTURES = Path(settings.BASE_DIR) / "fixtures"
+
+
+def read_yaml(path: Path) -> dict:
+    try:
+        with path.open(encoding="utf-8") as handle:
+            data = yaml.safe_load(handle)
+    except FileNotFoundError:
+        raise CommandError(f"{path}: no such file.") from None
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        raise CommandError(f"{path}: not a readable UTF-8 YAML file: {error}") from None
+    if not isinstance(data, dict):
+        raise CommandError(f"{path}: expected a mapping at the top level.")
+    return data
+
+
+class Command(BaseCommand):
+    help = "Load (or reload) the framework and the published progress values. Safe to run twice."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--framework", type=Path, default=FIXTURES / "carec2030_prf.yaml")
+        parser.add_argument("--progress", type=Path, default=FIXTURES / "carec2030_progress.yaml")
+        parser.add_argument("--no-progress", action="store_true", help="Load the framework only.")
+
+    def handle(self, *args, framework: Path, progress: Path, no_progress: bool, **options):
+        framework_data = read_yaml(framework)
+        progress_data = None if no_progress else read_yaml(progress)
+        try:
+            summary = framework_import(data=framework_data)
+            self._report(framework, summary)
+            if progress_data is not None:
+                summary = progress_import(data=progress_data, framework_code=framework_data["framework"]["code"])
+                self._report(progress, summary)
+        except ValidationError as error:
+            raise CommandError("Nothing was loaded:\n" + "\n".join(error.messages)) from None
+        except KeyError as error:
+            raise CommandError(f"Nothing was loaded: a required key is missing: {error}") from None
+
+    def _report(self, path: Path, summary) -> None:
+        counts = ", ".join(f"{n} {what}" for what, n in summary.counts.items())
+        self.stdout.write(self.style.SUCCESS(f"{path.name}: {counts}"))

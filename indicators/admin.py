@@ -1,0 +1,121 @@
+"""Indicators in the admin: parts inline under their indicator, and each part's baselines and
+milestones (with every revision) inline under the part, all on the indicator's page."""
+
+import nested_admin
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TabbedTranslationAdmin, TranslationInlineModelAdmin
+
+from indicators.models import (
+    Baseline,
+    Indicator,
+    IndicatorPart,
+    Milestone,
+    Observation,
+    OrdinalLevel,
+    Source,
+    Unit,
+)
+
+
+class BaselineInline(TranslationInlineModelAdmin, nested_admin.NestedTabularInline):
+    model = Baseline
+    fields = (
+        "is_current", "year", "availability", "value_type", "value_number", "value_boolean", "value_text",
+        "qualifier", "countries", "revised_on", "source", "reason", "note",
+    )
+    autocomplete_fields = ("countries", "source")
+    extra = 0
+    classes = ("collapse",)
+
+
+class MilestoneInline(TranslationInlineModelAdmin, nested_admin.NestedTabularInline):
+    model = Milestone
+    fields = (
+        "is_current", "year", "kind", "value_type", "value_number", "value_boolean", "value_text",
+        "set_on", "source", "reason", "note",
+    )
+    autocomplete_fields = ("source",)
+    extra = 0
+
+
+class OrdinalLevelInline(TranslationInlineModelAdmin, nested_admin.NestedTabularInline):
+    model = OrdinalLevel
+    fields = ("rank", "code", "label")
+    extra = 0
+
+
+class PartInline(TranslationInlineModelAdmin, nested_admin.NestedStackedInline):
+    model = IndicatorPart
+    fk_name = "indicator"
+    fields = (
+        ("code", "order"),
+        "name",
+        ("unit", "value_type", "direction"),
+        ("aggregation", "weight_part", "condition_operator", "condition_value"),
+    )
+    extra = 0
+    inlines = [OrdinalLevelInline, BaselineInline, MilestoneInline]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(TabbedTranslationAdmin, nested_admin.NestedModelAdmin):
+    list_display = ("code", "short_statement", "level", "sector", "cluster", "part_count")
+    list_filter = ("level", "result__sector__cluster", "result__sector", "result__level", "themes")
+    search_fields = ("code", "statement", "parts__name", "parts__code")
+    list_select_related = ("result__sector__cluster",)
+    filter_horizontal = ("themes",)
+    autocomplete_fields = ("result",)
+    inlines = [PartInline]
+
+    def get_queryset(self, request):
+        from django.db.models import Count
+
+        return super().get_queryset(request).annotate(part_total=Count("parts"))
+
+    @admin.display(description=_("statement"))
+    def short_statement(self, obj: Indicator) -> str:
+        return obj.statement if len(obj.statement) <= 90 else obj.statement[:89] + "…"
+
+    @admin.display(description=_("sector"), ordering="result__sector__code")
+    def sector(self, obj: Indicator) -> str:
+        return obj.result.sector.code if obj.result.sector_id else "—"
+
+    @admin.display(description=_("cluster"), ordering="result__sector__cluster__number")
+    def cluster(self, obj: Indicator) -> str:
+        return str(obj.result.sector.cluster.number) if obj.result.sector_id else "—"
+
+    @admin.display(description=_("parts"), ordering="part_total")
+    def part_count(self, obj: Indicator) -> int:
+        return obj.part_total
+
+
+@admin.register(Source)
+class SourceAdmin(TabbedTranslationAdmin):
+    list_display = ("code", "name", "url")
+    search_fields = ("code", "name")
+
+
+@admin.register(Unit)
+class UnitAdmin(TabbedTranslationAdmin):
+    list_display = ("code", "name", "symbol", "min_value", "max_value")
+
+
+@admin.register(Observation)
+class ObservationAdmin(TabbedTranslationAdmin):
+    list_display = ("part", "country", "year", "value_display", "kind", "status")
+    list_filter = (
+        "status", "kind", "year", "country",
+        "part__indicator__result__sector__cluster", "part__indicator__result__sector",
+    )
+    search_fields = ("part__code", "part__indicator__code", "part__name")
+    list_select_related = ("part__indicator", "country")
+    autocomplete_fields = ("countries", "source")
+    raw_id_fields = ("part",)
+    readonly_fields = ("version", "created_at", "updated_at", "created_by")
+
+    @admin.display(description=_("value"))
+    def value_display(self, obj: Observation) -> str:
+        from indicators.display import format_value
+
+        return format_value(obj)

@@ -1,0 +1,25 @@
+"""Plain-text rendering of typed values, for the admin and tables."""
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from indicators.models import Availability, ValueType
+
+
+def format_value(row) -> str:
+    """A baseline, milestone or observation's value as text, in the active language."""
+    if getattr(row, "availability", Availability.VALUE) == Availability.NOT_APPLICABLE:
+        return _("not applicable")
+    if getattr(row, "availability", Availability.VALUE) == Availability.NOT_AVAILABLE:
+        return _("not available")
+    if row.value_type == ValueType.BOOLEAN:
+        if row.value_boolean is None:
+            return "—"
+        return _("yes") if row.value_boolean else _("no")
+    if row.value_type == ValueType.ORDINAL:
+        return row.value_text or "—"
+    if row.value_number is None:
+        return "—"
+    number = row.value_number.normalize()
+    text = number_format(number, use_l10n=True, force_grouping=abs(number) >= 10000)
+    return f"{row.qualifier}{text}" if row.qualifier else text

@@ -1,0 +1,118 @@
+"""Writes to indicator data: baselines and milestones with their revisions, and observations."""
+
+import datetime
+
+from django.db import transaction
+
+from clusters.models import Country
+from indicators.models import Baseline, IndicatorPart, Milestone, Observation, Source
+from indicators.values import TypedValueFields
+
+
+def _set_countries(row, value: TypedValueFields, countries_by_code: dict[str, Country]) -> None:
+    row.countries.set([countries_by_code[code] for code in value.countries])
+
+
+@transaction.atomic
+def baseline_revise(
+    *,
+    part: IndicatorPart,
+    year: int,
+    value: TypedValueFields,
+    revised_on: datetime.date,
+    source: Source,
+    reason: dict[str, str],
+    note: dict[str, str] | None = None,
+    countries_by_code: dict[str, Country],
+    make_current: bool = True,
+    user=None,
+) -> Baseline:
+    """Record a baseline revision and make it the current one; earlier ones stay as history.
+
+    Idempotent: the same revision (part, year, source, date) is updated in place and keeps its
+    place in the history. make_current=False records an older revision behind the current one."""
+    existing = Baseline.objects.filter(part=part, year=year, source=source, revised_on=revised_on).first()
+    fields = {
+        "availability": value.availability,
+        **value.model_fields(),
+        **reason,
+        **(note or {}),
+        "recorded_by": user,
+    }
+    if existing is None:
+        if make_current:
+            Baseline.objects.filter(part=part, is_current=True).update(is_current=False)
+        row = Baseline.objects.create(
+            part=part, year=year, source=source, revised_on=revised_on, is_current=make_current, **fields
+        )
+    else:
+        for name, field_value in fields.items():
+            setattr(existing, name, field_value)
+        existing.save()
+        row = existing
+    _set_countries(row, value, countries_by_code)
+    return row
+
+
+@transaction.atomic
+def milestone_revise(
+    *,
+    part: IndicatorPart,
+    year: int,
+    kind: str,
+    value: TypedValueFields,
+    set_on: datetime.date,
+    source: Source,
+    reason: dict[str, str],
+    note: dict[str, str] | None = None,
+    make_current: bool = True,
+    user=None,
+) -> Milestone:
+    """Record a milestone for a year and make it current; the one it replaces stays as history.
+
+    Idempotent: the same revision (part, year, source, date) is updated in place and keeps its
+    place in the history. make_current=False records an older revision behind the current one."""
+    existing = Milestone.objects.filter(part=part, year=year, source=source, set_on=set_on).first()
+    fields = {"kind": kind, **value.model_fields(), **reason, **(note or {}), "recorded_by": user}
+    if existing is None:
+        if make_current:
+            Milestone.objects.filter(part=part, year=year, is_current=True).update(is_current=False)
+        return Milestone.objects.create(
+            part=part, year=year, source=source, set_on=set_on, is_current=make_current, **fields
+        )
+    for name, field_value in fields.items():
+        setattr(existing, name, field_value)
+    existing.save()
+    return existing
+
+
+@transaction.atomic
+def observation_record_approved(
+    *,
+    part: IndicatorPart,
+    year: int,
+    country: Country | None,
+    value: TypedValueFields,
+    kind: str,
+    source: Source,
+    note: dict[str, str] | None = None,
+    countries_by_code: dict[str, Country],
+    user=None,
+) -> Observation:
+    """Record a value that was already reviewed elsewhere (a published report) as approved.
+
+    Used for loading published figures; values entered in the platform go through the review
+    workflow instead."""
+    fields = {
+        "availability": value.availability,
+        **value.model_fields(),
+        "kind": kind,
+        "source": source,
+        **(note or {}),
+        "created_by": user,
+    }
+    row, _created = Observation.objects.update_or_create(
+        part=part, year=year, country=country, status=Observation.Status.APPROVED, defaults=fields
+    )
+    _set_countries(row, value, countries_by_code)
+    return row

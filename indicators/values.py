@@ -1,0 +1,144 @@
+"""Turning a raw value (from a fixture, a form or a spreadsheet) into the typed columns of a
+baseline, milestone or observation. Pure: no database access; the caller passes the part's
+value type, its scale and the known country codes."""
+
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from indicators.models import NUMERIC_TYPES, Availability, Qualifier, ValueType
+
+
+@dataclass(frozen=True)
+class TypedValueFields:
+    value_type: str
+    availability: str
+    value_number: Decimal | None = None
+    value_boolean: bool | None = None
+    value_text: str = ""
+    qualifier: str = ""
+    countries: tuple[str, ...] = field(default_factory=tuple)
+
+    def model_fields(self) -> dict:
+        return {
+            "value_type": self.value_type,
+            "value_number": self.value_number,
+            "value_boolean": self.value_boolean,
+            "value_text": self.value_text,
+            "qualifier": self.qualifier,
+        }
+
+
+def _decimal(raw: object) -> Decimal:
+    if isinstance(raw, bool):
+        raise ValidationError(_("Expected a number, got a yes/no value."), code="not_a_number")
+    try:
+        number = Decimal(str(raw))
+    except (InvalidOperation, ValueError):
+        raise ValidationError(
+            _("“%(value)s” is not a number."), code="not_a_number", params={"value": raw}
+        ) from None
+    if not number.is_finite():
+        raise ValidationError(_("“%(value)s” is not a number."), code="not_a_number", params={"value": raw})
+    return number
+
+
+def typed_value(
+    *,
+    value_type: str,
+    availability: str = Availability.VALUE,
+    value: object = None,
+    countries: Iterable[str] = (),
+    qualifier: str = "",
+    scale_codes: Collection[str] = (),
+    known_countries: Collection[str] = (),
+    value_required: bool = True,
+) -> TypedValueFields:
+    """Validate a raw value against a value type and return the columns to store.
+
+    value_required=False admits an empty value (a milestone "at least #")."""
+    if qualifier not in Qualifier.values:
+        raise ValidationError(
+            _("“%(qualifier)s” is not a known qualifier (use <, <=, >, >= or ~)."),
+            code="bad_qualifier",
+            params={"qualifier": qualifier},
+        )
+    countries = tuple(countries or ())
+    if availability != Availability.VALUE:
+        if value not in (None, "") or countries:
+            raise ValidationError(
+                _("A value marked “%(availability)s” cannot also hold a value."),
+                code="value_not_expected",
+                params={"availability": Availability(availability).label},
+            )
+        return TypedValueFields(value_type=value_type, availability=availability)
+
+    if value in (None, "") and not countries:
+        if value_required:
+            raise ValidationError(_("A value is required."), code="value_required")
+        return TypedValueFields(value_type=value_type, availability=availability, qualifier=qualifier)
+
+    if value_type in NUMERIC_TYPES:
+        number = _decimal(value)
+        if value_type == ValueType.COUNT and (number < 0 or number != number.to_integral_value()):
+            raise ValidationError(
+                _("A count must be a whole number of zero or more, not %(value)s."),
+                code="bad_count",
+                params={"value": value},
+            )
+        if value_type == ValueType.RANK and (number < 1 or number != number.to_integral_value()):
+            raise ValidationError(
+                _("A rank must be a whole number of 1 or more, not %(value)s."),
+                code="bad_rank",
+                params={"value": value},
+            )
+        return TypedValueFields(value_type, availability, value_number=number, qualifier=qualifier)
+
+    if value_type == ValueType.BOOLEAN:
+        if not isinstance(value, bool):
+            raise ValidationError(
+                _("Expected yes or no, got “%(value)s”."), code="not_boolean", params={"value": value}
+            )
+        if qualifier:
+            raise ValidationError(_("A yes/no value takes no qualifier."), code="bad_qualifier")
+        return TypedValueFields(value_type, availability, value_boolean=value)
+
+    if value_type == ValueType.ORDINAL:
+        code = str(value)
+        if code not in scale_codes:
+            raise ValidationError(
+                _("“%(value)s” is not a level of this scale (%(levels)s)."),
+                code="not_on_scale",
+                params={"value": value, "levels": ", ".join(scale_codes)},
+            )
+        return TypedValueFields(value_type, availability, value_text=code, qualifier=qualifier)
+
+    if value_type == ValueType.COUNTRY_SET:
+        unknown = sorted(set(countries) - set(known_countries))
+        if unknown:
+            raise ValidationError(
+                _("Unknown country codes: %(codes)s."), code="unknown_country", params={"codes": ", ".join(unknown)}
+            )
+        if len(set(countries)) != len(countries):
+            raise ValidationError(_("A country is listed twice."), code="duplicate_country")
+        count = Decimal(len(countries)) if countries else _decimal(value)
+        if countries and value not in (None, "") and _decimal(value) != count:
+            raise ValidationError(
+                _("The count %(value)s does not match the %(count)s countries listed."),
+                code="count_mismatch",
+                params={"value": value, "count": len(countries)},
+            )
+        if count < 0 or count != count.to_integral_value():
+            raise ValidationError(
+                _("A number of countries must be a whole number of zero or more, not %(value)s."),
+                code="bad_count",
+                params={"value": value},
+            )
+        return TypedValueFields(
+            value_type, availability, value_number=count, qualifier=qualifier, countries=tuple(sorted(countries))
+        )
+
+    raise ValidationError(_("Unknown value type “%(type)s”."), code="bad_type", params={"type": value_type})

@@ -1,0 +1,1 @@
+"""Report editions (the DEfR) live here; see the reports issue."""
