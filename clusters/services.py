@@ -129,6 +129,7 @@ def _part_import(
     look: _Lookups,
     summary: ImportSummary,
     weight: IndicatorPart | None,
+    condition_part: IndicatorPart | None,
 ) -> IndicatorPart:
     value_type = item.get("value_type")
     if value_type not in ValueType.values:
@@ -149,6 +150,7 @@ def _part_import(
             "direction": direction,
             "aggregation": aggregation,
             "weight_part": weight,
+            "condition_part": condition_part,
             "condition_operator": condition.get("operator", ""),
             "condition_value": condition.get("value"),
             "order": order,
@@ -249,17 +251,26 @@ def _indicator_import(
     codes = [p.get("code") for p in parts]
     if len(codes) != len(set(codes)):
         raise ValidationError(f"{where}: a part code is used twice.")
-    # Parts that take their weights from another part come after it.
+    # Parts that take weights or tested values from another part come after it.
     created: dict[str, IndicatorPart] = {}
-    ordered = sorted(enumerate(parts), key=lambda pair: pair[1].get("weight_part") is not None)
-    for p_order, p_item in ordered:
+
+    def refers(item: dict) -> bool:
+        return item.get("weight_part") is not None or (item.get("condition") or {}).get("part") is not None
+
+    def sibling(code: str | None, what: str, p_where: str) -> IndicatorPart | None:
+        if code is None:
+            return None
+        if code not in created:
+            raise ValidationError(f"{p_where}: {what} “{code}” is not a part of this indicator.")
+        return created[code]
+
+    for p_order, p_item in sorted(enumerate(parts), key=lambda pair: refers(pair[1])):
         p_where = f"{where} part {p_item.get('code')}"
-        weight = None
-        if p_item.get("weight_part") is not None:
-            weight = created.get(p_item["weight_part"])
-            if weight is None:
-                raise ValidationError(f"{p_where}: weight part “{p_item['weight_part']}” is not in this indicator.")
-        created[p_item["code"]] = _part_import(indicator, p_item, p_order, p_where, look, summary, weight)
+        weight = sibling(p_item.get("weight_part"), "weight part", p_where)
+        condition_part = sibling((p_item.get("condition") or {}).get("part"), "condition part", p_where)
+        created[p_item["code"]] = _part_import(
+            indicator, p_item, p_order, p_where, look, summary, weight, condition_part
+        )
 
 
 def _result_defaults(item: dict, where: str) -> dict:

@@ -151,6 +151,16 @@ class IndicatorPart(models.Model):
         related_name="weighted_parts",
         verbose_name=_("weights from"),
     )
+    condition_part = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="counted_parts",
+        verbose_name=_("condition tested on"),
+        help_text=_("For a count of countries meeting a condition: the part whose country values are tested "
+                    "(empty: this part's own)."),
+    )
     condition_operator = models.CharField(
         _("condition operator"), max_length=2, choices=Operator.choices, blank=True
     )
