@@ -1,6 +1,8 @@
 """The secretariat's first tool: the framework structure, edited per language in tabs."""
 
+from django import forms
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
@@ -9,6 +11,8 @@ from clusters.models import Cluster, Country, Framework, Result, Sector, Theme
 admin.site.site_header = _("CAREC 2030 results administration")
 admin.site.site_title = _("CAREC 2030 results")
 admin.site.index_title = _("Framework and data")
+
+ROOMY_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 80})}}
 
 
 class SectorInline(TranslationTabularInline):
@@ -28,6 +32,7 @@ class ResultInline(TranslationTabularInline):
 
 @admin.register(Framework)
 class FrameworkAdmin(TabbedTranslationAdmin):
+    formfield_overrides = ROOMY_TEXT
     list_display = ("code", "name", "version", "endorsed_on")
 
 
@@ -38,6 +43,7 @@ class ThemeAdmin(TabbedTranslationAdmin):
 
 @admin.register(Country)
 class CountryAdmin(TabbedTranslationAdmin):
+    formfield_overrides = ROOMY_TEXT
     list_display = ("code", "adb_code", "name", "member_from", "member_until")
     search_fields = ("code", "adb_code", "name")
     ordering = ("order",)
@@ -45,6 +51,7 @@ class CountryAdmin(TabbedTranslationAdmin):
 
 @admin.register(Cluster)
 class ClusterAdmin(TabbedTranslationAdmin):
+    formfield_overrides = ROOMY_TEXT
     list_display = ("number", "code", "name", "framework")
     list_filter = ("framework",)
     inlines = [SectorInline]
@@ -52,6 +59,7 @@ class ClusterAdmin(TabbedTranslationAdmin):
 
 @admin.register(Sector)
 class SectorAdmin(TabbedTranslationAdmin):
+    formfield_overrides = ROOMY_TEXT
     list_display = ("code", "name", "kind", "cluster")
     list_filter = ("cluster", "kind", "themes")
     search_fields = ("code", "name")
@@ -61,6 +69,7 @@ class SectorAdmin(TabbedTranslationAdmin):
 
 @admin.register(Result)
 class ResultAdmin(TabbedTranslationAdmin):
+    formfield_overrides = ROOMY_TEXT
     list_display = ("code", "level", "short_statement", "sector", "parent")
     list_filter = ("level", "sector__cluster", "sector")
     search_fields = ("code", "statement")

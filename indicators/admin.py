@@ -2,11 +2,16 @@
 milestones (with every revision) inline under the part, all on the indicator's page."""
 
 import nested_admin
+from django import forms
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationInlineModelAdmin
 
+from indicators.values import check_typed_columns
+
 from indicators.models import (
+    Availability,
     Baseline,
     Indicator,
     IndicatorPart,
@@ -18,10 +23,41 @@ from indicators.models import (
 )
 
 
+COMPACT_TEXT = {models.TextField: {"widget": forms.TextInput(attrs={"size": 28})}}
+ROOMY_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 80})}}
+
+
+class TypedValueForm(forms.ModelForm):
+    """The value type of a baseline, milestone or observation is the part's: it is copied here,
+    and the entered value is checked against it with the same rules as every other entry path."""
+
+    def clean(self):
+        cleaned = super().clean()
+        part = cleaned.get("part") or (self.instance.part if self.instance.part_id else None)
+        if part is None:
+            return cleaned
+        self.instance.value_type = part.value_type
+        try:
+            check_typed_columns(
+                part=part,
+                availability=cleaned.get("availability", Availability.VALUE),
+                milestone_kind=cleaned.get("kind") if isinstance(self.instance, Milestone) else None,
+                number=cleaned.get("value_number"),
+                boolean=cleaned.get("value_boolean"),
+                text=cleaned.get("value_text") or "",
+                qualifier=cleaned.get("qualifier") or "",
+            )
+        except forms.ValidationError as error:
+            self.add_error(None, error)
+        return cleaned
+
+
 class BaselineInline(TranslationInlineModelAdmin, nested_admin.NestedTabularInline):
     model = Baseline
+    form = TypedValueForm
+    formfield_overrides = COMPACT_TEXT
     fields = (
-        "is_current", "year", "availability", "value_type", "value_number", "value_boolean", "value_text",
+        "is_current", "year", "availability", "value_number", "value_boolean", "value_text",
         "qualifier", "countries", "revised_on", "source", "reason", "note",
     )
     autocomplete_fields = ("countries", "source")
@@ -31,8 +67,10 @@ class BaselineInline(TranslationInlineModelAdmin, nested_admin.NestedTabularInli
 
 class MilestoneInline(TranslationInlineModelAdmin, nested_admin.NestedTabularInline):
     model = Milestone
+    form = TypedValueForm
+    formfield_overrides = COMPACT_TEXT
     fields = (
-        "is_current", "year", "kind", "value_type", "value_number", "value_boolean", "value_text",
+        "is_current", "year", "kind", "value_number", "value_boolean", "value_text",
         "set_on", "source", "reason", "note",
     )
     autocomplete_fields = ("source",)
@@ -60,6 +98,7 @@ class PartInline(TranslationInlineModelAdmin, nested_admin.NestedStackedInline):
 
 @admin.register(Indicator)
 class IndicatorAdmin(TabbedTranslationAdmin, nested_admin.NestedModelAdmin):
+    formfield_overrides = ROOMY_TEXT
     list_display = ("code", "short_statement", "level", "sector", "cluster", "part_count")
     list_filter = ("level", "result__sector__cluster", "result__sector", "result__level", "themes")
     search_fields = ("code", "statement", "parts__name", "parts__code")
@@ -103,6 +142,9 @@ class UnitAdmin(TabbedTranslationAdmin):
 
 @admin.register(Observation)
 class ObservationAdmin(TabbedTranslationAdmin):
+    form = TypedValueForm
+    formfield_overrides = ROOMY_TEXT
+    exclude = ("value_type",)
     list_display = ("part", "country", "year", "value_display", "kind", "status")
     list_filter = (
         "status", "kind", "year", "country",

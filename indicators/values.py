@@ -142,3 +142,49 @@ def typed_value(
         )
 
     raise ValidationError(_("Unknown value type “%(type)s”."), code="bad_type", params={"type": value_type})
+
+
+_COLUMN_OF_TYPE = {
+    ValueType.BOOLEAN: "boolean",
+    ValueType.ORDINAL: "text",
+}
+
+
+def check_typed_columns(
+    *,
+    part,
+    availability: str,
+    milestone_kind: str | None,
+    number,
+    boolean,
+    text: str,
+    qualifier: str,
+) -> TypedValueFields:
+    """Check a row entered column by column (a form) against its part's value type: the value
+    goes in the column of that type, and nothing is left in the others."""
+    column = _COLUMN_OF_TYPE.get(part.value_type, "number")
+    given = {"number": number is not None, "boolean": boolean is not None, "text": bool(text)}
+    stray = [name for name, present in given.items() if present and name != column]
+    if stray:
+        raise ValidationError(
+            _("This part takes a value of type “%(type)s”: leave the other value fields empty."),
+            code="wrong_column",
+            params={"type": ValueType(part.value_type).label},
+        )
+    raw = {"number": number, "boolean": boolean, "text": text}[column]
+    if milestone_kind is not None:
+        if milestone_kind in ("not_set", "not_applicable"):
+            availability, required = Availability.NOT_AVAILABLE, False
+        else:
+            availability, required = Availability.VALUE, milestone_kind == "exact"
+    else:
+        required = True
+    scale = [level.code for level in part.scale.all()] if part.value_type == ValueType.ORDINAL else []
+    return typed_value(
+        value_type=part.value_type,
+        availability=availability,
+        value=raw,
+        qualifier=qualifier,
+        scale_codes=scale,
+        value_required=required,
+    )
