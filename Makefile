@@ -29,6 +29,7 @@ messages: $(STAMP)
 run: $(STAMP) messages
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_framework
+	$(PY) manage.py recompute_progress
 	@echo
 	@echo "  The site: http://$(HOST):$(PORT)/"
 	@echo "  The admin: http://$(HOST):$(PORT)/en/admin/"

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "clusters",
     "indicators",
+    "progress",
     "reports",
 ]
 
@@ -125,4 +126,6 @@ LOGGING = {
 }
 
 # The admin's language tabs need jQuery UI; it is served from our static files, never a CDN.
-MODELTRANSLATION_JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
+# (modeltranslation reads these two names without its usual prefix.)
+JQUERY_URL = "admin/js/vendor/jquery/jquery.min.js"
+JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"

@@ -1,0 +1,367 @@
+"""The progress engine: regional aggregation and the rating method (../shared/DOMAIN.md, "Rating
+progress") as pure functions over plain values and pandas frames. Nothing here touches the
+database or a request; progress/services.py loads the frames, calls these and stores the result.
+
+Values arrive as floats in one column whatever the part's type: a yes/no is 1.0/0.0, a level of
+an ordinal scale is its rank (1 = worst), a set of countries is its count."""
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from progress.method import MethodSettings, Rating
+
+EXACT, AT_LEAST, AT_MOST = "exact", "at_least", "at_most"
+LOWER_BOUND_QUALIFIERS = (">", ">=")  # the true value is at least the printed one
+UPPER_BOUND_QUALIFIERS = ("<", "<=")  # the true value is at most the printed one
+
+
+# --------------------------------------------------------------------------------------------
+# Aggregation: country values into the region
+
+
+def regional_values(observations: pd.DataFrame, parts: pd.DataFrame, memberships: pd.DataFrame) -> pd.DataFrame:
+    """One regional value per part and year.
+
+    observations: part_id, country_id (NA for the region), year, value, qualifier.
+    parts: part_id, aggregation, weight_part_id, condition_part_id, condition_operator,
+    condition_value.
+    memberships: country_id, first_year, last_year (NA while a member).
+
+    Returns part_id, year, value, qualifier, origin ("reported" or "aggregated"), contributors
+    (sorted tuple of country ids), n_contributors, n_members. A value reported for the whole
+    region wins over the aggregate of its countries."""
+    columns = ["part_id", "year", "value", "qualifier", "origin", "contributors", "n_contributors", "n_members"]
+    members_per_year = _members_per_year(memberships, observations["year"].unique() if len(observations) else [])
+
+    reported = observations[observations["country_id"].isna()]
+    reported = reported.assign(origin="reported", contributors=[()] * len(reported), n_contributors=pd.NA)
+    reported = reported.merge(members_per_year, on="year", how="left")
+
+    members = _members_only(observations[observations["country_id"].notna()], memberships)
+    columns_used = ["part_id", "aggregation", "weight_part_id", "condition_operator", "condition_value"]
+    countries = members.merge(parts[columns_used], on="part_id")
+    countries = countries[~countries["aggregation"].isin(["region_only", "count_meeting"])]
+    # A count of countries meeting a condition tests the country values of its condition part
+    # (TSM OC 1 counts the countries whose tourism competitiveness rank is 70 or better).
+    counting = parts[parts["aggregation"] == "count_meeting"]
+    if len(counting):
+        tested_part = counting["condition_part_id"].fillna(counting["part_id"]).astype("int64")
+        counted = members.merge(
+            counting.assign(tested_part_id=tested_part.to_numpy())[columns_used + ["tested_part_id"]].rename(
+                columns={"part_id": "counting_part_id"}
+            ),
+            left_on="part_id",
+            right_on="tested_part_id",
+        )
+        counted = counted.drop(columns=["part_id", "tested_part_id"]).rename(columns={"counting_part_id": "part_id"})
+        countries = pd.concat([countries, counted], ignore_index=True)
+    pieces = [
+        _aggregate(group, rule, members)
+        for rule, group in countries.groupby("aggregation", sort=False)
+        if len(group)
+    ]
+    aggregated = pd.concat(pieces, ignore_index=True) if pieces else pd.DataFrame(columns=columns)
+    if len(aggregated):
+        aggregated = aggregated.merge(members_per_year, on="year", how="left")
+        aggregated["origin"] = "aggregated"
+        # the region's own figure wins
+        key = pd.MultiIndex.from_frame(reported[["part_id", "year"]])
+        aggregated = aggregated[~pd.MultiIndex.from_frame(aggregated[["part_id", "year"]]).isin(key)]
+    out = pd.concat([reported[columns], aggregated.reindex(columns=columns)], ignore_index=True)
+    return out.sort_values(["part_id", "year"], ignore_index=True)
+
+
+def _members_per_year(memberships: pd.DataFrame, years: Iterable[int]) -> pd.DataFrame:
+    rows = []
+    for year in sorted({int(y) for y in years}):
+        active = (memberships["first_year"] <= year) & (
+            memberships["last_year"].isna() | (memberships["last_year"] >= year)
+        )
+        rows.append((year, int(active.sum())))
+    return pd.DataFrame(rows, columns=["year", "n_members"]).astype({"year": "int64", "n_members": "int64"})
+
+
+def _members_only(countries: pd.DataFrame, memberships: pd.DataFrame) -> pd.DataFrame:
+    """A country contributes to a year only if it was a member during that year."""
+    merged = countries.merge(memberships[["country_id", "first_year", "last_year"]], on="country_id", how="inner")
+    active = (merged["first_year"] <= merged["year"]) & (
+        merged["last_year"].isna() | (merged["last_year"] >= merged["year"])
+    )
+    return merged[active].drop(columns=["first_year", "last_year"])
+
+
+_SIMPLE = {"sum": "sum", "mean": "mean", "median": "median", "min": "min", "max": "max"}
+_COMPARE = {
+    "<": np.less,
+    "<=": np.less_equal,
+    ">": np.greater,
+    ">=": np.greater_equal,
+    "=": np.equal,
+}
+
+
+def _aggregate(group: pd.DataFrame, rule: str, members: pd.DataFrame) -> pd.DataFrame:
+    """Aggregate one rule's rows; members holds every member country's value of every part
+    loaded, where weighted means find their weights."""
+    keys = ["part_id", "year"]
+    if rule == "weighted_mean":
+        weights = members[["part_id", "country_id", "year", "value"]].rename(
+            columns={"part_id": "weight_part_id", "value": "weight"}
+        )
+        group = group.merge(weights, on=["weight_part_id", "country_id", "year"], how="inner")
+        group = group[group["weight"] > 0]
+        group = group.assign(weighted=group["value"] * group["weight"])
+        grouped = group.groupby(keys, sort=False)
+        out = grouped.agg(weighted=("weighted", "sum"), weight=("weight", "sum")).reset_index()
+        out["value"] = out["weighted"] / out["weight"]
+    elif rule == "count_meeting":
+        meets = np.zeros(len(group), dtype=bool)
+        for operator, compare in _COMPARE.items():
+            mask = (group["condition_operator"] == operator).to_numpy()
+            meets[mask] = compare(group["value"].to_numpy()[mask], group["condition_value"].to_numpy(dtype=float)[mask])
+        group = group.assign(meets=meets)
+        grouped = group.groupby(keys, sort=False)
+        out = grouped.agg(value=("meets", "sum")).reset_index()
+        out["value"] = out["value"].astype(float)
+    elif rule in _SIMPLE:
+        grouped = group.groupby(keys, sort=False)
+        out = grouped.agg(value=("value", _SIMPLE[rule])).reset_index()
+    else:
+        raise ValueError(f"Unknown aggregation rule {rule!r}")
+    grouped = group.groupby(keys, sort=False)
+    members = grouped["country_id"].agg(lambda s: tuple(sorted(int(c) for c in s))).rename("contributors")
+    censored = grouped["qualifier"].agg(lambda s: _combined_qualifier(s, rule)).rename("qualifier")
+    out = out.merge(members.reset_index(), on=keys).merge(censored.reset_index(), on=keys)
+    out["n_contributors"] = out["contributors"].map(len)
+    return out[["part_id", "year", "value", "qualifier", "contributors", "n_contributors"]]
+
+
+def _combined_qualifier(qualifiers: pd.Series, rule: str) -> str:
+    """A sum or mean of censored values is itself censored in the same direction; mixed
+    directions leave it approximate."""
+    kinds = {q for q in qualifiers if q}
+    if not kinds or rule == "count_meeting":
+        return ""
+    if kinds <= set(UPPER_BOUND_QUALIFIERS):
+        return "<=" if rule in ("sum", "mean", "weighted_mean", "median", "min", "max") else ""
+    if kinds <= set(LOWER_BOUND_QUALIFIERS):
+        return ">="
+    return "~"
+
+
+# --------------------------------------------------------------------------------------------
+# Rating one part
+
+
+@dataclass(frozen=True)
+class Point:
+    year: int
+    value: float
+    qualifier: str = ""
+
+
+@dataclass(frozen=True)
+class Target:
+    year: int
+    kind: str  # exact, at_least, at_most
+    value: float
+
+
+@dataclass
+class PartRating:
+    rating: str
+    latest_year: int | None = None
+    actual: float | None = None
+    expected: float | None = None
+    ratio: float | None = None
+    growth: float | None = None
+    milestone: Target | None = None
+    outlook: str | None = None  # "likely", "unlikely", or None
+    projected: float | None = None
+    flags: set = field(default_factory=set)
+
+    @property
+    def basis(self) -> str:
+        """Which step of the method decided the rating."""
+        if self.rating in Rating.TREND_FAMILY:
+            return "trend"
+        if self.ratio is not None or self.rating in Rating.TARGET_FAMILY:
+            return "target"
+        return "status"
+
+
+def expected_value(year: int, baseline: Point, targets: Sequence[Target]) -> float:
+    """E_t: a straight line from the baseline through the set milestones; flat after the last."""
+    xs = [baseline.year] + [t.year for t in targets]
+    ys = [baseline.value] + [t.value for t in targets]
+    return float(np.interp(year, xs, ys))
+
+
+def milestone_met(actual: Point, target: Target, direction: int, tolerance: float) -> bool:
+    """Whether an actual meets a target, allowing a tolerance; a censored actual whose true
+    value may be worse than printed never counts as meeting it."""
+    if _optimistic(actual.qualifier, direction):
+        return False
+    slack = tolerance * abs(target.value)
+    if target.kind == AT_LEAST:
+        return actual.value >= target.value - slack
+    if target.kind == AT_MOST:
+        return actual.value <= target.value + slack
+    return direction * (actual.value - target.value) >= -slack
+
+
+def _optimistic(qualifier: str, direction: int) -> bool:
+    """A printed bound that may flatter the value: "<1" where higher is better, ">5" where
+    lower is better."""
+    return (direction > 0 and qualifier in UPPER_BOUND_QUALIFIERS) or (
+        direction < 0 and qualifier in LOWER_BOUND_QUALIFIERS
+    )
+
+
+def rate_part(
+    *,
+    value_type: str,
+    direction: int,
+    baseline: Point | None,
+    targets: Sequence[Target],
+    actuals: Sequence[Point],
+    as_of: int,
+    settings: MethodSettings,
+    final_year: int | None = None,
+) -> PartRating:
+    """Rate one part as of a report year from its current baseline, its set milestones and its
+    actual values. targets holds only milestones whose value is set, sorted by year."""
+    after_baseline = [p for p in actuals if p.year <= as_of and (baseline is None or p.year > baseline.year)]
+    if value_type == "boolean":
+        after_baseline = [p for p in actuals if p.year <= as_of]
+    if not after_baseline:
+        return PartRating(Rating.NO_DATA)
+    latest = max(after_baseline, key=lambda p: p.year)
+    rating = PartRating(Rating.NO_DATA, latest_year=latest.year, actual=latest.value)
+    if as_of - latest.year > settings.outdated_window_years:
+        rating.flags.add("outdated")
+    if latest.qualifier in UPPER_BOUND_QUALIFIERS + LOWER_BOUND_QUALIFIERS:
+        rating.flags.add("censored")
+
+    if value_type == "boolean":
+        if latest.value >= 0.5:
+            rating.rating = Rating.ACHIEVED
+            return rating
+        target_year = next((t.year for t in targets), final_year)
+        rating.rating = (
+            Rating.NOT_ACHIEVED if target_year is not None and latest.year >= target_year else Rating.NOT_YET_ACHIEVED
+        )
+        return rating
+
+    if baseline is None:
+        rating.rating = Rating.CANNOT_ASSESS
+        return rating
+    if baseline.qualifier in UPPER_BOUND_QUALIFIERS + LOWER_BOUND_QUALIFIERS:
+        rating.flags.add("censored")
+    d = 1 if direction > 0 else -1
+    change = d * (latest.value - baseline.value)
+
+    if targets:
+        due = [t for t in targets if t.year <= latest.year]
+        final = targets[-1]
+        for target in ([due[-1]] if due else []) + [final]:
+            if milestone_met(latest, target, d, settings.achieved_tolerance):
+                rating.rating = Rating.ACHIEVED
+                rating.milestone = target
+                return rating
+        rating.milestone = due[-1] if due else targets[0]
+        expected = expected_value(latest.year, baseline, targets)
+        rating.expected = expected
+        if math.isclose(expected, baseline.value, rel_tol=0, abs_tol=1e-12):
+            # a "maintain" target: holding the baseline is on track
+            rating.rating = Rating.ON_TRACK if change >= 0 else Rating.REGRESSING
+        else:
+            ratio = change / abs(expected - baseline.value)
+            rating.ratio = ratio
+            rating.rating = _target_label(ratio, settings)
+        if settings.outlook:
+            rating.projected, rating.outlook = _outlook(baseline, latest, final, d, settings)
+        return rating
+
+    years = latest.year - baseline.year
+    if baseline.value == 0:
+        growth = None
+        rating.rating = (
+            Rating.IMPROVING if change > 0 else Rating.WORSENING if change < 0 else Rating.STAGNANT
+        )
+    else:
+        growth = change / (abs(baseline.value) * years)
+        rating.rating = _trend_label(growth, settings)
+    rating.growth = growth
+    return rating
+
+
+def _target_label(ratio: float, settings: MethodSettings) -> str:
+    if ratio >= settings.on_track_min:
+        return Rating.ON_TRACK
+    if ratio >= settings.for_attention_min:
+        return Rating.FOR_ATTENTION
+    if ratio >= settings.off_track_min:
+        return Rating.OFF_TRACK
+    return Rating.REGRESSING
+
+
+def _trend_label(growth: float, settings: MethodSettings) -> str:
+    if growth >= settings.improving_min:
+        return Rating.IMPROVING
+    if growth >= settings.slow_improvement_min:
+        return Rating.SLOW_IMPROVEMENT
+    if growth >= settings.stagnant_min:
+        return Rating.STAGNANT
+    return Rating.WORSENING
+
+
+def _outlook(baseline: Point, latest: Point, final: Target, d: int, settings: MethodSettings):
+    """Step 7: the straight trend from the baseline through the latest actual, extended to the
+    final milestone's year."""
+    if final.year <= latest.year:
+        return None, None
+    slope = (latest.value - baseline.value) / (latest.year - baseline.year)
+    projected = latest.value + slope * (final.year - latest.year)
+    met = milestone_met(Point(final.year, projected), final, d, settings.achieved_tolerance)
+    return projected, "likely" if met else "unlikely"
+
+
+# --------------------------------------------------------------------------------------------
+# Combining parts into an indicator rating
+
+
+def combine_parts(ratings: Sequence[str], settings: MethodSettings) -> tuple[str, float | None]:
+    """Step 8: an indicator is Achieved only when every part is; otherwise the worst rated part,
+    or the mean of the rated parts' scores rounded down to a label of their family (so the label
+    is never kinder than the parts): yes/no labels when every part is yes/no, trend labels when
+    every part was rated on its trend, target labels otherwise."""
+    rated = [r for r in ratings if r not in Rating.UNRATED]
+    if not rated:
+        return (Rating.NO_DATA if all(r == Rating.NO_DATA for r in ratings) else Rating.CANNOT_ASSESS), None
+    if len(rated) == len(ratings) and all(r == Rating.ACHIEVED for r in rated):
+        return Rating.ACHIEVED, float(settings.scores[Rating.ACHIEVED])
+    yes_no_only = (Rating.NOT_YET_ACHIEVED, Rating.NOT_ACHIEVED)
+    if all(r in Rating.YES_NO_FAMILY for r in rated) and any(r in yes_no_only for r in rated):
+        family = Rating.YES_NO_FAMILY
+    elif all(r in Rating.TREND_FAMILY for r in rated):
+        family = Rating.TREND_FAMILY
+    else:
+        family = Rating.TARGET_FAMILY
+    if settings.combine == "worst":
+        worst = min(rated, key=lambda r: settings.scores[r])
+        score = float(settings.scores[worst])
+        if worst != Rating.ACHIEVED:
+            return worst, score
+    else:
+        score = sum(settings.scores[r] for r in rated) / len(rated)
+    # Achieved is reserved for all parts achieved: the best label otherwise is the next one.
+    candidates = sorted((r for r in family if r != Rating.ACHIEVED), key=lambda r: -settings.scores[r])
+    for label in candidates:
+        if settings.scores[label] <= score:
+            return label, score
+    return candidates[-1], score

@@ -1,0 +1,111 @@
+"""The rating method's settings. Every threshold, score and choice of the method lives here as
+data (stored per version in RatingMethod.settings), never as a constant in the engine."""
+
+from dataclasses import asdict, dataclass, field, fields
+
+
+class Rating:
+    ACHIEVED = "achieved"
+    ON_TRACK = "on_track"
+    FOR_ATTENTION = "for_attention"
+    OFF_TRACK = "off_track"
+    REGRESSING = "regressing"
+    NOT_YET_ACHIEVED = "not_yet_achieved"
+    NOT_ACHIEVED = "not_achieved"
+    IMPROVING = "improving"
+    SLOW_IMPROVEMENT = "slow_improvement"
+    STAGNANT = "stagnant"
+    WORSENING = "worsening"
+    NO_DATA = "no_data"
+    CANNOT_ASSESS = "cannot_assess"
+
+    TARGET_FAMILY = (ACHIEVED, ON_TRACK, FOR_ATTENTION, OFF_TRACK, REGRESSING)
+    TREND_FAMILY = (IMPROVING, SLOW_IMPROVEMENT, STAGNANT, WORSENING)
+    YES_NO_FAMILY = (ACHIEVED, NOT_YET_ACHIEVED, NOT_ACHIEVED)
+    ALL = (
+        ACHIEVED, ON_TRACK, FOR_ATTENTION, OFF_TRACK, REGRESSING, NOT_YET_ACHIEVED, NOT_ACHIEVED,
+        IMPROVING, SLOW_IMPROVEMENT, STAGNANT, WORSENING, NO_DATA, CANNOT_ASSESS,
+    )
+    UNRATED = (NO_DATA, CANNOT_ASSESS)
+
+
+DEFAULT_SCORES = {
+    Rating.ACHIEVED: 4,
+    Rating.ON_TRACK: 3,
+    Rating.FOR_ATTENTION: 2,
+    Rating.OFF_TRACK: 1,
+    Rating.REGRESSING: 0,
+    Rating.NOT_YET_ACHIEVED: 1,
+    Rating.NOT_ACHIEVED: 0,
+    Rating.IMPROVING: 3,
+    Rating.SLOW_IMPROVEMENT: 2,
+    Rating.STAGNANT: 1,
+    Rating.WORSENING: 0,
+}
+
+DEFAULT_LABELS = {
+    Rating.ACHIEVED: {"en": "Achieved", "zh-hans": "已实现", "ru": "Достигнуто"},
+    Rating.ON_TRACK: {"en": "On track", "zh-hans": "进展顺利", "ru": "По плану"},
+    Rating.FOR_ATTENTION: {"en": "For attention", "zh-hans": "需要关注", "ru": "Требует внимания"},
+    Rating.OFF_TRACK: {"en": "Off track", "zh-hans": "偏离轨道", "ru": "Отставание от плана"},
+    Rating.REGRESSING: {"en": "Regressing", "zh-hans": "出现倒退", "ru": "Регресс"},
+    Rating.NOT_YET_ACHIEVED: {"en": "Not yet achieved", "zh-hans": "尚未实现", "ru": "Пока не достигнуто"},
+    Rating.NOT_ACHIEVED: {"en": "Not achieved", "zh-hans": "未实现", "ru": "Не достигнуто"},
+    Rating.IMPROVING: {"en": "Improving", "zh-hans": "持续改善", "ru": "Улучшение"},
+    Rating.SLOW_IMPROVEMENT: {"en": "Slow improvement", "zh-hans": "改善缓慢", "ru": "Медленное улучшение"},
+    Rating.STAGNANT: {"en": "Stagnant", "zh-hans": "停滞不前", "ru": "Стагнация"},
+    Rating.WORSENING: {"en": "Worsening", "zh-hans": "持续恶化", "ru": "Ухудшение"},
+    Rating.NO_DATA: {"en": "No data", "zh-hans": "无数据", "ru": "Нет данных"},
+    Rating.CANNOT_ASSESS: {"en": "Cannot assess", "zh-hans": "无法评估", "ru": "Оценка невозможна"},
+}
+
+
+@dataclass(frozen=True)
+class MethodSettings:
+    # Step 1: a latest value older than this many years before the report year is flagged.
+    outdated_window_years: int = 3
+    # Step 4: a milestone counts as met within this fraction of its value.
+    achieved_tolerance: float = 0.0
+    # Step 5: thresholds on R = d (A_t - B) / |E_t - B|.
+    on_track_min: float = 0.95
+    for_attention_min: float = 0.6
+    off_track_min: float = 0.0
+    # Step 6: thresholds on the annual change g (fractions: 0.015 = 1.5 % a year).
+    improving_min: float = 0.015
+    slow_improvement_min: float = 0.005
+    stagnant_min: float = 0.0
+    # Step 7.
+    outlook: bool = True
+    # Step 8: "mean" of part scores, or the "worst" part.
+    combine: str = "mean"
+    scores: dict = field(default_factory=lambda: dict(DEFAULT_SCORES))
+    labels: dict = field(default_factory=lambda: {k: dict(v) for k, v in DEFAULT_LABELS.items()})
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "MethodSettings":
+        known = {f.name for f in fields(cls)}
+        unknown = set(data) - known
+        if unknown:
+            raise ValueError(f"Unknown rating method settings: {sorted(unknown)}")
+        settings = cls(**data)
+        settings.validate()
+        return settings
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def validate(self) -> None:
+        if not self.on_track_min >= self.for_attention_min >= self.off_track_min:
+            raise ValueError("Thresholds must satisfy on_track_min >= for_attention_min >= off_track_min.")
+        if not self.improving_min >= self.slow_improvement_min >= self.stagnant_min:
+            raise ValueError("Thresholds must satisfy improving_min >= slow_improvement_min >= stagnant_min.")
+        if self.combine not in ("mean", "worst"):
+            raise ValueError("combine must be 'mean' or 'worst'.")
+        if self.achieved_tolerance < 0 or self.outdated_window_years < 0:
+            raise ValueError("The tolerance and the outdated window cannot be negative.")
+        missing = set(Rating.ALL) - set(self.labels)
+        if missing:
+            raise ValueError(f"Labels missing for {sorted(missing)}.")
+        missing = (set(Rating.ALL) - set(Rating.UNRATED)) - set(self.scores)
+        if missing:
+            raise ValueError(f"Scores missing for {sorted(missing)}.")

@@ -1,0 +1,133 @@
+"""Computed results: regional values and ratings, with the versioned rating method that
+produced them. Everything here is rebuilt by progress.services from approved observations."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from indicators.models import Indicator, IndicatorPart
+from progress.method import Rating
+
+RATING_CHOICES = [(code, code.replace("_", " ")) for code in Rating.ALL]
+
+
+class RatingMethodQuerySet(models.QuerySet):
+    def default(self) -> "RatingMethod":
+        return self.get(is_default=True)
+
+
+class RatingMethod(models.Model):
+    """A version of the rating method: thresholds, scores, labels and choices as data."""
+
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    settings = models.JSONField(_("settings"))
+    is_default = models.BooleanField(_("default"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = RatingMethodQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rating method")
+        verbose_name_plural = _("rating methods")
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["is_default"], condition=Q(is_default=True), name="one_default_method")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.version}"
+
+
+class RegionalValue(models.Model):
+    class Origin(models.TextChoices):
+        REPORTED = "reported", _("reported for the region")
+        AGGREGATED = "aggregated", _("aggregated from countries")
+
+    part = models.ForeignKey(IndicatorPart, on_delete=models.CASCADE, related_name="regional_values")
+    year = models.PositiveSmallIntegerField(_("year"))
+    value = models.FloatField(_("value"))
+    qualifier = models.CharField(_("qualifier"), max_length=2, blank=True)
+    origin = models.CharField(_("origin"), max_length=10, choices=Origin.choices)
+    contributors = models.JSONField(_("contributing countries"), default=list)
+    n_contributors = models.PositiveSmallIntegerField(_("countries contributing"), null=True)
+    n_members = models.PositiveSmallIntegerField(_("member countries"))
+
+    class Meta:
+        verbose_name = _("regional value")
+        verbose_name_plural = _("regional values")
+        constraints = [models.UniqueConstraint(fields=["part", "year"], name="regional_value_unique")]
+
+    @property
+    def partial_coverage(self) -> bool:
+        return self.origin == self.Origin.AGGREGATED and (self.n_contributors or 0) < self.n_members
+
+
+class PartRating(models.Model):
+    method = models.ForeignKey(RatingMethod, on_delete=models.CASCADE, related_name="part_ratings")
+    part = models.ForeignKey(IndicatorPart, on_delete=models.CASCADE, related_name="ratings")
+    as_of = models.PositiveSmallIntegerField(_("report year"))
+    rating = models.CharField(_("rating"), max_length=20, choices=RATING_CHOICES)
+    basis = models.CharField(_("basis"), max_length=10)
+    latest_year = models.PositiveSmallIntegerField(_("latest year used"), null=True)
+    actual = models.FloatField(_("latest value"), null=True)
+    actual_qualifier = models.CharField(max_length=2, blank=True)
+    baseline_year = models.PositiveSmallIntegerField(null=True)
+    baseline_value = models.FloatField(null=True)
+    baseline_qualifier = models.CharField(max_length=2, blank=True)
+    expected = models.FloatField(_("expected value"), null=True)
+    ratio = models.FloatField(_("ratio"), null=True)
+    growth = models.FloatField(_("annual change"), null=True)
+    milestone_year = models.PositiveSmallIntegerField(null=True)
+    milestone_kind = models.CharField(max_length=10, blank=True)
+    milestone_value = models.FloatField(null=True)
+    outlook = models.CharField(_("outlook"), max_length=10, blank=True)
+    projected = models.FloatField(null=True)
+    origin = models.CharField(max_length=10, blank=True)
+    n_contributors = models.PositiveSmallIntegerField(null=True)
+    n_members = models.PositiveSmallIntegerField(null=True)
+    flags = models.JSONField(_("flags"), default=list)
+
+    class Meta:
+        verbose_name = _("part rating")
+        verbose_name_plural = _("part ratings")
+        constraints = [models.UniqueConstraint(fields=["method", "part", "as_of"], name="part_rating_unique")]
+
+
+class IndicatorRating(models.Model):
+    method = models.ForeignKey(RatingMethod, on_delete=models.CASCADE, related_name="indicator_ratings")
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="ratings")
+    as_of = models.PositiveSmallIntegerField(_("report year"))
+    rating = models.CharField(_("rating"), max_length=20, choices=RATING_CHOICES)
+    score = models.FloatField(_("score"), null=True)
+    n_parts = models.PositiveSmallIntegerField()
+    n_rated = models.PositiveSmallIntegerField()
+    flags = models.JSONField(_("flags"), default=list)
+
+    class Meta:
+        verbose_name = _("indicator rating")
+        verbose_name_plural = _("indicator ratings")
+        constraints = [
+            models.UniqueConstraint(fields=["method", "indicator", "as_of"], name="indicator_rating_unique")
+        ]
+        indexes = [models.Index(fields=["method", "as_of", "rating"], name="indicator_rating_summary")]
+
+
+class RecomputeRun(models.Model):
+    """One recomputation: when, what it covered, how it ended. /healthz reads the last one."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True)
+    full = models.BooleanField(default=True)
+    n_parts = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]

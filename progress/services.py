@@ -1,0 +1,145 @@
+"""Recomputing regional values and ratings: load the frames, call the pure engine, replace the
+stored results in one transaction. Safe to run twice or at the same time: runs for the same
+method queue behind a row lock, and every run replaces whole sets of rows."""
+
+from collections import defaultdict
+
+import pandas as pd
+from django.db import transaction
+from django.utils import timezone
+
+from indicators.models import IndicatorPart
+from progress.engine import Point, combine_parts, rate_part, regional_values
+from progress.loading import Frames, report_years
+from progress.method import MethodSettings, Rating
+from progress.models import IndicatorRating, PartRating, RatingMethod, RecomputeRun, RegionalValue
+
+
+def _affected_parts(part_ids: set[int]) -> list[int]:
+    """The changed parts, the parts weighted by them, and every part of the indicators these
+    belong to (an indicator's rating combines all its parts)."""
+    weighted = set(IndicatorPart.objects.filter(weight_part_id__in=part_ids).values_list("id", flat=True))
+    indicators = IndicatorPart.objects.filter(id__in=part_ids | weighted).values("indicator_id")
+    return list(IndicatorPart.objects.filter(indicator_id__in=indicators).values_list("id", flat=True))
+
+
+def progress_recompute(*, part_ids: list[int] | None = None, method: RatingMethod | None = None) -> RecomputeRun:
+    """Recompute everything (part_ids=None) or only what depends on the given parts."""
+    run = RecomputeRun.objects.create(full=part_ids is None)
+    try:
+        with transaction.atomic():
+            method = RatingMethod.objects.select_for_update().get(
+                pk=(method or RatingMethod.objects.default()).pk
+            )
+            scope = None if part_ids is None else _affected_parts(set(part_ids))
+            n_parts = _recompute(method, scope)
+    except Exception as error:
+        RecomputeRun.objects.filter(pk=run.pk).update(
+            status=RecomputeRun.Status.FAILED, finished_at=timezone.now(), error=repr(error)[:2000]
+        )
+        raise
+    RecomputeRun.objects.filter(pk=run.pk).update(
+        status=RecomputeRun.Status.DONE, finished_at=timezone.now(), n_parts=n_parts
+    )
+    run.refresh_from_db()
+    return run
+
+
+def _recompute(method: RatingMethod, scope: list[int] | None) -> int:
+    settings = MethodSettings.from_dict(method.settings)
+    frames = Frames(scope)
+    if not frames.part_ids:
+        return 0
+    regional = regional_values(frames.observations, frames.parts, frames.memberships)
+    regional = regional[regional["part_id"].isin(frames.part_ids)]
+    baselines, revised = frames.baselines()
+    targets, final_years = frames.targets()
+    years = report_years()
+
+    series: dict[int, list[Point]] = defaultdict(list)
+    coverage: dict[tuple[int, int], tuple] = {}
+    for row in regional.itertuples(index=False):
+        series[row.part_id].append(Point(int(row.year), float(row.value), row.qualifier or ""))
+        coverage[(row.part_id, int(row.year))] = (
+            row.origin, None if pd.isna(row.n_contributors) else int(row.n_contributors), int(row.n_members)
+        )
+
+    part_rows, by_indicator = [], defaultdict(lambda: defaultdict(list))
+    for part in frames.parts.itertuples(index=False):
+        baseline = baselines.get(part.part_id)
+        for as_of in years:
+            result = rate_part(
+                value_type=part.value_type,
+                direction=int(part.direction),
+                baseline=baseline,
+                targets=targets.get(part.part_id, []),
+                actuals=series.get(part.part_id, []),
+                as_of=as_of,
+                settings=settings,
+                final_year=final_years.get(part.part_id),
+            )
+            flags = set(result.flags)
+            origin, n_contributors, n_members = coverage.get((part.part_id, result.latest_year), ("", None, None))
+            if origin == RegionalValue.Origin.AGGREGATED and n_contributors is not None and n_contributors < n_members:
+                flags.add("partial_coverage")
+            if part.part_id in revised:
+                flags.add("baseline_revised")
+            latest = next((p for p in series.get(part.part_id, []) if p.year == result.latest_year), None)
+            part_rows.append(
+                PartRating(
+                    method=method, part_id=part.part_id, as_of=as_of, rating=result.rating, basis=result.basis,
+                    latest_year=result.latest_year, actual=result.actual,
+                    actual_qualifier=latest.qualifier if latest else "",
+                    baseline_year=baseline.year if baseline else None,
+                    baseline_value=baseline.value if baseline else None,
+                    baseline_qualifier=baseline.qualifier if baseline else "",
+                    expected=result.expected, ratio=result.ratio, growth=result.growth,
+                    milestone_year=result.milestone.year if result.milestone else None,
+                    milestone_kind=result.milestone.kind if result.milestone else "",
+                    milestone_value=result.milestone.value if result.milestone else None,
+                    outlook=result.outlook or "", projected=result.projected,
+                    origin=origin, n_contributors=n_contributors, n_members=n_members, flags=sorted(flags),
+                )
+            )
+            by_indicator[int(part.indicator_id)][as_of].append((result.rating, flags))
+
+    indicator_rows = []
+    for indicator_id, per_year in by_indicator.items():
+        for as_of, entries in per_year.items():
+            label, score = combine_parts([rating for rating, _flags in entries], settings)
+            flags = sorted(set().union(*(f for _r, f in entries)))
+            indicator_rows.append(
+                IndicatorRating(
+                    method=method, indicator_id=indicator_id, as_of=as_of, rating=label, score=score,
+                    n_parts=len(entries), n_rated=sum(r not in Rating.UNRATED for r, _f in entries), flags=flags,
+                )
+            )
+
+    regional_rows = [
+        RegionalValue(
+            part_id=row.part_id, year=int(row.year), value=float(row.value), qualifier=row.qualifier or "",
+            origin=row.origin, contributors=list(row.contributors),
+            n_contributors=None if pd.isna(row.n_contributors) else int(row.n_contributors),
+            n_members=int(row.n_members),
+        )
+        for row in regional.itertuples(index=False)
+    ]
+    _replace(method, frames.part_ids, regional_rows, part_rows, indicator_rows, scope is None)
+    return len(frames.part_ids)
+
+
+def _replace(method, part_ids, regional_rows, part_rows, indicator_rows, full: bool) -> None:
+    indicator_ids = {row.indicator_id for row in indicator_rows} | set(
+        IndicatorPart.objects.filter(id__in=part_ids).values_list("indicator_id", flat=True)
+    )
+    if full:
+        RegionalValue.objects.all().delete()
+        PartRating.objects.filter(method=method).delete()
+        IndicatorRating.objects.filter(method=method).delete()
+    else:
+        RegionalValue.objects.filter(part_id__in=part_ids).delete()
+        PartRating.objects.filter(method=method, part_id__in=part_ids).delete()
+        IndicatorRating.objects.filter(method=method, indicator_id__in=indicator_ids).delete()
+    RegionalValue.objects.bulk_create(regional_rows, batch_size=5000)
+    PartRating.objects.bulk_create(part_rows, batch_size=5000)
+    IndicatorRating.objects.bulk_create(indicator_rows, batch_size=5000)
