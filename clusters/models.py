@@ -4,6 +4,7 @@ outcomes, outputs), cross-cutting themes and the member countries."""
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Framework(models.Model):
@@ -66,9 +67,7 @@ class Country(models.Model):
         verbose_name_plural = _("countries")
         ordering = ["order", "code"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(code__regex=r"^[A-Z]{3}$"), name="country_code_is_alpha3"
-            ),
+            models.CheckConstraint(condition=Q(code__regex=r"^[A-Z]{3}$"), name="country_code_is_alpha3"),
             models.CheckConstraint(
                 condition=Q(member_until__isnull=True) | Q(member_until__gte=models.F("member_from")),
                 name="country_membership_ends_after_it_starts",
@@ -81,7 +80,7 @@ class Country(models.Model):
 
 class Cluster(models.Model):
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="clusters")
-    number = models.PositiveSmallIntegerField(_("number"))
+    number = models.PositiveSmallIntegerField(pgettext_lazy("position in a list", "number"))
     code = models.CharField(_("code"), max_length=10)
     name = models.CharField(_("name"), max_length=200)
     outcome = models.TextField(_("cluster outcome"), blank=True)
@@ -139,9 +138,7 @@ class Result(models.Model):
         OUTPUT = "output", _("output")
 
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="results")
-    sector = models.ForeignKey(
-        Sector, on_delete=models.CASCADE, related_name="results", null=True, blank=True
-    )
+    sector = models.ForeignKey(Sector, on_delete=models.CASCADE, related_name="results", null=True, blank=True)
     parent = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,

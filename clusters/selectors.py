@@ -12,8 +12,10 @@ def framework_tree(framework_code: str | None = None) -> dict:
     framework = frameworks.filter(code=framework_code).first() if framework_code else frameworks.first()
     if framework is None:
         return {"framework": None, "clusters": [], "impact": None}
-    results = Result.objects.filter(framework=framework).order_by("level", "order").prefetch_related(
-        Prefetch("indicators", queryset=Indicator.objects.order_by("order"))
+    results = (
+        Result.objects.filter(framework=framework)
+        .order_by("level", "order")
+        .prefetch_related(Prefetch("indicators", queryset=Indicator.objects.order_by("order")))
     )
     clusters = Cluster.objects.filter(framework=framework).prefetch_related(
         Prefetch(

@@ -57,7 +57,10 @@ def _sources_import(items: list[dict], summary: ImportSummary) -> None:
         where = f"sources[{i}] ({item.get('code')})"
         Source.objects.update_or_create(
             code=item["code"],
-            defaults={"url": item.get("url") or "", **translated_fields("name", item.get("name"), required=True, where=where)},
+            defaults={
+                "url": item.get("url") or "",
+                **translated_fields("name", item.get("name"), required=True, where=where),
+            },
         )
         summary.add("sources")
 
@@ -380,7 +383,13 @@ def framework_import(*, data: dict) -> ImportSummary:
         result, _created = Result.objects.update_or_create(
             framework=framework,
             code=r_item["code"],
-            defaults={"sector": sector, "level": level, "order": r_order, "parent": parent, **_result_defaults(r_item, where)},
+            defaults={
+                "sector": sector,
+                "level": level,
+                "order": r_order,
+                "parent": parent,
+                **_result_defaults(r_item, where),
+            },
         )
         results[result.code] = result
         summary.add("results")
@@ -436,7 +445,11 @@ def progress_import(*, data: dict, framework_code: str = "CAREC2030") -> ImportS
             year=item["year"],
             kind=kind,
             value=_part_value(
-                part, item, where, scale=scales.get(part.id, []), countries=set(look.countries),
+                part,
+                item,
+                where,
+                scale=scales.get(part.id, []),
+                countries=set(look.countries),
                 required=kind == Milestone.Kind.EXACT,
             ),
             set_on=_date(item["set_on"], where),
@@ -447,7 +460,9 @@ def progress_import(*, data: dict, framework_code: str = "CAREC2030") -> ImportS
         summary.add("milestone revisions")
 
     for i, item in enumerate(data.get("observations") or []):
-        where = f"observations[{i}] ({item.get('indicator')} {item.get('part')} {item.get('country')} {item.get('year')})"
+        where = (
+            f"observations[{i}] ({item.get('indicator')} {item.get('part')} {item.get('country')} {item.get('year')})"
+        )
         part = part_of(item, where)
         country_code = item.get("country")
         if country_code == REGION_CODE:

@@ -8,8 +8,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationInlineModelAdmin
 
-from indicators.values import check_typed_columns
-
 from indicators.models import (
     Availability,
     Baseline,
@@ -21,7 +19,7 @@ from indicators.models import (
     Source,
     Unit,
 )
-
+from indicators.values import check_typed_columns
 
 COMPACT_TEXT = {models.TextField: {"widget": forms.TextInput(attrs={"size": 28})}}
 ROOMY_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 80})}}
@@ -57,8 +55,18 @@ class BaselineInline(TranslationInlineModelAdmin, nested_admin.NestedTabularInli
     form = TypedValueForm
     formfield_overrides = COMPACT_TEXT
     fields = (
-        "is_current", "year", "availability", "value_number", "value_boolean", "value_text",
-        "qualifier", "countries", "revised_on", "source", "reason", "note",
+        "is_current",
+        "year",
+        "availability",
+        "value_number",
+        "value_boolean",
+        "value_text",
+        "qualifier",
+        "countries",
+        "revised_on",
+        "source",
+        "reason",
+        "note",
     )
     autocomplete_fields = ("countries", "source")
     extra = 0
@@ -70,8 +78,16 @@ class MilestoneInline(TranslationInlineModelAdmin, nested_admin.NestedTabularInl
     form = TypedValueForm
     formfield_overrides = COMPACT_TEXT
     fields = (
-        "is_current", "year", "kind", "value_number", "value_boolean", "value_text",
-        "set_on", "source", "reason", "note",
+        "is_current",
+        "year",
+        "kind",
+        "value_number",
+        "value_boolean",
+        "value_text",
+        "set_on",
+        "source",
+        "reason",
+        "note",
     )
     autocomplete_fields = ("source",)
     extra = 0
@@ -147,8 +163,12 @@ class ObservationAdmin(TabbedTranslationAdmin):
     exclude = ("value_type",)
     list_display = ("part", "country", "year", "value_display", "kind", "status")
     list_filter = (
-        "status", "kind", "year", "country",
-        "part__indicator__result__sector__cluster", "part__indicator__result__sector",
+        "status",
+        "kind",
+        "year",
+        "country",
+        "part__indicator__result__sector__cluster",
+        "part__indicator__result__sector",
     )
     search_fields = ("part__code", "part__indicator__code", "part__name")
     list_select_related = ("part__indicator", "country")

@@ -59,9 +59,7 @@ class Unit(models.Model):
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=100)
     symbol = models.CharField(_("symbol"), max_length=30, blank=True)
-    min_value = models.DecimalField(
-        _("lowest plausible value"), max_digits=20, decimal_places=6, null=True, blank=True
-    )
+    min_value = models.DecimalField(_("lowest plausible value"), max_digits=20, decimal_places=6, null=True, blank=True)
     max_value = models.DecimalField(
         _("highest plausible value"), max_digits=20, decimal_places=6, null=True, blank=True
     )
@@ -158,15 +156,13 @@ class IndicatorPart(models.Model):
         blank=True,
         related_name="counted_parts",
         verbose_name=_("condition tested on"),
-        help_text=_("For a count of countries meeting a condition: the part whose country values are tested "
-                    "(empty: this part's own)."),
+        help_text=_(
+            "For a count of countries meeting a condition: the part whose country values are tested "
+            "(empty: this part's own)."
+        ),
     )
-    condition_operator = models.CharField(
-        _("condition operator"), max_length=2, choices=Operator.choices, blank=True
-    )
-    condition_value = models.DecimalField(
-        _("condition value"), max_digits=20, decimal_places=6, null=True, blank=True
-    )
+    condition_operator = models.CharField(_("condition operator"), max_length=2, choices=Operator.choices, blank=True)
+    condition_value = models.DecimalField(_("condition value"), max_digits=20, decimal_places=6, null=True, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -175,9 +171,7 @@ class IndicatorPart(models.Model):
         ordering = ["indicator", "order"]
         constraints = [
             models.UniqueConstraint(fields=["indicator", "code"], name="part_code_unique"),
-            models.CheckConstraint(
-                condition=Q(code__regex=r"^[A-Z0-9_]+$"), name="part_code_upper_snake"
-            ),
+            models.CheckConstraint(condition=Q(code__regex=r"^[A-Z0-9_]+$"), name="part_code_upper_snake"),
             models.CheckConstraint(
                 condition=~Q(aggregation="weighted_mean") | Q(weight_part__isnull=False),
                 name="part_weighted_mean_has_weights",
@@ -360,14 +354,14 @@ class Milestone(TypedValue):
             *_value_range_checks("milestone"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.part} · {self.year}"
+
     @property
     def is_set(self) -> bool:
         return self.kind in (self.Kind.EXACT, self.Kind.AT_LEAST, self.Kind.AT_MOST) and not (
             self.value_number is None and self.value_boolean is None and self.value_text == ""
         )
-
-    def __str__(self) -> str:
-        return f"{self.part} · {self.year}"
 
 
 class ObservationQuerySet(models.QuerySet):

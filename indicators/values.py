@@ -38,9 +38,7 @@ def _decimal(raw: object) -> Decimal:
     try:
         number = Decimal(str(raw))
     except (InvalidOperation, ValueError):
-        raise ValidationError(
-            _("“%(value)s” is not a number."), code="not_a_number", params={"value": raw}
-        ) from None
+        raise ValidationError(_("“%(value)s” is not a number."), code="not_a_number", params={"value": raw}) from None
     if not number.is_finite():
         raise ValidationError(_("“%(value)s” is not a number."), code="not_a_number", params={"value": raw})
     return number

@@ -5,7 +5,6 @@ import json
 
 from django import forms
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
 from progress.method import MethodSettings
@@ -15,7 +14,13 @@ from progress.models import RatingMethod, RecomputeRun
 class RatingMethodForm(forms.ModelForm):
     class Meta:
         model = RatingMethod
-        fields = "__all__"
+        fields = [
+            "version",
+            "name",
+            "description",
+            "settings",
+            "is_default",
+        ]
 
     def clean_settings(self):
         settings = self.cleaned_data["settings"]

@@ -51,7 +51,7 @@ def regional_values(observations: pd.DataFrame, parts: pd.DataFrame, memberships
     if len(counting):
         tested_part = counting["condition_part_id"].fillna(counting["part_id"]).astype("int64")
         counted = members.merge(
-            counting.assign(tested_part_id=tested_part.to_numpy())[columns_used + ["tested_part_id"]].rename(
+            counting.assign(tested_part_id=tested_part.to_numpy())[[*columns_used, "tested_part_id"]].rename(
                 columns={"part_id": "counting_part_id"}
             ),
             left_on="part_id",
@@ -60,9 +60,7 @@ def regional_values(observations: pd.DataFrame, parts: pd.DataFrame, memberships
         counted = counted.drop(columns=["part_id", "tested_part_id"]).rename(columns={"counting_part_id": "part_id"})
         countries = pd.concat([countries, counted], ignore_index=True)
     pieces = [
-        _aggregate(group, rule, members)
-        for rule, group in countries.groupby("aggregation", sort=False)
-        if len(group)
+        _aggregate(group, rule, members) for rule, group in countries.groupby("aggregation", sort=False) if len(group)
     ]
     aggregated = pd.concat(pieces, ignore_index=True) if pieces else pd.DataFrame(columns=columns)
     if len(aggregated):
@@ -290,9 +288,7 @@ def rate_part(
     years = latest.year - baseline.year
     if baseline.value == 0:
         growth = None
-        rating.rating = (
-            Rating.IMPROVING if change > 0 else Rating.WORSENING if change < 0 else Rating.STAGNANT
-        )
+        rating.rating = Rating.IMPROVING if change > 0 else Rating.WORSENING if change < 0 else Rating.STAGNANT
     else:
         growth = change / (abs(baseline.value) * years)
         rating.rating = _trend_label(growth, settings)

@@ -16,8 +16,15 @@ class Frames:
         parts = IndicatorPart.objects.all() if part_ids is None else IndicatorPart.objects.filter(id__in=part_ids)
         self.parts = pd.DataFrame.from_records(
             parts.values(
-                "id", "indicator_id", "value_type", "direction", "aggregation", "weight_part_id",
-                "condition_part_id", "condition_operator", "condition_value",
+                "id",
+                "indicator_id",
+                "value_type",
+                "direction",
+                "aggregation",
+                "weight_part_id",
+                "condition_part_id",
+                "condition_operator",
+                "condition_value",
             )
         ).rename(columns={"id": "part_id"})
         if len(self.parts):
@@ -57,7 +64,16 @@ class Frames:
             Observation.objects.approved()
             .filter(part_id__in=part_ids, availability=Availability.VALUE)
             .exclude(kind=Observation.Kind.FORECAST)
-            .values_list("part_id", "country_id", "year", "value_type", "value_number", "value_boolean", "value_text", "qualifier")
+            .values_list(
+                "part_id",
+                "country_id",
+                "year",
+                "value_type",
+                "value_number",
+                "value_boolean",
+                "value_text",
+                "qualifier",
+            )
         )
         records = [
             (part_id, country_id, year, self._as_float(part_id, vtype, number, boolean, text), qualifier)
@@ -72,7 +88,9 @@ class Frames:
             "part_id", "year", "availability", "value_type", "value_number", "value_boolean", "value_text", "qualifier"
         )
         for part_id, year, availability, vtype, number, boolean, text, qualifier in rows:
-            value = self._as_float(part_id, vtype, number, boolean, text) if availability == Availability.VALUE else None
+            value = (
+                self._as_float(part_id, vtype, number, boolean, text) if availability == Availability.VALUE else None
+            )
             current[part_id] = None if value is None else Point(year, value, qualifier)
         revised = set(
             Baseline.objects.filter(part_id__in=self.part_ids)

@@ -59,6 +59,9 @@ class RegionalValue(models.Model):
         verbose_name_plural = _("regional values")
         constraints = [models.UniqueConstraint(fields=["part", "year"], name="regional_value_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.part} · {self.year}"
+
     @property
     def partial_coverage(self) -> bool:
         return self.origin == self.Origin.AGGREGATED and (self.n_contributors or 0) < self.n_members
@@ -94,6 +97,9 @@ class PartRating(models.Model):
         verbose_name_plural = _("part ratings")
         constraints = [models.UniqueConstraint(fields=["method", "part", "as_of"], name="part_rating_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.part} · {self.as_of}: {self.rating}"
+
 
 class IndicatorRating(models.Model):
     method = models.ForeignKey(RatingMethod, on_delete=models.CASCADE, related_name="indicator_ratings")
@@ -108,10 +114,11 @@ class IndicatorRating(models.Model):
     class Meta:
         verbose_name = _("indicator rating")
         verbose_name_plural = _("indicator ratings")
-        constraints = [
-            models.UniqueConstraint(fields=["method", "indicator", "as_of"], name="indicator_rating_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["method", "indicator", "as_of"], name="indicator_rating_unique")]
         indexes = [models.Index(fields=["method", "as_of", "rating"], name="indicator_rating_summary")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} · {self.as_of}: {self.rating}"
 
 
 class RecomputeRun(models.Model):
@@ -131,3 +138,6 @@ class RecomputeRun(models.Model):
 
     class Meta:
         ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} {self.status}"

@@ -28,9 +28,7 @@ def progress_recompute(*, part_ids: list[int] | None = None, method: RatingMetho
     run = RecomputeRun.objects.create(full=part_ids is None)
     try:
         with transaction.atomic():
-            method = RatingMethod.objects.select_for_update().get(
-                pk=(method or RatingMethod.objects.default()).pk
-            )
+            method = RatingMethod.objects.select_for_update().get(pk=(method or RatingMethod.objects.default()).pk)
             scope = None if part_ids is None else _affected_parts(set(part_ids))
             n_parts = _recompute(method, scope)
     except Exception as error:
@@ -61,7 +59,9 @@ def _recompute(method: RatingMethod, scope: list[int] | None) -> int:
     for row in regional.itertuples(index=False):
         series[row.part_id].append(Point(int(row.year), float(row.value), row.qualifier or ""))
         coverage[(row.part_id, int(row.year))] = (
-            row.origin, None if pd.isna(row.n_contributors) else int(row.n_contributors), int(row.n_members)
+            row.origin,
+            None if pd.isna(row.n_contributors) else int(row.n_contributors),
+            int(row.n_members),
         )
 
     part_rows, by_indicator = [], defaultdict(lambda: defaultdict(list))
@@ -87,18 +87,29 @@ def _recompute(method: RatingMethod, scope: list[int] | None) -> int:
             latest = next((p for p in series.get(part.part_id, []) if p.year == result.latest_year), None)
             part_rows.append(
                 PartRating(
-                    method=method, part_id=part.part_id, as_of=as_of, rating=result.rating, basis=result.basis,
-                    latest_year=result.latest_year, actual=result.actual,
+                    method=method,
+                    part_id=part.part_id,
+                    as_of=as_of,
+                    rating=result.rating,
+                    basis=result.basis,
+                    latest_year=result.latest_year,
+                    actual=result.actual,
                     actual_qualifier=latest.qualifier if latest else "",
                     baseline_year=baseline.year if baseline else None,
                     baseline_value=baseline.value if baseline else None,
                     baseline_qualifier=baseline.qualifier if baseline else "",
-                    expected=result.expected, ratio=result.ratio, growth=result.growth,
+                    expected=result.expected,
+                    ratio=result.ratio,
+                    growth=result.growth,
                     milestone_year=result.milestone.year if result.milestone else None,
                     milestone_kind=result.milestone.kind if result.milestone else "",
                     milestone_value=result.milestone.value if result.milestone else None,
-                    outlook=result.outlook or "", projected=result.projected,
-                    origin=origin, n_contributors=n_contributors, n_members=n_members, flags=sorted(flags),
+                    outlook=result.outlook or "",
+                    projected=result.projected,
+                    origin=origin,
+                    n_contributors=n_contributors,
+                    n_members=n_members,
+                    flags=sorted(flags),
                 )
             )
             by_indicator[int(part.indicator_id)][as_of].append((result.rating, flags))
@@ -110,15 +121,25 @@ def _recompute(method: RatingMethod, scope: list[int] | None) -> int:
             flags = sorted(set().union(*(f for _r, f in entries)))
             indicator_rows.append(
                 IndicatorRating(
-                    method=method, indicator_id=indicator_id, as_of=as_of, rating=label, score=score,
-                    n_parts=len(entries), n_rated=sum(r not in Rating.UNRATED for r, _f in entries), flags=flags,
+                    method=method,
+                    indicator_id=indicator_id,
+                    as_of=as_of,
+                    rating=label,
+                    score=score,
+                    n_parts=len(entries),
+                    n_rated=sum(r not in Rating.UNRATED for r, _f in entries),
+                    flags=flags,
                 )
             )
 
     regional_rows = [
         RegionalValue(
-            part_id=row.part_id, year=int(row.year), value=float(row.value), qualifier=row.qualifier or "",
-            origin=row.origin, contributors=list(row.contributors),
+            part_id=row.part_id,
+            year=int(row.year),
+            value=float(row.value),
+            qualifier=row.qualifier or "",
+            origin=row.origin,
+            contributors=list(row.contributors),
             n_contributors=None if pd.isna(row.n_contributors) else int(row.n_contributors),
             n_members=int(row.n_members),
         )

@@ -21,7 +21,9 @@ def framework(**kwargs) -> Framework:
     )
 
 
-def part(*, value_type: str = ValueType.NUMBER, direction: int = 1, fw: Framework | None = None, **kwargs) -> IndicatorPart:
+def part(
+    *, value_type: str = ValueType.NUMBER, direction: int = 1, fw: Framework | None = None, **kwargs
+) -> IndicatorPart:
     n = next(_seq)
     fw = fw or framework()
     cluster = Cluster.objects.create(framework=fw, number=n % 30000, code=f"C{n}", name="Cluster", outcome="Outcome")

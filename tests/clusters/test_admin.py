@@ -84,9 +84,18 @@ def test_observation_admin_refuses_a_number_for_a_yes_no_part(admin_client):
     response = admin_client.post(
         _url("admin:indicators_observation_add", "en"),
         {
-            "part": part.pk, "year": 2023, "availability": "value", "value_number": "7",
-            "value_boolean": "unknown", "value_text": "", "qualifier": "", "kind": "actual",
-            "status": "draft", "note_en": "", "note_zh_hans": "", "note_ru": "",
+            "part": part.pk,
+            "year": 2023,
+            "availability": "value",
+            "value_number": "7",
+            "value_boolean": "unknown",
+            "value_text": "",
+            "qualifier": "",
+            "kind": "actual",
+            "status": "draft",
+            "note_en": "",
+            "note_zh_hans": "",
+            "note_ru": "",
         },
     )
     assert response.status_code == 200

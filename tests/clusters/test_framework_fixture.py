@@ -13,16 +13,37 @@ from indicators.models import Baseline, Indicator, IndicatorPart, Milestone, Obs
 pytestmark = pytest.mark.django_db
 
 SEED_003_RESULTS = [
-    "EFS", "EFS OP 1", "EFS OP 2",
-    "TRD OC 1", "TRD OP 1", "TRD OP 2",
-    "TSM OC 1", "TSM OP 1", "TSM OP 2",
-    "ECD OC 1", "ECD OP 1", "ECD OP 2",
-    "TRP OC 1", "TRP OP 1", "TRP OP 2",
-    "ENG OC 1", "ENG OP 1", "ENG OP 2",
-    "AGR OC 1", "AGR OP 1", "AGR OP 2", "AGR OP 3",
-    "WTR OC 1", "WTR OP 1", "WTR OP 2",
-    "EDC OC 1", "EDC OP 1", "EDC OP 2",
-    "HLT OC 1", "HLT OP 1", "HLT OP 2",
+    "EFS",
+    "EFS OP 1",
+    "EFS OP 2",
+    "TRD OC 1",
+    "TRD OP 1",
+    "TRD OP 2",
+    "TSM OC 1",
+    "TSM OP 1",
+    "TSM OP 2",
+    "ECD OC 1",
+    "ECD OP 1",
+    "ECD OP 2",
+    "TRP OC 1",
+    "TRP OP 1",
+    "TRP OP 2",
+    "ENG OC 1",
+    "ENG OP 1",
+    "ENG OP 2",
+    "AGR OC 1",
+    "AGR OP 1",
+    "AGR OP 2",
+    "AGR OP 3",
+    "WTR OC 1",
+    "WTR OP 1",
+    "WTR OP 2",
+    "EDC OC 1",
+    "EDC OP 1",
+    "EDC OP 2",
+    "HLT OC 1",
+    "HLT OP 1",
+    "HLT OP 2",
 ]
 
 
@@ -217,10 +238,17 @@ def _is_code_like(text: str) -> bool:
 def test_loading_twice_changes_nothing():
     from django.core.management import call_command
 
-    models = [apps.get_model(label) for label in (
-        "clusters.Result", "indicators.Indicator", "indicators.IndicatorPart", "indicators.Baseline",
-        "indicators.Milestone", "indicators.Observation",
-    )]
+    models = [
+        apps.get_model(label)
+        for label in (
+            "clusters.Result",
+            "indicators.Indicator",
+            "indicators.IndicatorPart",
+            "indicators.Baseline",
+            "indicators.Milestone",
+            "indicators.Observation",
+        )
+    ]
     before = {m.__name__: m.objects.count() for m in models}
     current_before = set(Baseline.objects.filter(is_current=True).values_list("id", flat=True))
     call_command("load_framework", verbosity=0)

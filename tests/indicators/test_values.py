@@ -66,13 +66,17 @@ def test_yes_no_takes_only_booleans():
 
 def test_ordinal_level_must_be_on_the_scale():
     scale = ["none", "very_limited", "partial", "full"]
-    assert typed_value(value_type=ValueType.ORDINAL, value="very_limited", scale_codes=scale).value_text == "very_limited"
+    assert (
+        typed_value(value_type=ValueType.ORDINAL, value="very_limited", scale_codes=scale).value_text == "very_limited"
+    )
     with pytest.raises(ValidationError, match="not a level of this scale"):
         typed_value(value_type=ValueType.ORDINAL, value="great", scale_codes=scale)
 
 
 def test_country_set_derives_its_count_from_the_members():
-    value = typed_value(value_type=ValueType.COUNTRY_SET, countries=["PAK", "CHN", "KAZ", "KGZ"], known_countries=COUNTRIES)
+    value = typed_value(
+        value_type=ValueType.COUNTRY_SET, countries=["PAK", "CHN", "KAZ", "KGZ"], known_countries=COUNTRIES
+    )
     assert value.value_number == 4
     assert value.countries == ("CHN", "KAZ", "KGZ", "PAK")
 

@@ -11,8 +11,19 @@ REGION = None
 
 # Years each country joined CAREC; ADB suspended assistance to Afghanistan on 15 August 2021, so its
 # membership ends in 2021 (it was a member during part of that year).
-JOINED = {"AFG": 2005, "AZE": 2002, "CHN": 1997, "GEO": 2016, "KAZ": 1997, "KGZ": 1997, "MNG": 1997,
-          "PAK": 2010, "TJK": 1998, "TKM": 2010, "UZB": 1997}
+JOINED = {
+    "AFG": 2005,
+    "AZE": 2002,
+    "CHN": 1997,
+    "GEO": 2016,
+    "KAZ": 1997,
+    "KGZ": 1997,
+    "MNG": 1997,
+    "PAK": 2010,
+    "TJK": 1998,
+    "TKM": 2010,
+    "UZB": 1997,
+}
 MEMBERSHIPS = pd.DataFrame(
     {
         "country_id": pd.array([C[c] for c in JOINED], dtype="Int64"),
@@ -22,8 +33,18 @@ MEMBERSHIPS = pd.DataFrame(
 )
 
 # Trade report appendix 1a, 2020 (USD million and % with CAREC). No row for Afghanistan.
-GOODS_TRADE_2020 = {"AZE": 24465, "CHN": 4658486, "GEO": 11411, "KAZ": 87074, "KGZ": 5652, "MNG": 12948,
-                    "PAK": 68023, "TJK": 3962, "TKM": 9786, "UZB": 33082}
+GOODS_TRADE_2020 = {
+    "AZE": 24465,
+    "CHN": 4658486,
+    "GEO": 11411,
+    "KAZ": 87074,
+    "KGZ": 5652,
+    "MNG": 12948,
+    "PAK": 68023,
+    "TJK": 3962,
+    "TKM": 9786,
+    "UZB": 33082,
+}
 CAREC_SHARE_2020 = {"GEO": 21.4, "KAZ": 24.6, "KGZ": 35.3, "MNG": 57.2}
 
 GOODS, SHARE, TTCI, BCP, TOP_70 = 1, 2, 3, 4, 5
@@ -123,8 +144,13 @@ def test_weighted_mean_leaves_out_a_country_without_a_weight():
     # Turkmenistan (62.2 %) has no goods trade figure here: it cannot be weighted, so it neither
     # moves the value nor counts as covered. (87074 * 24.6 + 5652 * 35.3) / (87074 + 5652) = 25.267
     obs = observations(
-        [(SHARE, "KAZ", 2020, 24.6), (SHARE, "KGZ", 2020, 35.3), (SHARE, "TKM", 2020, 62.2),
-         (GOODS, "KAZ", 2020, 87074), (GOODS, "KGZ", 2020, 5652)]
+        [
+            (SHARE, "KAZ", 2020, 24.6),
+            (SHARE, "KGZ", 2020, 35.3),
+            (SHARE, "TKM", 2020, 62.2),
+            (GOODS, "KAZ", 2020, 87074),
+            (GOODS, "KGZ", 2020, 5652),
+        ]
     )
     frame = parts(
         {"part_id": GOODS, "aggregation": "sum"},
@@ -142,8 +168,7 @@ TTCI_2017 = {"CHN": 15, "GEO": 70, "AZE": 71, "KAZ": 81, "MNG": 102, "TJK": 107,
 
 def test_count_of_countries_meeting_a_condition_counts_ranks_up_to_70():
     obs = observations([(TTCI, c, 2017, rank) for c, rank in TTCI_2017.items()])
-    frame = parts({"part_id": TTCI, "aggregation": "count_meeting", "condition_operator": "<=",
-                   "condition_value": 70})
+    frame = parts({"part_id": TTCI, "aggregation": "count_meeting", "condition_operator": "<=", "condition_value": 70})
     row = only_row(regional_values(obs, frame, MEMBERSHIPS), TTCI, 2017)
     assert row["value"] == 2.0  # PRC 15 and Georgia 70 (on the boundary); Azerbaijan 71 is out
     assert row["n_contributors"] == 8  # every ranked country was looked at
@@ -157,8 +182,13 @@ def test_count_part_counts_the_country_values_of_its_condition_part(rank_aggrega
     obs = observations([(TTCI, c, 2017, rank) for c, rank in TTCI_2017.items()])
     frame = parts(
         {"part_id": TTCI, "aggregation": rank_aggregation},
-        {"part_id": TOP_70, "aggregation": "count_meeting", "condition_part_id": TTCI, "condition_operator": "<=",
-         "condition_value": 70},
+        {
+            "part_id": TOP_70,
+            "aggregation": "count_meeting",
+            "condition_part_id": TTCI,
+            "condition_operator": "<=",
+            "condition_value": 70,
+        },
     )
     out = regional_values(obs, frame, MEMBERSHIPS)
     row = only_row(out, TOP_70, 2017)
@@ -185,8 +215,9 @@ def test_count_part_counts_the_country_values_of_its_condition_part(rank_aggrega
 )
 def test_count_meeting_honours_each_operator(operator, hand):
     obs = observations([(TTCI, c, 2017, rank) for c, rank in TTCI_2017.items()])
-    frame = parts({"part_id": TTCI, "aggregation": "count_meeting", "condition_operator": operator,
-                   "condition_value": 70})
+    frame = parts(
+        {"part_id": TTCI, "aggregation": "count_meeting", "condition_operator": operator, "condition_value": 70}
+    )
     assert only_row(regional_values(obs, frame, MEMBERSHIPS), TTCI, 2017)["value"] == hand
 
 
@@ -212,9 +243,7 @@ def test_region_only_part_keeps_its_reported_regional_value():
 def test_value_reported_for_the_region_wins_over_the_aggregate():
     # Appendix 1a prints CAREC 4,920,258 for 2020; the ten printed rows sum to 4,914,889 (5,369 less:
     # Afghanistan has no row). The printed regional figure is the one used.
-    obs = observations(
-        [(GOODS, c, 2020, v) for c, v in GOODS_TRADE_2020.items()] + [(GOODS, REGION, 2020, 4920258)]
-    )
+    obs = observations([(GOODS, c, 2020, v) for c, v in GOODS_TRADE_2020.items()] + [(GOODS, REGION, 2020, 4920258)])
     out = regional_values(obs, parts({"part_id": GOODS, "aggregation": "sum"}), MEMBERSHIPS)
     row = only_row(out, GOODS, 2020)
     assert row["value"] == 4920258
@@ -238,8 +267,13 @@ def test_partial_coverage_is_reported_with_the_aggregate():
 
 def test_reported_value_wins_only_for_its_own_year():
     obs = observations(
-        [(GOODS, "KAZ", 2019, 1.0), (GOODS, "UZB", 2019, 2.0), (GOODS, "KAZ", 2020, 3.0), (GOODS, "UZB", 2020, 4.0),
-         (GOODS, REGION, 2020, 10.0)]
+        [
+            (GOODS, "KAZ", 2019, 1.0),
+            (GOODS, "UZB", 2019, 2.0),
+            (GOODS, "KAZ", 2020, 3.0),
+            (GOODS, "UZB", 2020, 4.0),
+            (GOODS, REGION, 2020, 10.0),
+        ]
     )
     out = regional_values(obs, parts({"part_id": GOODS, "aggregation": "sum"}), MEMBERSHIPS)
     assert (only_row(out, GOODS, 2019)["value"], only_row(out, GOODS, 2019)["origin"]) == (3.0, "aggregated")
@@ -315,8 +349,7 @@ def test_censored_qualifiers_propagate_to_the_aggregate(rule, qualifiers, combin
 
 def test_count_meeting_result_is_a_plain_count():
     obs = observations([(TTCI, "CHN", 2017, 15.0, ">"), (TTCI, "GEO", 2017, 70.0, "")])
-    frame = parts({"part_id": TTCI, "aggregation": "count_meeting", "condition_operator": "<=",
-                   "condition_value": 70})
+    frame = parts({"part_id": TTCI, "aggregation": "count_meeting", "condition_operator": "<=", "condition_value": 70})
     assert only_row(regional_values(obs, frame, MEMBERSHIPS), TTCI, 2017)["qualifier"] == ""
 
 
@@ -331,5 +364,13 @@ def test_reported_regional_value_keeps_its_own_qualifier():
 def test_no_observations_give_no_regional_values():
     out = regional_values(observations([]), parts({"part_id": SHARE, "aggregation": "mean"}), MEMBERSHIPS)
     assert out.empty
-    assert list(out.columns) == ["part_id", "year", "value", "qualifier", "origin", "contributors",
-                                 "n_contributors", "n_members"]
+    assert list(out.columns) == [
+        "part_id",
+        "year",
+        "value",
+        "qualifier",
+        "origin",
+        "contributors",
+        "n_contributors",
+        "n_members",
+    ]

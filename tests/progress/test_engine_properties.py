@@ -27,8 +27,7 @@ def parts(draw, *, with_targets, consistent_kinds):
     baseline = Point(baseline_year, draw(values), draw(qualifiers))
     targets = []
     if with_targets:
-        years = draw(st.lists(st.integers(baseline_year + 1, baseline_year + 14), min_size=1, max_size=4,
-                              unique=True))
+        years = draw(st.lists(st.integers(baseline_year + 1, baseline_year + 14), min_size=1, max_size=4, unique=True))
         if consistent_kinds:
             kinds = st.sampled_from([EXACT, AT_LEAST if direction > 0 else AT_MOST])
         else:
