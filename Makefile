@@ -7,7 +7,7 @@ TEST_STAMP := $(VENV)/.installed-test
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test messages messages-update lint check clean
+.PHONY: run test test-fast install install-test messages messages-update lint check clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,8 +37,14 @@ run: $(STAMP) messages
 	@echo
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# Two runs: the slow tests (a real Celery worker, browsers, faults) use transactional databases
+# that are emptied after each test, so they run apart from the rest.
 test: $(TEST_STAMP) messages
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
+	$(PY) -m pytest -m slow $(PYTEST_ARGS)
+
+test-fast: $(TEST_STAMP) messages
+	$(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
 
 lint: $(TEST_STAMP)
 	$(VENV)/bin/ruff check .

@@ -380,6 +380,7 @@ class Observation(TypedValue):
         SUBMITTED = "submitted", _("submitted")
         APPROVED = "approved", _("approved")
         RETURNED = "returned", _("returned")
+        SUPERSEDED = "superseded", _("superseded by a later approved value")
 
     class Kind(models.TextChoices):
         ACTUAL = "actual", _("actual")

@@ -120,3 +120,20 @@ class MethodSettings:
         missing = (set(Rating.ALL) - set(Rating.UNRATED)) - set(self.scores)
         if missing:
             raise ValueError(f"Scores missing for {sorted(missing)}.")
+
+
+# The name and description of version 1, the DOMAIN default.
+DEFAULT_METHOD_NAME = {
+    "en": "CAREC default rating method",
+    "zh_hans": "CAREC默认评级方法",
+    "ru": "Стандартный метод оценки ЦАРЭС",
+}
+DEFAULT_METHOD_DESCRIPTION = {
+    "en": "Share of required progress against milestones interpolated from the baseline (UN ESCAP, Open SDG), "
+    "traffic lights as in ADB's DEfR scorecard; annual change where no milestone is set.",
+    "zh_hans": "以基线至里程碑插值计算所需进展的完成比例（参照联合国亚太经社会和Open SDG方法），"
+    "采用亚行发展成效评估记分卡的交通灯分级；未设定里程碑时按年均变化评估。",
+    "ru": "Доля требуемого прогресса относительно промежуточных целей, интерполированных от базового значения "
+    "(методы ЭСКАТО ООН и Open SDG), «светофор» по образцу оценочной карты АБР; при отсутствии "
+    "промежуточных целей — по среднегодовому изменению.",
+}

@@ -11,11 +11,6 @@ from progress.method import Rating
 RATING_CHOICES = [(code, code.replace("_", " ")) for code in Rating.ALL]
 
 
-class RatingMethodQuerySet(models.QuerySet):
-    def default(self) -> "RatingMethod":
-        return self.get(is_default=True)
-
-
 class RatingMethod(models.Model):
     """A version of the rating method: thresholds, scores, labels and choices as data."""
 
@@ -25,8 +20,6 @@ class RatingMethod(models.Model):
     settings = models.JSONField(_("settings"))
     is_default = models.BooleanField(_("default"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-
-    objects = RatingMethodQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("rating method")

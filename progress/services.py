@@ -11,8 +11,22 @@ from django.utils import timezone
 from indicators.models import IndicatorPart
 from progress.engine import Point, combine_parts, rate_part, regional_values
 from progress.loading import Frames, report_years
-from progress.method import MethodSettings, Rating
+from progress.method import DEFAULT_METHOD_DESCRIPTION, DEFAULT_METHOD_NAME, MethodSettings, Rating
 from progress.models import IndicatorRating, PartRating, RatingMethod, RecomputeRun, RegionalValue
+
+
+def rating_method_default() -> RatingMethod:
+    """The default method; version 1 (the DOMAIN method) is created if the database has none,
+    as after a test flush."""
+    method = RatingMethod.objects.filter(is_default=True).first()
+    if method is not None:
+        return method
+    fields = {f"name_{lang}": text for lang, text in DEFAULT_METHOD_NAME.items()}
+    fields |= {f"description_{lang}": text for lang, text in DEFAULT_METHOD_DESCRIPTION.items()}
+    method, _created = RatingMethod.objects.get_or_create(
+        version=1, defaults={"settings": MethodSettings().to_dict(), "is_default": True, **fields}
+    )
+    return method
 
 
 def _affected_parts(part_ids: set[int]) -> list[int]:
@@ -28,7 +42,7 @@ def progress_recompute(*, part_ids: list[int] | None = None, method: RatingMetho
     run = RecomputeRun.objects.create(full=part_ids is None)
     try:
         with transaction.atomic():
-            method = RatingMethod.objects.select_for_update().get(pk=(method or RatingMethod.objects.default()).pk)
+            method = RatingMethod.objects.select_for_update().get(pk=(method or rating_method_default()).pk)
             scope = None if part_ids is None else _affected_parts(set(part_ids))
             n_parts = _recompute(method, scope)
     except Exception as error:

@@ -129,3 +129,11 @@ LOGGING = {
 # (modeltranslation reads these two names without its usual prefix.)
 JQUERY_URL = "admin/js/vendor/jquery/jquery.min.js"
 JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
+
+# Periodic jobs (Celery beat). Each task is safe to run twice.
+CELERY_BEAT_SCHEDULE = {
+    "ratings-recompute-nightly": {
+        "task": "progress.tasks.ratings_recompute",
+        "schedule": env_int("RECOMPUTE_EVERY_SECONDS", 24 * 3600),
+    },
+}

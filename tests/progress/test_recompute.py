@@ -7,8 +7,8 @@ import pytest
 
 from clusters.models import Country
 from indicators.models import IndicatorPart, Observation
-from progress.models import IndicatorRating, PartRating, RatingMethod, RecomputeRun, RegionalValue
-from progress.services import progress_recompute
+from progress.models import IndicatorRating, PartRating, RecomputeRun, RegionalValue
+from progress.services import progress_recompute, rating_method_default
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ def part(indicator: str, code: str) -> IndicatorPart:
 
 
 def rating(indicator: str, code: str, as_of: int) -> PartRating:
-    return PartRating.objects.get(part=part(indicator, code), as_of=as_of, method=RatingMethod.objects.default())
+    return PartRating.objects.get(part=part(indicator, code), as_of=as_of, method=rating_method_default())
 
 
 def test_full_recompute_rates_the_seeds_values():
@@ -109,3 +109,27 @@ def test_running_twice_gives_the_same_results():
     progress_recompute()
     assert sorted(PartRating.objects.values_list("part_id", "as_of", "rating", "ratio", "growth")) == first
     assert RecomputeRun.objects.filter(status="done").count() == 2
+
+
+def test_the_full_recompute_is_scheduled_on_beat():
+    from carec_prf.celery import app
+
+    app.loader.import_default_modules()
+    entry = app.conf.beat_schedule["ratings-recompute-nightly"]
+    assert entry["task"] in app.tasks
+
+
+def test_approval_queues_a_recompute_of_the_part(django_capture_on_commit_callbacks):
+    from indicators.services import observation_approve
+
+    progress_recompute()
+    road = part("TRP OP 1", "ROAD_BCP_TIME")
+    submitted = Observation.objects.create(
+        part=road, year=2022, value_type="number", value_number=Decimal("25.0"), status="submitted"
+    )
+    previous = Observation.objects.get(part=road, year=2021, country=None, status="approved")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        observation_approve(observation=submitted)
+    assert len(callbacks) == 1  # the recompute, queued once the approval commits
+    assert rating("TRP OP 1", "ROAD_BCP_TIME", 2023).rating == "worsening"
+    assert Observation.objects.get(pk=previous.pk).status == "approved"  # a different year is untouched
