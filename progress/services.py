@@ -8,6 +8,7 @@ import pandas as pd
 from django.db import transaction
 from django.utils import timezone
 
+from carec_prf.bulk import insert_rows
 from indicators.models import IndicatorPart
 from progress.engine import Point, combine_parts, rate_part, regional_values
 from progress.loading import Frames, report_years
@@ -100,31 +101,31 @@ def _recompute(method: RatingMethod, scope: list[int] | None) -> int:
                 flags.add("baseline_revised")
             latest = next((p for p in series.get(part.part_id, []) if p.year == result.latest_year), None)
             part_rows.append(
-                PartRating(
-                    method=method,
-                    part_id=part.part_id,
-                    as_of=as_of,
-                    rating=result.rating,
-                    basis=result.basis,
-                    latest_year=result.latest_year,
-                    actual=result.actual,
-                    actual_qualifier=latest.qualifier if latest else "",
-                    baseline_year=baseline.year if baseline else None,
-                    baseline_value=baseline.value if baseline else None,
-                    baseline_qualifier=baseline.qualifier if baseline else "",
-                    expected=result.expected,
-                    ratio=result.ratio,
-                    growth=result.growth,
-                    milestone_year=result.milestone.year if result.milestone else None,
-                    milestone_kind=result.milestone.kind if result.milestone else "",
-                    milestone_value=result.milestone.value if result.milestone else None,
-                    outlook=result.outlook or "",
-                    projected=result.projected,
-                    origin=origin,
-                    n_contributors=n_contributors,
-                    n_members=n_members,
-                    flags=sorted(flags),
-                )
+                {
+                    "method_id": method.pk,
+                    "part_id": part.part_id,
+                    "as_of": as_of,
+                    "rating": result.rating,
+                    "basis": result.basis,
+                    "latest_year": result.latest_year,
+                    "actual": result.actual,
+                    "actual_qualifier": latest.qualifier if latest else "",
+                    "baseline_year": baseline.year if baseline else None,
+                    "baseline_value": baseline.value if baseline else None,
+                    "baseline_qualifier": baseline.qualifier if baseline else "",
+                    "expected": result.expected,
+                    "ratio": result.ratio,
+                    "growth": result.growth,
+                    "milestone_year": result.milestone.year if result.milestone else None,
+                    "milestone_kind": result.milestone.kind if result.milestone else "",
+                    "milestone_value": result.milestone.value if result.milestone else None,
+                    "outlook": result.outlook or "",
+                    "projected": result.projected,
+                    "origin": origin,
+                    "n_contributors": n_contributors,
+                    "n_members": n_members,
+                    "flags": sorted(flags),
+                }
             )
             by_indicator[int(part.indicator_id)][as_of].append((result.rating, flags))
 
@@ -134,29 +135,29 @@ def _recompute(method: RatingMethod, scope: list[int] | None) -> int:
             label, score = combine_parts([rating for rating, _flags in entries], settings)
             flags = sorted(set().union(*(f for _r, f in entries)))
             indicator_rows.append(
-                IndicatorRating(
-                    method=method,
-                    indicator_id=indicator_id,
-                    as_of=as_of,
-                    rating=label,
-                    score=score,
-                    n_parts=len(entries),
-                    n_rated=sum(r not in Rating.UNRATED for r, _f in entries),
-                    flags=flags,
-                )
+                {
+                    "method_id": method.pk,
+                    "indicator_id": indicator_id,
+                    "as_of": as_of,
+                    "rating": label,
+                    "score": score,
+                    "n_parts": len(entries),
+                    "n_rated": sum(r not in Rating.UNRATED for r, _f in entries),
+                    "flags": flags,
+                }
             )
 
     regional_rows = [
-        RegionalValue(
-            part_id=row.part_id,
-            year=int(row.year),
-            value=float(row.value),
-            qualifier=row.qualifier or "",
-            origin=row.origin,
-            contributors=list(row.contributors),
-            n_contributors=None if pd.isna(row.n_contributors) else int(row.n_contributors),
-            n_members=int(row.n_members),
-        )
+        {
+            "part_id": row.part_id,
+            "year": int(row.year),
+            "value": float(row.value),
+            "qualifier": row.qualifier or "",
+            "origin": row.origin,
+            "contributors": list(row.contributors),
+            "n_contributors": None if pd.isna(row.n_contributors) else int(row.n_contributors),
+            "n_members": int(row.n_members),
+        }
         for row in regional.itertuples(index=False)
     ]
     _replace(method, frames.part_ids, regional_rows, part_rows, indicator_rows, scope is None)
@@ -164,7 +165,7 @@ def _recompute(method: RatingMethod, scope: list[int] | None) -> int:
 
 
 def _replace(method, part_ids, regional_rows, part_rows, indicator_rows, full: bool) -> None:
-    indicator_ids = {row.indicator_id for row in indicator_rows} | set(
+    indicator_ids = {row["indicator_id"] for row in indicator_rows} | set(
         IndicatorPart.objects.filter(id__in=part_ids).values_list("indicator_id", flat=True)
     )
     if full:
@@ -175,6 +176,6 @@ def _replace(method, part_ids, regional_rows, part_rows, indicator_rows, full: b
         RegionalValue.objects.filter(part_id__in=part_ids).delete()
         PartRating.objects.filter(method=method, part_id__in=part_ids).delete()
         IndicatorRating.objects.filter(method=method, indicator_id__in=indicator_ids).delete()
-    RegionalValue.objects.bulk_create(regional_rows, batch_size=5000)
-    PartRating.objects.bulk_create(part_rows, batch_size=5000)
-    IndicatorRating.objects.bulk_create(indicator_rows, batch_size=5000)
+    insert_rows(RegionalValue, regional_rows)
+    insert_rows(PartRating, part_rows)
+    insert_rows(IndicatorRating, indicator_rows)
