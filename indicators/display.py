@@ -17,7 +17,7 @@ def format_value(row) -> str:
             return "—"
         return _("yes") if row.value_boolean else _("no")
     if row.value_type == ValueType.ORDINAL:
-        return row.value_text or "—"
+        return getattr(row, "level_label", "") or row.value_text or "—"
     if row.value_number is None:
         return "—"
     number = row.value_number.normalize()

@@ -107,6 +107,11 @@ class Indicator(models.Model):
     def __str__(self) -> str:
         return self.code
 
+    @property
+    def slug(self) -> str:
+        """The code as it appears in URLs: "TRD OC 1" -> "TRD-OC-1"."""
+        return self.code.replace(" ", "-")
+
 
 class IndicatorPart(models.Model):
     """One series of an indicator, such as "Road, speed with delay"."""

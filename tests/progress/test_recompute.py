@@ -133,3 +133,20 @@ def test_approval_queues_a_recompute_of_the_part(django_capture_on_commit_callba
     assert len(callbacks) == 1  # the recompute, queued once the approval commits
     assert rating("TRP OP 1", "ROAD_BCP_TIME", 2023).rating == "worsening"
     assert Observation.objects.get(pk=previous.pk).status == "approved"  # a different year is untouched
+
+
+def test_summaries_count_indicators_per_rating_in_one_query(django_assert_num_queries):
+    from progress.selectors import rating_summary
+
+    progress_recompute()
+    method = rating_method_default()
+    with django_assert_num_queries(1):
+        summary = rating_summary(as_of=2022, method=method)
+    from indicators.models import Indicator
+
+    assert sum(summary["framework"].values()) == Indicator.objects.count()
+    assert sum(sum(c.values()) for c in summary["sectors"].values()) == Indicator.objects.count()
+    assert summary["sectors"]["TRP"] == {"improving": 1, "no_data": 2}
+    assert sum(summary["clusters"]["C2"].values()) == Indicator.objects.filter(result__sector__cluster__code="C2").count()
+    prf = rating_summary(as_of=2022, method=method, level="prf")
+    assert sum(prf["framework"].values()) == 31
