@@ -39,7 +39,9 @@ def indicator_page(*, slug: str, as_of: int | None = None) -> dict:
         IndicatorPart.objects.filter(indicator=indicator)
         .select_related("unit")
         .prefetch_related(
-            Prefetch("baselines", queryset=Baseline.objects.select_related("source").order_by("-is_current", "-revised_on")),
+            Prefetch(
+                "baselines", queryset=Baseline.objects.select_related("source").order_by("-is_current", "-revised_on")
+            ),
             Prefetch("milestones", queryset=Milestone.objects.filter(is_current=True).order_by("year")),
             Prefetch("ratings", queryset=PartRating.objects.filter(method=method, as_of=as_of), to_attr="rating_now"),
             Prefetch("regional_values", queryset=RegionalValue.objects.order_by("year")),

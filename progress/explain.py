@@ -63,8 +63,13 @@ def explain_part(rating, settings: MethodSettings, lower_is_better: bool) -> lis
                     "R = %(sign)s(%(actual)s − %(baseline)s) / |%(expected)s − %(baseline)s| = %(ratio)s."
                 )
                 % {
-                    "year": r.latest_year, "expected": _n(r.expected), "direction": direction, "sign": sign,
-                    "actual": _n(r.actual), "baseline": _n(r.baseline_value), "ratio": _n(r.ratio, 3),
+                    "year": r.latest_year,
+                    "expected": _n(r.expected),
+                    "direction": direction,
+                    "sign": sign,
+                    "actual": _n(r.actual),
+                    "baseline": _n(r.baseline_value),
+                    "ratio": _n(r.ratio, 3),
                 }
             )
             lines.append(
@@ -73,7 +78,8 @@ def explain_part(rating, settings: MethodSettings, lower_is_better: bool) -> lis
                     "at least %(off_track)s off track, and below that regressing."
                 )
                 % {
-                    "on_track": _n(settings.on_track_min), "for_attention": _n(settings.for_attention_min),
+                    "on_track": _n(settings.on_track_min),
+                    "for_attention": _n(settings.for_attention_min),
                     "off_track": _n(settings.off_track_min),
                 }
             )
@@ -90,8 +96,11 @@ def explain_part(rating, settings: MethodSettings, lower_is_better: bool) -> lis
                     "at least %(slow)s %% slow improvement, at least %(stagnant)s %% stagnant, below that worsening."
                 )
                 % {
-                    "direction": direction, "growth": _pct(r.growth), "improving": _pct(settings.improving_min),
-                    "slow": _pct(settings.slow_improvement_min), "stagnant": _pct(settings.stagnant_min),
+                    "direction": direction,
+                    "growth": _pct(r.growth),
+                    "improving": _pct(settings.improving_min),
+                    "slow": _pct(settings.slow_improvement_min),
+                    "stagnant": _pct(settings.stagnant_min),
                 }
             )
         else:
@@ -118,7 +127,9 @@ def explain_part(rating, settings: MethodSettings, lower_is_better: bool) -> lis
         lines.append(_("The baseline was revised after the framework was endorsed; the current revision is used."))
     if "censored" in flags:
         lines.append(
-            _("A value is a bound (such as “<1”): it is compared conservatively and never counts as meeting a "
-              "target it might not meet.")
+            _(
+                "A value is a bound (such as “<1”): it is compared conservatively and never counts as meeting a "
+                "target it might not meet."
+            )
         )
     return lines

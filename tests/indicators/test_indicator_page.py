@@ -28,9 +28,7 @@ def test_the_rating_is_explained_with_its_numbers(client, rated):
     assert "The baseline was revised" in html
 
 
-@pytest.mark.parametrize(
-    ("language", "label"), [("en", "Improving"), ("zh-hans", "持续改善"), ("ru", "Улучшение")]
-)
+@pytest.mark.parametrize(("language", "label"), [("en", "Improving"), ("zh-hans", "持续改善"), ("ru", "Улучшение")])
 def test_the_explanation_reads_in_each_language(client, rated, language, label):
     response = _get(client, language, "TRP-OP-1", year=2022)
     html = response.content.decode()

@@ -22,7 +22,7 @@ def test_concurrent_recomputes_never_leave_duplicates_or_half_results():
     def run(part_ids):
         try:
             progress_recompute(part_ids=part_ids)
-        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+        except Exception as error:
             errors.append(error)
         finally:
             connection.close()

@@ -147,6 +147,8 @@ def test_summaries_count_indicators_per_rating_in_one_query(django_assert_num_qu
     assert sum(summary["framework"].values()) == Indicator.objects.count()
     assert sum(sum(c.values()) for c in summary["sectors"].values()) == Indicator.objects.count()
     assert summary["sectors"]["TRP"] == {"improving": 1, "no_data": 2}
-    assert sum(summary["clusters"]["C2"].values()) == Indicator.objects.filter(result__sector__cluster__code="C2").count()
+    assert (
+        sum(summary["clusters"]["C2"].values()) == Indicator.objects.filter(result__sector__cluster__code="C2").count()
+    )
     prf = rating_summary(as_of=2022, method=method, level="prf")
     assert sum(prf["framework"].values()) == 31
