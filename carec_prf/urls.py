@@ -4,18 +4,15 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from clusters import views as cluster_views
-from indicators import views as indicator_views
-
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "favicon.svg")),
 ]
 
+# Pages under a language prefix (/en/, /zh-hans/, /ru/); "/" redirects to the visitor's language.
 urlpatterns += i18n_patterns(
-    path("", cluster_views.home, name="home"),
-    path("indicators/<str:slug>/", indicator_views.indicator_detail, name="indicator_detail"),
+    path("", include("clusters.urls")),
+    path("", include("indicators.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
     prefix_default_language=True,
 )
-
-urlpatterns += [path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "favicon.svg"))]
