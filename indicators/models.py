@@ -413,12 +413,23 @@ class Observation(TypedValue):
         Source, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("source")
     )
     note = models.TextField(_("note"), blank=True)
+    citation = models.CharField(_("source citation"), max_length=500, blank=True)
+    evidence_url = models.URLField(_("evidence URL"), max_length=500, blank=True)
+    revision_reason = models.TextField(_("reason for revising the approved value"), blank=True)
+    review_comment = models.TextField(_("reviewer's comment"), blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
 
     objects = ObservationQuerySet.as_manager()
 
@@ -437,6 +448,17 @@ class Observation(TypedValue):
                 fields=["part", "year"],
                 condition=Q(status="approved", country__isnull=True),
                 name="observation_one_approved_per_region_year",
+            ),
+            # one working copy (a new value or a revision under way) per cell
+            models.UniqueConstraint(
+                fields=["part", "country", "year"],
+                condition=Q(status__in=["draft", "submitted", "returned"], country__isnull=False),
+                name="observation_one_pending_per_country_year",
+            ),
+            models.UniqueConstraint(
+                fields=["part", "year"],
+                condition=Q(status__in=["draft", "submitted", "returned"], country__isnull=True),
+                name="observation_one_pending_per_region_year",
             ),
             models.CheckConstraint(
                 condition=(Q(availability=Availability.VALUE) & _one_typed_value())

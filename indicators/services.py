@@ -2,9 +2,7 @@
 
 import datetime
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from clusters.models import Country
 from indicators.models import Baseline, IndicatorPart, Milestone, Observation, Source
@@ -119,33 +117,3 @@ def observation_record_approved(
     _set_countries(row, value, countries_by_code)
     return row
 
-
-def _queue_recompute(part_ids: list[int]) -> None:
-    from progress.tasks import ratings_recompute
-
-    transaction.on_commit(lambda: ratings_recompute.delay(part_ids=part_ids))
-
-
-@transaction.atomic
-def observation_approve(*, observation: Observation, user=None) -> Observation:
-    """Approve a submitted value. The value it revises (same part, place and year) stays in
-    force until this moment, then is kept as superseded; the ratings that depend on the part
-    are recomputed once the transaction commits."""
-    observation = Observation.objects.select_for_update().get(pk=observation.pk)
-    if observation.status != Observation.Status.SUBMITTED:
-        raise ValidationError(
-            _("Only a submitted value can be approved; this one is “%(status)s”."),
-            code="not_submitted",
-            params={"status": Observation.Status(observation.status).label},
-        )
-    Observation.objects.filter(
-        part_id=observation.part_id,
-        country_id=observation.country_id,
-        year=observation.year,
-        status=Observation.Status.APPROVED,
-    ).update(status=Observation.Status.SUPERSEDED)
-    observation.status = Observation.Status.APPROVED
-    observation.version += 1
-    observation.save(update_fields=["status", "version", "updated_at"])
-    _queue_recompute([observation.part_id])
-    return observation

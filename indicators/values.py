@@ -186,3 +186,69 @@ def check_typed_columns(
         scale_codes=scale,
         value_required=required,
     )
+
+
+_QUALIFIER_PREFIXES = ("<=", ">=", "≤", "≥", "<", ">", "~", "≈")
+_QUALIFIER_NORMAL = {"≤": "<=", "≥": ">=", "≈": "~"}
+_NOT_AVAILABLE_WORDS = {"n/a", "na", "…", "...", "—", "-", "–", "н/д", "нет данных", "无数据", "不详"}
+_NOT_APPLICABLE_WORDS = {"not applicable", "不适用", "неприменимо", "не применимо"}
+
+
+def parse_number_text(text: str, *, decimal_comma: bool) -> tuple[str, str]:
+    """Read a number typed by a person: "1 234,5" (Russian), "1,234.5" (English), "<1", "12%".
+    Returns (qualifier, canonical decimal string); raises ValidationError saying what is wrong."""
+    raw = text.strip().replace("\u00a0", " ").replace("\u202f", " ")
+    qualifier = ""
+    for prefix in _QUALIFIER_PREFIXES:
+        if raw.startswith(prefix):
+            qualifier = _QUALIFIER_NORMAL.get(prefix, prefix)
+            raw = raw[len(prefix):].strip()
+            break
+    if raw.endswith("%"):
+        raw = raw[:-1].strip()
+    compact = raw.replace(" ", "").replace("'", "")
+    if decimal_comma:
+        if compact.count(",") > 1:
+            raise ValidationError(_("“%(value)s” has more than one decimal comma."), code="bad_number", params={"value": text})
+        compact = compact.replace(".", "") if "," in compact and "." in compact else compact
+        compact = compact.replace(",", ".")
+    elif "," in compact:
+        groups = compact.split(".")[0].lstrip("-+").split(",")
+        if any(len(g) != 3 for g in groups[1:]) or not groups[0]:
+            raise ValidationError(
+                _("“%(value)s” is not a number: use a point for decimals (1234.5) or commas between thousands "
+                  "(1,234.5)."),
+                code="bad_number",
+                params={"value": text},
+            )
+        compact = compact.replace(",", "")
+    try:
+        number = Decimal(compact)
+    except InvalidOperation:
+        raise ValidationError(_("“%(value)s” is not a number."), code="not_a_number", params={"value": text}) from None
+    if not number.is_finite():
+        raise ValidationError(_("“%(value)s” is not a number."), code="not_a_number", params={"value": text})
+    return qualifier, str(number)
+
+
+def availability_of_text(text: str) -> str | None:
+    """"N/A", "—", "…" mean not available; "不适用" means not applicable; None for anything else."""
+    lowered = text.strip().lower()
+    if lowered in _NOT_APPLICABLE_WORDS:
+        return Availability.NOT_APPLICABLE
+    if lowered in _NOT_AVAILABLE_WORDS:
+        return Availability.NOT_AVAILABLE
+    return None
+
+
+_YES = {"yes", "y", "true", "1", "да", "是"}
+_NO = {"no", "n", "false", "0", "нет", "否"}
+
+
+def parse_boolean_text(text: str) -> bool:
+    lowered = text.strip().lower()
+    if lowered in _YES:
+        return True
+    if lowered in _NO:
+        return False
+    raise ValidationError(_("Expected yes or no, got “%(value)s”."), code="not_boolean", params={"value": text})

@@ -45,3 +45,34 @@ def part(
 def source() -> Source:
     obj, _ = Source.objects.get_or_create(code="TEST", defaults={"name": "Test source"})
     return obj
+
+
+def user(username: str, *, groups: tuple[str, ...] = (), email: str | None = None, **kwargs):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    account = get_user_model().objects.create_user(
+        username, email if email is not None else f"{username}@example.org", "pw-for-tests-only", **kwargs
+    )
+    for name in groups:
+        account.groups.add(Group.objects.get_or_create(name=name)[0])
+    return account
+
+
+def focal_point(username: str, sector_code: str, country_code: str | None = None):
+    from clusters.models import Country, Sector
+    from workflow.models import FocalPointAssignment, Role
+
+    account = user(username, groups=(Role.FOCAL_POINT,))
+    FocalPointAssignment.objects.create(
+        user=account,
+        sector=Sector.objects.get(code=sector_code),
+        country=Country.objects.get(code=country_code) if country_code else None,
+    )
+    return account
+
+
+def open_year(year: int, **kwargs):
+    from workflow.models import ReportingYear
+
+    return ReportingYear.objects.update_or_create(year=year, defaults={"status": "open", **kwargs})[0]

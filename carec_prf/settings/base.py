@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "clusters",
     "indicators",
     "progress",
+    "workflow",
     "reports",
 ]
 
@@ -140,4 +141,28 @@ CELERY_BEAT_SCHEDULE = {
         "task": "progress.tasks.ratings_recompute",
         "schedule": env_int("RECOMPUTE_EVERY_SECONDS", 24 * 3600),
     },
+    "reporting-deadline-reminders": {
+        "task": "workflow.tasks.reporting_deadline_reminders",
+        "schedule": 24 * 3600,
+    },
 }
+
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "carec-results@localhost")
+
+# The public pages' cache (clusters/cache.py). In-process by default (make run, where Celery runs
+# eagerly in the same process); set CACHE_URL (redis://...) where a separate worker recomputes,
+# so that its clearing reaches every web process.
+CACHE_URL = env_str("CACHE_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+    "pages": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"}
+    ),
+}
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "workflow:my_work"
+LOGOUT_REDIRECT_URL = "home"

@@ -22,3 +22,10 @@ STORAGES = {
 # Static files straight from the apps and static/, no collectstatic needed.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Pages are not cached in tests unless a test switches the cache on (tests/dashboards): a page
+# cached by one test must not answer another test that changed the data.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "test-default"},
+    "pages": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+}

@@ -100,3 +100,41 @@ def test_country_set_refuses_unknown_and_repeated_countries():
 def test_unknown_qualifier_is_refused():
     with pytest.raises(ValidationError, match="qualifier"):
         typed_value(value_type=ValueType.NUMBER, value=1, qualifier="≈≈")
+
+
+@pytest.mark.parametrize(
+    ("text", "decimal_comma", "expected"),
+    [
+        ("1 234,5", True, ("", "1234.5")),
+        ("1\u00a0234,5", True, ("", "1234.5")),
+        ("1,234.5", False, ("", "1234.5")),
+        ("12%", False, ("", "12")),
+        ("<1", False, ("<", "1")),
+        ("≥ 70", False, (">=", "70")),
+        ("-3,2", True, ("", "-3.2")),
+        ("0.43", False, ("", "0.43")),
+    ],
+)
+def test_numbers_typed_by_people(text, decimal_comma, expected):
+    from indicators.values import parse_number_text
+
+    assert parse_number_text(text, decimal_comma=decimal_comma) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "decimal_comma"), [("1,5", False), ("12,34,5", True), ("abc", False), ("1.2.3", False)]
+)
+def test_ambiguous_or_broken_numbers_are_refused(text, decimal_comma):
+    from indicators.values import parse_number_text
+
+    with pytest.raises(ValidationError):
+        parse_number_text(text, decimal_comma=decimal_comma)
+
+
+def test_not_available_and_not_applicable_words():
+    from indicators.values import availability_of_text
+
+    assert availability_of_text("N/A") == "not_available"
+    assert availability_of_text("—") == "not_available"
+    assert availability_of_text("不适用") == "not_applicable"
+    assert availability_of_text("12") is None

@@ -120,8 +120,11 @@ def test_the_full_recompute_is_scheduled_on_beat():
 
 
 def test_approval_queues_a_recompute_of_the_part(django_capture_on_commit_callbacks):
-    from indicators.services import observation_approve
+    from tests import factories
+    from workflow.services import observation_approve
 
+    factories.open_year(2022)
+    reviewer = factories.focal_point("trp-focal", "TRP")
     progress_recompute()
     road = part("TRP OP 1", "ROAD_BCP_TIME")
     submitted = Observation.objects.create(
@@ -129,7 +132,7 @@ def test_approval_queues_a_recompute_of_the_part(django_capture_on_commit_callba
     )
     previous = Observation.objects.get(part=road, year=2021, country=None, status="approved")
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        observation_approve(observation=submitted)
+        observation_approve(user=reviewer, observation=submitted)
     assert len(callbacks) == 1  # the recompute, queued once the approval commits
     assert rating("TRP OP 1", "ROAD_BCP_TIME", 2023).rating == "worsening"
     assert Observation.objects.get(pk=previous.pk).status == "approved"  # a different year is untouched

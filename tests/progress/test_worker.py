@@ -7,10 +7,11 @@ import pytest
 from django.core.management import call_command
 
 from indicators.models import IndicatorPart, Observation
-from indicators.services import observation_approve
 from progress.models import PartRating
 from progress.services import progress_recompute
+from tests import factories
 from tests.worker import celery_worker, redis_broker
+from workflow.services import observation_approve
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -29,13 +30,15 @@ def test_approving_a_value_recomputes_its_rating_on_the_worker():
     progress_recompute()
     road = IndicatorPart.objects.get(indicator__code="TRP OP 1", code="ROAD_BCP_TIME")
     assert PartRating.objects.get(part=road, as_of=2023).rating == "improving"
+    factories.open_year(2022)
+    reviewer = factories.focal_point("trp-focal", "TRP")
     # given a submitted 2022 border crossing time worse than the 2017 baseline (16.9 h)
     submitted = Observation.objects.create(
         part=road, year=2022, country=None, value_type="number", value_number=Decimal("25.0"), status="submitted"
     )
     with redis_broker() as broker, celery_worker(broker):
         # when a reviewer approves it
-        observation_approve(observation=submitted)
+        observation_approve(user=reviewer, observation=submitted)
         # then the worker recomputes the part: g = -(25 - 16.9) / (16.9 * 5) < 0 -> Worsening
         assert _wait_for(lambda: PartRating.objects.get(part=road, as_of=2023).rating == "worsening")
     rating = PartRating.objects.get(part=road, as_of=2023)

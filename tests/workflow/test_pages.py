@@ -1,0 +1,212 @@
+"""The workflow pages: my work, the entry grid with errors beside the cells, review, evidence,
+narratives, history and restore, with constant query counts."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import translation
+
+from clusters.models import Country
+from indicators.models import IndicatorPart, Observation
+from workflow.models import AuditEntry, Narrative
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, *args, language="en"):
+    with translation.override(language):
+        return reverse(name, args=args)
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+def road():
+    return IndicatorPart.objects.get(indicator__code="TRP OP 1", code="ROAD_BCP_TIME")
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client):
+    response = client.get(url("workflow:my_work"))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_grid_saves_all_cells_in_one_go(client, people, year):
+    login(client, people["secretariat"])
+    response = client.post(
+        url("workflow:entry_grid", "TRP-OP-1", 2023),
+        {
+            f"{road().pk}-R-value": "14.2",
+            f"{IndicatorPart.objects.get(indicator__code='TRP OP 1', code='RAIL_BCP_TIME').pk}-R-value": "<30",
+            "save": "",
+        },
+    )
+    assert response.status_code == 302
+    values = dict(
+        Observation.objects.filter(year=2023, part__indicator__code="TRP OP 1").values_list(
+            "part__code", "value_number"
+        )
+    )
+    assert values == {"ROAD_BCP_TIME": Decimal("14.2"), "RAIL_BCP_TIME": Decimal("30")}
+    assert Observation.objects.get(part__code="RAIL_BCP_TIME", year=2023).qualifier == "<"
+
+
+def test_a_bad_cell_saves_nothing_and_says_what_is_wrong_beside_it(client, people, year):
+    login(client, people["secretariat"])
+    rail = IndicatorPart.objects.get(indicator__code="TRP OP 1", code="RAIL_BCP_TIME")
+    response = client.post(
+        url("workflow:entry_grid", "TRP-OP-1", 2023),
+        {f"{road().pk}-R-value": "14.2", f"{rail.pk}-R-value": "fast", "save": ""},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "“fast” is not a number." in html
+    assert 'value="14.2"' in html  # what was typed is kept
+    assert not Observation.objects.filter(year=2023, part__indicator__code="TRP OP 1").exists()
+
+
+def test_a_percent_of_250_is_refused(client, people, year):
+    login(client, people["secretariat"])
+    part = IndicatorPart.objects.get(indicator__code="TRD OP 2", code="RESPONDENTS_IMPROVED")
+    from tests import factories
+
+    factories.focal_point("trd-lead", "TRD")
+    response = client.post(url("workflow:entry_grid", "TRD-OP-2", 2023), {f"{part.pk}-R-value": "250", "save": ""})
+    assert response.status_code == 400
+    assert "outside the plausible range" in response.content.decode()
+
+
+def test_russian_users_type_decimal_commas(client, people, year):
+    login(client, people["secretariat"])
+    kaz = Country.objects.get(code="KAZ")
+    gdp = IndicatorPart.objects.get(indicator__code="TRD OC 1.4", code="GDP_GROWTH")
+    response = client.post(
+        url("workflow:entry_grid", "TRD-OC-1.4", 2023, language="ru"), {f"{gdp.pk}-{kaz.pk}-value": "-3,5"}
+    )
+    assert response.status_code == 302
+    assert Observation.objects.get(part=gdp, country=kaz, year=2023).value_number == Decimal("-3.5")
+
+
+def test_errors_read_in_the_users_language(client, people, year):
+    login(client, people["secretariat"])
+    response = client.post(
+        url("workflow:entry_grid", "TRP-OP-1", 2023, language="ru"), {f"{road().pk}-R-value": "быстро"}
+    )
+    assert response.status_code == 400
+    assert "не является числом" in response.content.decode()
+
+
+def test_save_and_submit_then_the_focal_point_approves_from_my_work(client, people, year):
+    login(client, people["secretariat"])
+    client.post(url("workflow:entry_grid", "TRP-OP-1", 2023), {f"{road().pk}-R-value": "14.2", "submit": ""})
+    observation = Observation.objects.get(part=road(), year=2023)
+    assert observation.status == "submitted"
+    focal = login(client, people["focal"])
+    page = focal.get(url("workflow:my_work")).content.decode()
+    assert "1 value waits for your review" in page
+    focal.post(url("workflow:observation_review", observation.pk), {"decision": "approve"})
+    assert Observation.objects.get(pk=observation.pk).status == "approved"
+
+
+def test_returning_without_a_comment_is_refused_on_the_page(client, people, year):
+    login(client, people["secretariat"])
+    client.post(url("workflow:entry_grid", "TRP-OP-1", 2023), {f"{road().pk}-R-value": "14.2", "submit": ""})
+    observation = Observation.objects.get(part=road(), year=2023)
+    login(client, people["focal"])
+    response = client.post(url("workflow:observation_review", observation.pk), {"decision": "return"}, follow=True)
+    assert "a comment is required" in response.content.decode()
+    assert Observation.objects.get(pk=observation.pk).status == "submitted"
+
+
+def test_the_second_save_from_a_stale_page_gets_a_conflict_with_both_values(client, people, year):
+    login(client, people["secretariat"])
+    client.post(url("workflow:entry_grid", "TRP-OP-1", 2023), {f"{road().pk}-R-value": "14.2"})
+    stale_version = Observation.objects.get(part=road(), year=2023).version
+    login(client, people["focal"])
+    client.post(
+        url("workflow:entry_grid", "TRP-OP-1", 2023),
+        {f"{road().pk}-R-value": "15", f"{road().pk}-R-version": stale_version},
+    )
+    login(client, people["secretariat"])
+    response = client.post(
+        url("workflow:entry_grid", "TRP-OP-1", 2023),
+        {f"{road().pk}-R-value": "16", f"{road().pk}-R-version": stale_version},
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "it is now 15; you entered 16" in html
+    assert Observation.objects.get(part=road(), year=2023).value_number == Decimal("15")
+
+
+def test_grid_query_count_does_not_grow_with_parts(client, people, year, django_assert_num_queries):
+    login(client, people["secretariat"])
+    with django_assert_num_queries(11) as small:
+        client.get(url("workflow:entry_grid", "TRP-OP-1", 2023))
+    with django_assert_num_queries(len(small.captured_queries)):
+        client.get(url("workflow:entry_grid", "TRP-OP-2", 2023))
+
+
+def test_focal_point_of_another_sector_cannot_open_the_grid(client, people, year):
+    login(client, people["other_focal"])
+    assert client.get(url("workflow:entry_grid", "TRP-OP-1", 2023)).status_code == 403
+
+
+def test_evidence_upload_checks_type_and_is_served_only_to_permitted_users(client, people, year, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    login(client, people["secretariat"])
+    client.post(url("workflow:entry_grid", "TRP-OP-1", 2023), {f"{road().pk}-R-value": "14.2"})
+    observation = Observation.objects.get(part=road(), year=2023)
+    fake = SimpleUploadedFile("report.pdf", b"MZ\x90\x00 not a pdf", "application/pdf")
+    response = client.post(url("workflow:observation_detail", observation.pk), {"file": fake, "citation": "CPMM"})
+    assert "is not an accepted evidence file" in response.content.decode()
+    assert not observation.attachments.exists()
+    real = SimpleUploadedFile("cpmm-2023.pdf", b"%PDF-1.7 real", "application/pdf")
+    client.post(url("workflow:observation_detail", observation.pk), {"file": real, "citation": "CPMM 2023"})
+    attachment = observation.attachments.get()
+    assert client.get(url("workflow:attachment_download", attachment.pk)).status_code == 200
+    login(client, people["other_focal"])
+    assert client.get(url("workflow:attachment_download", attachment.pk)).status_code == 404
+
+
+def test_narrative_in_three_languages_and_comments(client, people, year):
+    login(client, people["focal"])
+    page = url("workflow:indicator_year", "TRP-OP-1", 2023)
+    client.post(
+        page, {"narrative": "", "text_en": "Times fell.", "text_zh_hans": "时间缩短。", "text_ru": "Время сократилось."}
+    )
+    client.post(page, {"approve_narrative": ""})
+    narrative = Narrative.objects.get(indicator__code="TRP OP 1", year=2023)
+    assert (narrative.status, narrative.text_ru) == ("approved", "Время сократилось.")
+    client.post(page, {"comment": "", "text": "Check the rail figure"})
+    assert "Check the rail figure" in client.get(page).content.decode()
+
+
+def test_history_shows_changes_and_the_secretariat_restores_one(client, people, year):
+    login(client, people["secretariat"])
+    grid = url("workflow:entry_grid", "TRP-OP-1", 2023)
+    client.post(grid, {f"{road().pk}-R-value": "14.2"})
+    version = Observation.objects.get(part=road(), year=2023).version
+    client.post(grid, {f"{road().pk}-R-value": "19.9", f"{road().pk}-R-version": version})
+    history = url("workflow:indicator_history", "TRP-OP-1")
+    html = client.get(history).content.decode()
+    assert "14.2 → 19.9" in html
+    first = AuditEntry.objects.filter(action="create", indicator__code="TRP OP 1").get()
+    client.post(history, {"entry": first.pk})
+    assert Observation.objects.get(part=road(), year=2023).value_number == Decimal("14.2")
+    assert AuditEntry.objects.filter(action="restore", indicator__code="TRP OP 1").exists()
+    login(client, people["focal"])
+    client.post(history, {"entry": first.pk})
+    assert AuditEntry.objects.filter(action="restore").count() == 1  # a focal point may not restore
+
+
+def test_reporting_years_page_is_for_the_secretariat(client, people):
+    login(client, people["focal"])
+    assert client.get(url("workflow:years")).status_code == 403
+    login(client, people["secretariat"])
+    client.post(url("workflow:years"), {"year": "2024", "status": "open", "deadline": "2025-03-31"})
+    from workflow.models import ReportingYear
+
+    assert ReportingYear.objects.get(year=2024).status == "open"

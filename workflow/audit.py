@@ -1,0 +1,108 @@
+"""The audit trail: a snapshot of an object's fields before and after each change, the difference
+between them, who made it and why; and restoring an object to a recorded state."""
+
+import datetime
+from decimal import Decimal
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.db.models.fields.files import FieldFile
+from django.utils.translation import gettext as _
+
+from workflow.models import AuditEntry
+
+# Fields that change on every save and say nothing about the content.
+_IGNORED = {"updated_at", "created_at", "recorded_at", "version"}
+
+
+def _plain(value):
+    if isinstance(value, Decimal):
+        return str(value.normalize())
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, FieldFile):
+        return value.name
+    return value
+
+
+def snapshot(obj: models.Model | None) -> dict:
+    """The object's stored fields as plain values (foreign keys as ids, sets as sorted ids)."""
+    if obj is None or obj.pk is None:
+        return {}
+    state = {f.attname: _plain(getattr(obj, f.attname)) for f in obj._meta.concrete_fields if not f.primary_key}
+    for field in obj._meta.many_to_many:
+        state[field.name] = sorted(getattr(obj, field.name).values_list("pk", flat=True))
+    return state
+
+
+def _indicator_of(obj) -> int | None:
+    for path in ("indicator_id", "part.indicator_id", "observation.part.indicator_id"):
+        target = obj
+        try:
+            for attribute in path.split("."):
+                target = getattr(target, attribute)
+        except AttributeError:
+            continue
+        return target
+    if obj._meta.model_name == "indicator":
+        return obj.pk
+    return None
+
+
+def audit_record(*, actor, action: str, obj: models.Model, before: dict, reason: str = "") -> AuditEntry:
+    after = snapshot(obj) if action != AuditEntry.Action.DELETE else {}
+    keys = (set(before) | set(after)) - _IGNORED
+    changes = {k: [before.get(k), after.get(k)] for k in sorted(keys) if before.get(k) != after.get(k)}
+    return AuditEntry.objects.create(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=obj.pk,
+        object_repr=str(obj)[:300],
+        indicator_id=_indicator_of(obj),
+        changes=changes,
+        state=after or before,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def audit_restore(*, entry: AuditEntry, actor, reason: str = "") -> models.Model:
+    """Put an object back in the state an audit entry recorded; the restore is recorded too."""
+    model = entry.content_type.model_class()
+    obj = model.objects.select_for_update().filter(pk=entry.object_id).first()
+    if obj is None:
+        raise ValidationError(_("This object no longer exists and cannot be restored."), code="gone")
+    before = snapshot(obj)
+    many = {f.name for f in obj._meta.many_to_many}
+    for name, value in entry.state.items():
+        if name in many or name in _IGNORED:
+            continue
+        field = obj._meta.get_field(name[:-3] if name.endswith("_id") else name)
+        setattr(obj, name, field.to_python(value) if not field.is_relation else value)
+    if hasattr(obj, "version"):
+        obj.version += 1
+    try:
+        with transaction.atomic():
+            obj.save()
+            for name in many & set(entry.state):
+                getattr(obj, name).set(entry.state[name])
+    except IntegrityError:
+        raise ValidationError(
+            _(
+                "Restoring this version would break a rule of the framework (for example two current "
+                "baselines or two approved values for the same year); change the other record first."
+            ),
+            code="conflict",
+        ) from None
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.RESTORE,
+        obj=obj,
+        before=before,
+        reason=reason or _("Restored the version of %(date)s.") % {"date": entry.at.strftime("%Y-%m-%d %H:%M")},
+    )
+    return obj

@@ -1,0 +1,122 @@
+"""E-mails: a value returned to its author, values waiting for review, a deadline coming. Each
+goes out in the recipient's language, only if the recipient has not turned it off, and only
+after the change that caused it has been committed."""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from workflow.models import NotificationPreference, ReportingYear, Role
+
+
+def _preference(user) -> NotificationPreference:
+    preference = getattr(user, "notifications", None)
+    return preference or NotificationPreference(user=user)
+
+
+def _send(user, kind: str, subject_and_body) -> None:
+    preference = _preference(user)
+    if not user.email or not getattr(preference, kind):
+        return
+    with translation.override(preference.language):
+        subject, body = subject_and_body()
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email], fail_silently=False)
+
+
+def _where(observation) -> str:
+    return observation.country.name if observation.country_id else _("the region")
+
+
+def notify_returned(observation, comment: str) -> None:
+    author = observation.created_by
+    if author is None:
+        return
+
+    def message():
+        params = {
+            "indicator": observation.part.indicator.code,
+            "part": observation.part.name,
+            "where": _where(observation),
+            "year": observation.year,
+            "comment": comment,
+        }
+        return (
+            _("Returned: %(indicator)s, %(where)s, %(year)s") % params,
+            _(
+                "Your value for %(part)s (%(indicator)s), %(where)s, %(year)s was returned with this comment:\n\n"
+                "%(comment)s\n\nPlease correct it and submit it again."
+            )
+            % params,
+        )
+
+    transaction.on_commit(lambda: _send(author, "on_returned", message))
+
+
+def notify_review_waiting(observation) -> None:
+    sector_id = observation.part.indicator.result.sector_id
+    reviewers = (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            groups__name=Role.FOCAL_POINT,
+            assignments__sector_id=sector_id,
+        )
+        .filter(Q(assignments__country__isnull=True) | Q(assignments__country_id=observation.country_id))
+        .distinct()
+    )
+
+    def message():
+        params = {
+            "indicator": observation.part.indicator.code,
+            "part": observation.part.name,
+            "where": _where(observation),
+            "year": observation.year,
+        }
+        return (
+            _("Waiting for your review: %(indicator)s, %(where)s, %(year)s") % params,
+            _("A value for %(part)s (%(indicator)s), %(where)s, %(year)s was submitted and waits for your review.")
+            % params,
+        )
+
+    for reviewer in list(reviewers):
+        transaction.on_commit(lambda reviewer=reviewer: _send(reviewer, "on_review", message))
+
+
+def deadline_reminders(*, today: datetime.date, days_before: int = 7) -> int:
+    """Remind everyone who enters or reviews values that an open year's deadline is near; once
+    per year. Returns the number of e-mails sent."""
+    sent = 0
+    due = ReportingYear.objects.filter(
+        status=ReportingYear.Status.OPEN,
+        deadline__gte=today,
+        deadline__lte=today + datetime.timedelta(days=days_before),
+        reminder_sent_on__isnull=True,
+    )
+    users = list(
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(groups__name=Role.SECRETARIAT) | Q(groups__name=Role.FOCAL_POINT))
+        .distinct()
+        .select_related("notifications")
+    )
+    for year in due:
+        for user in users:
+
+            def message(year=year):
+                params = {"year": year.year, "deadline": year.deadline.isoformat()}
+                return (
+                    _("Reporting deadline for %(year)s: %(deadline)s") % params,
+                    _("Values for the reporting year %(year)s are due by %(deadline)s.") % params,
+                )
+
+            if user.email and _preference(user).on_deadline:
+                _send(user, "on_deadline", message)
+                sent += 1
+        ReportingYear.objects.filter(pk=year.pk).update(reminder_sent_on=today)
+    return sent

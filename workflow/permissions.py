@@ -1,0 +1,101 @@
+"""Who may do what: the one place where roles are decided. Services and selectors call these;
+views and templates only ask them, so hiding a button is never the only guard."""
+
+from functools import cached_property
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q
+
+from workflow.models import FocalPointAssignment, ReportingYear, Role
+
+
+class Access:
+    """What one user may do, computed once per request (two queries at most)."""
+
+    def __init__(self, user) -> None:
+        self.user = user or AnonymousUser()
+
+    @cached_property
+    def groups(self) -> set[str]:
+        if not self.user.is_authenticated:
+            return set()
+        return set(self.user.groups.values_list("name", flat=True))
+
+    @property
+    def is_secretariat(self) -> bool:
+        return (
+            self.user.is_authenticated
+            and self.user.is_active
+            and (self.user.is_superuser or Role.SECRETARIAT in self.groups)
+        )
+
+    @property
+    def is_viewer(self) -> bool:
+        """Officials who read every approved value, published or not. A focal point is not one:
+        outside their sectors they see only what is published."""
+        return (
+            self.user.is_authenticated and self.user.is_active and (self.is_secretariat or Role.VIEWER in self.groups)
+        )
+
+    @cached_property
+    def assignments(self) -> list[tuple[int, int | None]]:
+        """(sector_id, country_id or None) pairs; None covers every country and the region."""
+        if not (self.user.is_authenticated and self.user.is_active):
+            return []
+        if not (Role.FOCAL_POINT in self.groups or self.user.is_superuser):
+            return []
+        return list(FocalPointAssignment.objects.filter(user=self.user).values_list("sector_id", "country_id"))
+
+    @property
+    def is_focal_point(self) -> bool:
+        return bool(self.assignments)
+
+    def covers(self, sector_id: int | None, country_id: int | None) -> bool:
+        return any(s == sector_id and (c is None or c == country_id) for s, c in self.assignments)
+
+    def covers_sector(self, sector_id: int | None) -> bool:
+        return any(s == sector_id for s, _c in self.assignments)
+
+    # --- writes ---------------------------------------------------------------------------
+
+    def can_enter(self, sector_id: int | None, country_id: int | None) -> bool:
+        """Enter or propose a value: the secretariat anywhere; a focal point where assigned."""
+        return self.is_secretariat or self.covers(sector_id, country_id)
+
+    def can_review(self, sector_id: int | None, country_id: int | None) -> bool:
+        """Approve or return: the focal points of the sector (and country)."""
+        return self.covers(sector_id, country_id)
+
+    def can_manage(self) -> bool:
+        """Framework content, focal point assignments, reporting years, restores."""
+        return self.is_secretariat
+
+    def can_write_narrative(self, sector_id: int | None) -> bool:
+        """Narratives speak for the whole sector: the secretariat and sector-wide focal points."""
+        return self.is_secretariat or self.covers(sector_id, None)
+
+    def can_approve_narrative(self, sector_id: int | None) -> bool:
+        return any(s == sector_id and c is None for s, c in self.assignments)
+
+    def can_comment(self, sector_id: int | None) -> bool:
+        return self.is_secretariat or self.covers_sector(sector_id)
+
+    # --- reads ----------------------------------------------------------------------------
+
+    def observation_filter(self, prefix: str = "") -> Q:
+        """A Q selecting the observations this user may see (prefix for related lookups)."""
+        p = prefix
+        published_years = ReportingYear.objects.exclude(status=ReportingYear.Status.PUBLISHED).values("year")
+        public = Q(**{f"{p}status": "approved"}) & ~Q(**{f"{p}year__in": published_years})
+        if self.is_secretariat:
+            return Q()
+        if not self.user.is_authenticated:
+            return public
+        visible = Q(**{f"{p}status": "approved"}) if self.is_viewer else public
+        for sector_id, country_id in self.assignments:
+            scope = Q(**{f"{p}part__indicator__result__sector_id": sector_id})
+            if country_id is not None:
+                scope &= Q(**{f"{p}country_id": country_id})
+            visible |= scope & ~Q(**{f"{p}status": "superseded"})
+        visible |= Q(**{f"{p}created_by": self.user})
+        return visible

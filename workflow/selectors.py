@@ -1,0 +1,175 @@
+"""Reads for the workflow pages, each in a fixed number of queries, with the permission check
+inside (workflow.permissions.Access)."""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from clusters.models import Country
+from indicators.models import Baseline, Indicator, IndicatorPart, Milestone, Observation
+from workflow.models import AuditEntry, Comment, Narrative, ReportingYear
+from workflow.permissions import Access
+
+PENDING = ("draft", "submitted", "returned")
+
+
+@dataclass
+class Cell:
+    part: IndicatorPart
+    country: Country | None
+    current: Observation | None = None  # the working copy, if any
+    approved: Observation | None = None
+    last_year: Observation | None = None
+    can_enter: bool = False
+    can_review: bool = False
+    error: str = ""
+    entered: dict = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return f"{self.part.pk}-{self.country.pk if self.country else 'R'}"
+
+    @property
+    def shown(self) -> Observation | None:
+        return self.current or self.approved
+
+
+def indicator_for_user(*, user, slug: str) -> Indicator:
+    indicator = Indicator.objects.select_related("result__sector__cluster").filter(code=slug.replace("-", " ")).first()
+    if indicator is None:
+        raise Http404
+    return indicator
+
+
+def entry_grid(*, user, indicator: Indicator, year: int) -> dict:
+    access = Access(user)
+    sector_id = indicator.result.sector_id
+    if not (access.is_secretariat or access.covers_sector(sector_id)):
+        raise PermissionDenied(_("You may not enter values for this sector."))
+    parts = list(
+        IndicatorPart.objects.filter(indicator=indicator)
+        .select_related("unit")
+        .prefetch_related(
+            "scale",
+            Prefetch("baselines", queryset=Baseline.objects.filter(is_current=True), to_attr="current_baselines"),
+            Prefetch(
+                "milestones",
+                queryset=Milestone.objects.filter(is_current=True).order_by("year"),
+                to_attr="current_milestones",
+            ),
+        )
+        .order_by("order")
+    )
+    countries = list(Country.objects.order_by("order"))
+    observations = (
+        Observation.objects.filter(part__in=parts, year__in=[year, year - 1])
+        .filter(access.observation_filter())
+        .exclude(status="superseded")
+        .prefetch_related("countries")
+    )
+    by_key: dict[tuple, dict[str, Observation]] = {}
+    for obs in observations:
+        slot = "last_year" if obs.year == year - 1 else ("approved" if obs.status == "approved" else "current")
+        if obs.year == year - 1 and obs.status != "approved":
+            continue
+        by_key.setdefault((obs.part_id, obs.country_id), {})[slot] = obs
+    rows = []
+    for part in parts:
+        places = [None] if part.aggregation == IndicatorPart.Aggregation.REGION_ONLY else [None, *countries]
+        part.baseline = part.current_baselines[0] if part.current_baselines else None
+        for country in places:
+            found = by_key.get((part.pk, country.pk if country else None), {})
+            country_id = country.pk if country else None
+            rows.append(
+                Cell(
+                    part=part,
+                    country=country,
+                    current=found.get("current"),
+                    approved=found.get("approved"),
+                    last_year=found.get("last_year"),
+                    can_enter=access.can_enter(sector_id, country_id),
+                    can_review=access.can_review(sector_id, country_id),
+                )
+            )
+    reporting = ReportingYear.objects.filter(year=year).first()
+    return {
+        "indicator": indicator,
+        "year": year,
+        "rows": rows,
+        "countries": countries,
+        "reporting": reporting,
+        "access": access,
+    }
+
+
+def my_work(*, user) -> dict:
+    """What waits for this user: values to review, values returned to them, drafts to submit,
+    and the indicators of their sectors in open years."""
+    access = Access(user)
+    visible = Observation.objects.filter(access.observation_filter())
+    review_scope = Q(pk__in=[])
+    for sector_id, country_id in access.assignments:
+        scope = Q(part__indicator__result__sector_id=sector_id)
+        if country_id is not None:
+            scope &= Q(country_id=country_id)
+        review_scope |= scope
+    to_review = (
+        visible.filter(review_scope, status="submitted")
+        .select_related("part__indicator", "country", "created_by")
+        .order_by("part__indicator__code", "year")
+    )
+    mine = visible.filter(Q(created_by=user) | Q(updated_by=user))
+    returned = mine.filter(status="returned").select_related("part__indicator", "country", "reviewed_by")
+    drafts = mine.filter(status="draft").select_related("part__indicator", "country")
+    open_years = list(ReportingYear.objects.filter(status=ReportingYear.Status.OPEN).order_by("year"))
+    indicators = Indicator.objects.select_related("result__sector").order_by(
+        "result__sector__cluster__number", "result__sector__order", "result__order", "order"
+    )
+    if not access.is_secretariat:
+        indicators = indicators.filter(result__sector_id__in=[s for s, _c in access.assignments])
+    to_enter = []
+    if open_years:
+        filled = dict(
+            Observation.objects.filter(year__in=[y.year for y in open_years])
+            .exclude(status="superseded")
+            .values_list("part__indicator_id")
+            .annotate(n=Count("id"))
+        )
+        to_enter = [
+            (indicator, year) for year in open_years for indicator in indicators if not filled.get(indicator.pk)
+        ]
+    return {
+        "to_review": list(to_review),
+        "returned": list(returned),
+        "drafts": list(drafts),
+        "to_enter": to_enter,
+        "open_years": open_years,
+        "access": access,
+    }
+
+
+def indicator_year(*, user, indicator: Indicator, year: int) -> dict:
+    access = Access(user)
+    sector_id = indicator.result.sector_id
+    if not access.can_comment(sector_id):
+        raise PermissionDenied(_("Only the secretariat and this sector's focal points may see this page."))
+    return {
+        "indicator": indicator,
+        "year": year,
+        "access": access,
+        "narrative": Narrative.objects.filter(indicator=indicator, year=year).first(),
+        "comments": list(Comment.objects.filter(indicator=indicator, year=year).select_related("author")),
+        "can_write": access.can_write_narrative(sector_id),
+        "can_approve": access.can_approve_narrative(sector_id),
+    }
+
+
+def indicator_history(*, user, indicator: Indicator) -> dict:
+    access = Access(user)
+    if not (access.is_secretariat or access.covers_sector(indicator.result.sector_id)):
+        raise PermissionDenied(_("You may not see the history of this indicator."))
+    entries = AuditEntry.objects.filter(indicator=indicator).select_related("actor", "content_type")[:500]
+    return {"indicator": indicator, "entries": list(entries), "can_restore": access.can_manage()}

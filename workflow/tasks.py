@@ -1,0 +1,12 @@
+"""Celery tasks of the workflow: thin, safe to run twice."""
+
+import datetime
+
+from celery import shared_task
+
+from workflow.notifications import deadline_reminders
+
+
+@shared_task
+def reporting_deadline_reminders() -> int:
+    return deadline_reminders(today=datetime.date.today())

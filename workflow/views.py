@@ -1,0 +1,266 @@
+"""Pages of the entry and review workflow. Thin: parse, call a selector or service, render.
+Rights are decided in workflow.permissions through the selectors and services."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from indicators.models import Observation
+from workflow import selectors, services
+from workflow.forms import CommentForm, EvidenceForm, NarrativeForm, NotificationForm, ReturnForm, parse_cell
+from workflow.models import Attachment, AuditEntry, NotificationPreference, ReportingYear
+from workflow.permissions import Access
+
+
+@login_required
+def my_work(request):
+    return render(request, "workflow/my_work.html", selectors.my_work(user=request.user))
+
+
+class _Rollback(Exception):
+    pass
+
+
+@login_required
+def entry_grid(request, slug: str, year: int):
+    indicator = selectors.indicator_for_user(user=request.user, slug=slug)
+    context = selectors.entry_grid(user=request.user, indicator=indicator, year=year)
+    if request.method == "POST":
+        if _save_grid(request, context):
+            return redirect(request.path)
+        status = 400
+    else:
+        status = 200
+    context["return_form"] = ReturnForm()
+    return render(request, "workflow/entry_grid.html", context, status=status)
+
+
+def _save_grid(request, context) -> bool:
+    """Check every cell first; save all of them in one transaction or none."""
+    entries = []
+    for cell in context["rows"]:
+        if not cell.can_enter:
+            continue
+        cell.entered = {
+            "value": request.POST.get(f"{cell.key}-value", ""),
+            "countries": request.POST.getlist(f"{cell.key}-countries"),
+            "reason": request.POST.get(f"{cell.key}-reason", ""),
+        }
+        try:
+            value, reason = parse_cell(cell, request.POST)
+        except ValidationError as error:
+            cell.error = " ".join(error.messages)
+            continue
+        if value is not None:
+            version = request.POST.get(f"{cell.key}-version") or None
+            entries.append((cell, value, reason, int(version) if version and version.isdigit() else None))
+    if any(cell.error for cell in context["rows"]):
+        messages.error(request, _("Nothing was saved: correct the values marked below."))
+        return False
+    submit = "submit" in request.POST
+    try:
+        with transaction.atomic():
+            saved = []
+            for cell, value, reason, version in entries:
+                try:
+                    saved.append(
+                        services.observation_save(
+                            user=request.user,
+                            part=cell.part,
+                            country=cell.country,
+                            year=context["year"],
+                            value=value,
+                            expected_version=version,
+                            revision_reason=reason,
+                        )
+                    )
+                except (ValidationError, PermissionDenied) as error:
+                    cell.error = " ".join(getattr(error, "messages", None) or [str(error)])
+                    raise _Rollback from None
+            submitted = 0
+            if submit:
+                for cell in context["rows"]:
+                    if not cell.can_enter:
+                        continue
+                    pending = next((o for o in saved if o.part_id == cell.part.pk and o.country == cell.country), None)
+                    pending = pending or cell.current
+                    if pending is not None and pending.status in ("draft", "returned"):
+                        services.observation_submit(user=request.user, observation=pending)
+                        submitted += 1
+    except _Rollback:
+        messages.error(request, _("Nothing was saved: correct the values marked below."))
+        return False
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return False
+    if submit:
+        messages.success(
+            request,
+            _("Saved %(saved)s values and submitted %(submitted)s for review.")
+            % {"saved": len(saved), "submitted": submitted},
+        )
+    else:
+        messages.success(request, _("Saved %(saved)s values as drafts.") % {"saved": len(saved)})
+    return True
+
+
+@login_required
+@require_POST
+def observation_review(request, pk: int):
+    observation = get_object_or_404(Observation.objects.select_related("part__indicator"), pk=pk)
+    back = request.POST.get("next") or "workflow:my_work"
+    try:
+        if request.POST.get("decision") == "approve":
+            services.observation_approve(user=request.user, observation=observation)
+            messages.success(request, _("Approved."))
+        else:
+            services.observation_return(
+                user=request.user, observation=observation, comment=request.POST.get("comment", "")
+            )
+            messages.success(request, _("Returned with your comment."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(back if back.startswith("/") else "workflow:my_work")
+
+
+@login_required
+def observation_detail(request, pk: int):
+    access = Access(request.user)
+    observation = get_object_or_404(
+        Observation.objects.filter(access.observation_filter()).select_related("part__indicator__result", "country"),
+        pk=pk,
+    )
+    form = EvidenceForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"citation": observation.citation, "evidence_url": observation.evidence_url},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                if form.cleaned_data["file"]:
+                    services.attachment_add(
+                        user=request.user, observation=observation, uploaded=form.cleaned_data["file"]
+                    )
+                services.observation_evidence_set(
+                    user=request.user,
+                    observation=observation,
+                    citation=form.cleaned_data["citation"],
+                    evidence_url=form.cleaned_data["evidence_url"],
+                )
+            messages.success(request, _("Evidence saved."))
+            return redirect(request.path)
+        except ValidationError as error:
+            form.add_error(None, error)
+    return render(
+        request,
+        "workflow/observation_detail.html",
+        {
+            "observation": observation,
+            "form": form,
+            "attachments": list(observation.attachments.all()),
+            "can_enter": access.can_enter(observation.part.indicator.result.sector_id, observation.country_id),
+        },
+    )
+
+
+@login_required
+def attachment_download(request, pk: int):
+    access = Access(request.user)
+    attachment = get_object_or_404(Attachment, pk=pk)
+    if not Observation.objects.filter(access.observation_filter(), pk=attachment.observation_id).exists():
+        raise Http404
+    return FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.name, content_type=attachment.content_type
+    )
+
+
+@login_required
+def indicator_year(request, slug: str, year: int):
+    indicator = selectors.indicator_for_user(user=request.user, slug=slug)
+    context = selectors.indicator_year(user=request.user, indicator=indicator, year=year)
+    narrative = context["narrative"]
+    initial = {"version": narrative.version if narrative else None}
+    if narrative:
+        initial |= {"text_en": narrative.text_en, "text_zh_hans": narrative.text_zh_hans, "text_ru": narrative.text_ru}
+    narrative_form = NarrativeForm(request.POST if "narrative" in request.POST else None, initial=initial)
+    comment_form = CommentForm(request.POST if "comment" in request.POST else None)
+    try:
+        if "narrative" in request.POST and narrative_form.is_valid():
+            data = narrative_form.cleaned_data
+            services.narrative_save(
+                user=request.user,
+                indicator=indicator,
+                year=year,
+                expected_version=data["version"],
+                texts={"en": data["text_en"], "zh-hans": data["text_zh_hans"], "ru": data["text_ru"]},
+            )
+            messages.success(request, _("Narrative saved as a draft."))
+            return redirect(request.path)
+        if "approve_narrative" in request.POST and narrative:
+            services.narrative_approve(user=request.user, narrative=narrative)
+            messages.success(request, _("Narrative approved."))
+            return redirect(request.path)
+        if "comment" in request.POST and comment_form.is_valid():
+            services.comment_add(
+                user=request.user, indicator=indicator, year=year, text=comment_form.cleaned_data["text"]
+            )
+            return redirect(request.path)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    context |= {"narrative_form": narrative_form, "comment_form": comment_form}
+    return render(request, "workflow/indicator_year.html", context)
+
+
+@login_required
+def indicator_history(request, slug: str):
+    indicator = selectors.indicator_for_user(user=request.user, slug=slug)
+    if request.method == "POST":
+        entry = get_object_or_404(AuditEntry, pk=request.POST.get("entry"), indicator=indicator)
+        try:
+            services.history_restore(user=request.user, entry=entry, reason=request.POST.get("reason", ""))
+            messages.success(request, _("The earlier version was restored; the restore is in the history."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect(request.path)
+    return render(request, "workflow/history.html", selectors.indicator_history(user=request.user, indicator=indicator))
+
+
+@login_required
+def notification_settings(request):
+    preference, _created = NotificationPreference.objects.get_or_create(user=request.user)
+    form = NotificationForm(request.POST or None, instance=preference)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your notification settings are saved."))
+        return redirect(request.path)
+    return render(request, "workflow/settings.html", {"form": form})
+
+
+@login_required
+def reporting_years(request):
+    if not Access(request.user).can_manage():
+        raise PermissionDenied(_("Only the secretariat manages reporting years."))
+    if request.method == "POST":
+        try:
+            year = int(request.POST.get("year", ""))
+            services.reporting_year_set(
+                user=request.user,
+                year=year,
+                status=request.POST.get("status", ""),
+                deadline=request.POST.get("deadline") or None,
+            )
+            messages.success(request, _("Reporting year %(year)s updated.") % {"year": year})
+        except ValueError:
+            messages.error(request, _("Give the year as four digits, such as 2024."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect(request.path)
+    return render(
+        request, "workflow/years.html", {"years": ReportingYear.objects.all(), "statuses": ReportingYear.Status.choices}
+    )
