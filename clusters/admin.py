@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
 from clusters.models import Cluster, Country, Framework, Result, Sector, Theme
+from workflow.audit import AuditedAdminMixin
 
 admin.site.site_header = _("CAREC 2030 results administration")
 admin.site.site_title = _("CAREC 2030 results")
@@ -31,18 +32,18 @@ class ResultInline(TranslationTabularInline):
 
 
 @admin.register(Framework)
-class FrameworkAdmin(TabbedTranslationAdmin):
+class FrameworkAdmin(AuditedAdminMixin, TabbedTranslationAdmin):
     formfield_overrides = ROOMY_TEXT
     list_display = ("code", "name", "version", "endorsed_on")
 
 
 @admin.register(Theme)
-class ThemeAdmin(TabbedTranslationAdmin):
+class ThemeAdmin(AuditedAdminMixin, TabbedTranslationAdmin):
     list_display = ("code", "name")
 
 
 @admin.register(Country)
-class CountryAdmin(TabbedTranslationAdmin):
+class CountryAdmin(AuditedAdminMixin, TabbedTranslationAdmin):
     formfield_overrides = ROOMY_TEXT
     list_display = ("code", "adb_code", "name", "member_from", "member_until")
     search_fields = ("code", "adb_code", "name")
@@ -50,7 +51,7 @@ class CountryAdmin(TabbedTranslationAdmin):
 
 
 @admin.register(Cluster)
-class ClusterAdmin(TabbedTranslationAdmin):
+class ClusterAdmin(AuditedAdminMixin, TabbedTranslationAdmin):
     formfield_overrides = ROOMY_TEXT
     list_display = ("number", "code", "name", "framework")
     list_filter = ("framework",)
@@ -58,7 +59,7 @@ class ClusterAdmin(TabbedTranslationAdmin):
 
 
 @admin.register(Sector)
-class SectorAdmin(TabbedTranslationAdmin):
+class SectorAdmin(AuditedAdminMixin, TabbedTranslationAdmin):
     formfield_overrides = ROOMY_TEXT
     list_display = ("code", "name", "kind", "cluster")
     list_filter = ("cluster", "kind", "themes")
@@ -68,7 +69,7 @@ class SectorAdmin(TabbedTranslationAdmin):
 
 
 @admin.register(Result)
-class ResultAdmin(TabbedTranslationAdmin):
+class ResultAdmin(AuditedAdminMixin, TabbedTranslationAdmin):
     formfield_overrides = ROOMY_TEXT
     list_display = ("code", "level", "short_statement", "sector", "parent")
     list_filter = ("level", "sector__cluster", "sector")

@@ -20,6 +20,7 @@ from indicators.models import (
     Unit,
 )
 from indicators.values import check_typed_columns
+from workflow.audit import AuditedAdminMixin
 
 COMPACT_TEXT = {models.TextField: {"widget": forms.TextInput(attrs={"size": 28})}}
 ROOMY_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 80})}}
@@ -113,7 +114,7 @@ class PartInline(TranslationInlineModelAdmin, nested_admin.NestedStackedInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(TabbedTranslationAdmin, nested_admin.NestedModelAdmin):
+class IndicatorAdmin(AuditedAdminMixin, TabbedTranslationAdmin, nested_admin.NestedModelAdmin):
     formfield_overrides = ROOMY_TEXT
     list_display = ("code", "short_statement", "level", "sector", "cluster", "part_count")
     list_filter = ("level", "result__sector__cluster", "result__sector", "result__level", "themes")
@@ -146,18 +147,18 @@ class IndicatorAdmin(TabbedTranslationAdmin, nested_admin.NestedModelAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(TabbedTranslationAdmin):
+class SourceAdmin(AuditedAdminMixin, TabbedTranslationAdmin):
     list_display = ("code", "name", "url")
     search_fields = ("code", "name")
 
 
 @admin.register(Unit)
-class UnitAdmin(TabbedTranslationAdmin):
+class UnitAdmin(AuditedAdminMixin, TabbedTranslationAdmin):
     list_display = ("code", "name", "symbol", "min_value", "max_value")
 
 
 @admin.register(Observation)
-class ObservationAdmin(TabbedTranslationAdmin):
+class ObservationAdmin(AuditedAdminMixin, TabbedTranslationAdmin):
     form = TypedValueForm
     formfield_overrides = ROOMY_TEXT
     exclude = ("value_type",)

@@ -9,6 +9,7 @@ from modeltranslation.admin import TabbedTranslationAdmin
 
 from progress.method import MethodSettings
 from progress.models import RatingMethod, RecomputeRun
+from workflow.audit import AuditedAdminMixin
 
 
 class RatingMethodForm(forms.ModelForm):
@@ -34,7 +35,7 @@ class RatingMethodForm(forms.ModelForm):
 
 
 @admin.register(RatingMethod)
-class RatingMethodAdmin(TabbedTranslationAdmin):
+class RatingMethodAdmin(AuditedAdminMixin, TabbedTranslationAdmin):
     form = RatingMethodForm
     list_display = ("version", "name", "is_default", "created_at")
     save_as = True

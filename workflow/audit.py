@@ -106,3 +106,62 @@ def audit_restore(*, entry: AuditEntry, actor, reason: str = "") -> models.Model
         reason=reason or _("Restored the version of %(date)s.") % {"date": entry.at.strftime("%Y-%m-%d %H:%M")},
     )
     return obj
+
+
+class AuditedAdminMixin:
+    """Records every add, change and delete made in the admin, inlines included, with the
+    state before and after and the user who made it."""
+
+    def save_model(self, request, obj, form, change):
+        before = snapshot(type(obj).objects.filter(pk=obj.pk).first()) if change else {}
+        super().save_model(request, obj, form, change)
+        if not change or form.has_changed():
+            action = AuditEntry.Action.UPDATE if change else AuditEntry.Action.CREATE
+            audit_record(actor=request.user, action=action, obj=obj, before=before, reason=_("Changed in the admin."))
+
+    def save_formset(self, request, form, formset, change):
+        befores = {}
+        for inline_form in formset.forms:
+            instance = inline_form.instance
+            if instance.pk is not None and inline_form.has_changed():
+                befores[instance.pk] = snapshot(type(instance).objects.filter(pk=instance.pk).first())
+        deleted = [(f.instance, f.instance.pk, snapshot(f.instance)) for f in formset.deleted_forms if f.instance.pk]
+        super().save_formset(request, form, formset, change)
+        for obj in formset.new_objects:
+            audit_record(
+                actor=request.user,
+                action=AuditEntry.Action.CREATE,
+                obj=obj,
+                before={},
+                reason=_("Changed in the admin."),
+            )
+        for obj, _changed in formset.changed_objects:
+            audit_record(
+                actor=request.user,
+                action=AuditEntry.Action.UPDATE,
+                obj=obj,
+                before=befores.get(obj.pk, {}),
+                reason=_("Changed in the admin."),
+            )
+        for obj, pk, state in deleted:
+            obj.pk = pk
+            audit_record(
+                actor=request.user,
+                action=AuditEntry.Action.DELETE,
+                obj=obj,
+                before=state,
+                reason=_("Deleted in the admin."),
+            )
+
+    def delete_model(self, request, obj):
+        before = snapshot(obj)
+        pk = obj.pk
+        super().delete_model(request, obj)
+        obj.pk = pk
+        audit_record(
+            actor=request.user,
+            action=AuditEntry.Action.DELETE,
+            obj=obj,
+            before=before,
+            reason=_("Deleted in the admin."),
+        )

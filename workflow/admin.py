@@ -1,0 +1,66 @@
+from django.contrib import admin
+from modeltranslation.admin import TabbedTranslationAdmin
+
+from workflow.audit import AuditedAdminMixin
+from workflow.models import (
+    Attachment,
+    AuditEntry,
+    Comment,
+    FocalPointAssignment,
+    Narrative,
+    NotificationPreference,
+    ReportingYear,
+)
+
+
+@admin.register(FocalPointAssignment)
+class FocalPointAssignmentAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ("user", "sector", "country", "assigned_at")
+    list_filter = ("sector", "country")
+    autocomplete_fields = ("user",)
+
+
+@admin.register(ReportingYear)
+class ReportingYearAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ("year", "status", "deadline", "reminder_sent_on")
+
+
+@admin.register(Narrative)
+class NarrativeAdmin(AuditedAdminMixin, TabbedTranslationAdmin):
+    list_display = ("indicator", "year", "status", "updated_at", "updated_by")
+    list_filter = ("status", "year", "indicator__result__sector")
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = ("indicator", "year", "author", "created_at")
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ("user", "on_returned", "on_review", "on_deadline", "language")
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    list_display = ("name", "observation", "content_type", "size", "uploaded_by", "uploaded_at")
+    readonly_fields = [f.name for f in Attachment._meta.fields]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """The trail is read-only: nobody edits or deletes history."""
+
+    list_display = ("at", "actor", "action", "object_repr", "indicator")
+    list_filter = ("action", "content_type")
+    search_fields = ("object_repr", "reason")
+    readonly_fields = [f.name for f in AuditEntry._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
