@@ -14,6 +14,7 @@ urlpatterns += i18n_patterns(
     path("", include("clusters.urls")),
     path("", include("indicators.urls")),
     path("work/", include("workflow.urls")),
+    path("work/uploads/", include("imports.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
     prefix_default_language=True,

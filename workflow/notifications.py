@@ -120,3 +120,27 @@ def deadline_reminders(*, today: datetime.date, days_before: int = 7) -> int:
                 sent += 1
         ReportingYear.objects.filter(pk=year.pk).update(reminder_sent_on=today)
     return sent
+
+
+def notify_bulk_review_waiting(*, part_ids: set[int], count: int) -> None:
+    """After an upload: one e-mail per reviewer of the sectors concerned."""
+    from indicators.models import IndicatorPart
+
+    sector_ids = set(
+        IndicatorPart.objects.filter(id__in=part_ids).values_list("indicator__result__sector_id", flat=True)
+    )
+    reviewers = (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=Role.FOCAL_POINT, assignments__sector_id__in=sector_ids)
+        .distinct()
+    )
+
+    def message():
+        return (
+            _("%(count)s uploaded values wait for your review") % {"count": count},
+            _("An upload added or changed %(count)s values in your sectors; they wait for your review.")
+            % {"count": count},
+        )
+
+    for reviewer in list(reviewers):
+        transaction.on_commit(lambda reviewer=reviewer: _send(reviewer, "on_review", message))

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "indicators",
     "progress",
     "workflow",
+    "imports",
     "reports",
 ]
 
@@ -166,3 +167,8 @@ CACHES = {
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "workflow:my_work"
 LOGOUT_REDIRECT_URL = "home"
+
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+UPLOAD_MAX_INFLATED_BYTES = env_int("UPLOAD_MAX_INFLATED_BYTES", 200 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -1,0 +1,130 @@
+"""Upload pages: the form, the live progress of one upload and its result, the error report and
+the templates. Thin: who may do what is decided in workflow.permissions."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from clusters.models import Country, Sector
+from imports.models import Upload
+from imports.services import error_report, upload_create
+from imports.template_files import template_csv, template_rows, template_xlsx
+from workflow.permissions import Access
+
+
+def _may_upload(user) -> Access:
+    access = Access(user)
+    if not (access.is_secretariat or access.is_focal_point):
+        raise PermissionDenied(_("Only the secretariat and focal points upload values."))
+    return access
+
+
+def _own(user, pk: int) -> Upload:
+    access = _may_upload(user)
+    uploads = Upload.objects.all() if access.is_secretariat else Upload.objects.filter(uploaded_by=user)
+    return get_object_or_404(uploads, pk=pk)
+
+
+@login_required
+def upload_page(request):
+    from django.conf import settings
+
+    access = _may_upload(request.user)
+    if request.method == "POST":
+        uploaded = request.FILES.get("file")
+        if uploaded is None:
+            messages.error(request, _("Choose a file to upload."))
+        elif uploaded.size > settings.UPLOAD_MAX_BYTES:
+            messages.error(
+                request,
+                _("The file is %(size)s MB; uploads may be at most %(limit)s MB.")
+                % {"size": round(uploaded.size / 1e6, 1), "limit": round(settings.UPLOAD_MAX_BYTES / 1e6, 1)},
+            )
+        else:
+            upload = upload_create(
+                user=request.user,
+                name=uploaded.name,
+                data=uploaded.read(),
+                dry_run="dry_run" in request.POST,
+                language=get_language() or "en",
+            )
+            queue(upload.pk)
+            return redirect("imports:detail", pk=upload.pk)
+    uploads = Upload.objects.all() if access.is_secretariat else Upload.objects.filter(uploaded_by=request.user)
+    sectors = Sector.objects.order_by("cluster__number", "order")
+    if not access.is_secretariat:
+        sectors = sectors.filter(pk__in=[s for s, _c in access.assignments])
+    return render(
+        request, "imports/upload.html", {"uploads": uploads.select_related("uploaded_by")[:20], "sectors": sectors}
+    )
+
+
+def queue(upload_id: int) -> None:
+    from imports.tasks import upload_process_task
+
+    transaction.on_commit(lambda: upload_process_task.delay(upload_id))
+
+
+@login_required
+def upload_detail(request, pk: int):
+    upload = _own(request.user, pk)
+    return render(request, "imports/detail.html", {"upload": upload, "errors": upload.errors[:500]})
+
+
+@login_required
+def upload_progress(request, pk: int):
+    from django.core.cache import cache
+
+    from imports.services import progress_key
+
+    upload = _own(request.user, pk)
+    live = cache.get(progress_key(upload.pk)) or {}
+    return JsonResponse(
+        {
+            "status": upload.status,
+            "status_label": upload.get_status_display(),
+            "finished": upload.finished,
+            "rows_total": upload.rows_total,
+            "rows_validated": max(upload.rows_validated, live.get("validated", 0)),
+            "rows_imported": max(upload.rows_imported, live.get("imported", 0)),
+            "message": upload.message,
+        }
+    )
+
+
+@login_required
+def upload_errors(request, pk: int):
+    upload = _own(request.user, pk)
+    content, content_type, extension = error_report(upload)
+    response = HttpResponse(content, content_type=content_type)
+    stem = upload.original_name.rsplit(".", 1)[0]
+    response["Content-Disposition"] = f'attachment; filename="{stem}-problems.{extension}"'
+    return response
+
+
+@login_required
+def template_download(request):
+    access = _may_upload(request.user)
+    sector = get_object_or_404(Sector, code=request.GET.get("sector", ""))
+    if not (access.is_secretariat or access.covers_sector(sector.pk)):
+        raise PermissionDenied(_("You may not upload values for this sector."))
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        messages.error(request, _("Give the year as four digits, such as 2024."))
+        return redirect("imports:upload")
+    rows = template_rows(sector=sector, year=year)
+    if request.GET.get("format") == "csv":
+        content, content_type, extension = template_csv(rows), "text/csv", "csv"
+    else:
+        countries = list(Country.objects.members_in(year).order_by("order").values_list("code", flat=True))
+        content = template_xlsx(rows, sector_name=sector.name, year=year, countries=countries)
+        content_type, extension = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="carec-{sector.code}-{year}.{extension}"'
+    return response

@@ -1,0 +1,115 @@
+"""The upload pages and the templates."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import translation
+from openpyxl import load_workbook
+
+from imports.models import Upload
+from tests import factories
+from workflow.models import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, *args, language="en"):
+    with translation.override(language):
+        return reverse(name, args=args)
+
+
+@pytest.fixture
+def secretariat(client, db):
+    factories.open_year(2023)
+    user = factories.user("sec", groups=(Role.SECRETARIAT,))
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def post(client, django_capture_on_commit_callbacks):
+    """POST and run what the request queued on commit (the task, eager as in make run)."""
+
+    def send(path, data):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(path, data)
+
+    return send
+
+
+def test_upload_from_the_page_then_follow_its_progress_and_result(client, secretariat, post):
+    data = b"indicator,part,country,year,value\nTRP OP 1,ROAD_BCP_TIME,CAREC,2023,13.1\n"
+    response = post(url("imports:upload"), {"file": SimpleUploadedFile("v.csv", data, "text/csv")})
+    upload = Upload.objects.get()
+    assert response.status_code == 302 and response["Location"] == url("imports:detail", upload.pk)
+    # make run processes eagerly: by the time the page shows, the upload is done
+    progress = client.get(url("imports:progress", upload.pk)).json()
+    assert progress["finished"] and progress["rows_validated"] == 1 and progress["status"] == "done"
+    page = client.get(url("imports:detail", upload.pk)).content.decode()
+    assert "1 new values" in page or "New: 1" in page
+
+
+def test_refused_upload_offers_the_file_with_a_problems_column(client, secretariat, post):
+    data = b"indicator;part;country;year;value\nTRP OP 1;ROAD_BCP_TIME;CAREC;2023;fast\n"
+    post(url("imports:upload"), {"file": SimpleUploadedFile("v.csv", data, "text/csv")})
+    upload = Upload.objects.get()
+    report = client.get(url("imports:errors", upload.pk))
+    text = report.content.decode("utf-8-sig")
+    assert report["Content-Disposition"].endswith('v-problems.csv"')
+    assert text.splitlines()[0].endswith(";problems")
+    assert "value: “fast” is not a number." in text.splitlines()[1]
+
+
+def test_viewers_and_other_people_may_not_upload(client, db):
+    viewer = factories.user("official", groups=(Role.VIEWER,))
+    client.force_login(viewer)
+    assert client.get(url("imports:upload")).status_code == 403
+
+
+def test_uploads_of_others_are_private_to_focal_points(client, secretariat):
+    data = b"indicator,part,country,year,value\nTRP OP 1,ROAD_BCP_TIME,CAREC,2023,13.1\n"
+    client.post(url("imports:upload"), {"file": SimpleUploadedFile("v.csv", data, "text/csv")})
+    upload = Upload.objects.get()
+    client.force_login(factories.focal_point("trd-fp", "TRD"))
+    assert client.get(url("imports:detail", upload.pk)).status_code == 404
+
+
+def test_xlsx_template_has_lists_read_only_columns_and_instructions_in_the_users_language(client, secretariat):
+    response = client.get(url("imports:template", language="ru"), {"sector": "TRP", "year": "2023"})
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames[1:] == ["data", "lists"]
+    data = workbook["data"]
+    header = [c.value for c in data[1]]
+    assert header[:9] == ["indicator", "part", "country", "year", "value", "qualifier", "unit", "source", "note"]
+    assert "baseline" in header and "milestones" in header
+    assert data.protection.sheet and not data["E2"].protection.locked and data["K2"].protection.locked
+    assert len(data.data_validations.dataValidation) == 4
+    codes = {row[0].value for row in data.iter_rows(min_row=2)}
+    assert codes == {"TRP OC 1", "TRP OP 1", "TRP OP 2"}
+    instructions = workbook.worksheets[0]
+    assert instructions["A1"].value.startswith("Значения") or "2023" in instructions["A1"].value
+
+
+def test_a_filled_template_uploads_back(client, secretariat, post):
+    response = client.get(url("imports:template"), {"sector": "TRP", "year": "2023"})
+    workbook = load_workbook(io.BytesIO(response.content))
+    data = workbook["data"]
+    data["E2"] = 23.5  # the first row: TRP OC 1 road SWD for the region
+    out = io.BytesIO()
+    workbook.save(out)
+    post(url("imports:upload"), {"file": SimpleUploadedFile("filled.xlsx", out.getvalue())})
+    upload = Upload.objects.get()
+    assert upload.status == "done", (upload.message, upload.errors)
+    assert upload.created == 1
+    assert any("rows without a value were skipped" in n for n in upload.notes)
+    assert any("“baseline” is not used" in n for n in upload.notes)
+
+
+def test_csv_template(client, secretariat):
+    response = client.get(url("imports:template"), {"sector": "TRD", "year": "2023", "format": "csv"})
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "indicator,part,country,year,value,qualifier,unit,source,note"
+    assert any(line.startswith("TRD OC 1.4,GDP_GROWTH,KAZ,2023") for line in lines)
+    assert not any(",AFG," in line for line in lines)  # not a member in 2023
