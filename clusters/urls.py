@@ -4,4 +4,9 @@ from clusters import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("clusters/<str:code>/", views.cluster_detail, name="cluster_detail"),
+    path("sectors/<str:code>/", views.sector_detail, name="sector_detail"),
+    path("countries/", views.country_index, name="country_index"),
+    path("countries/<str:code>/", views.country_detail, name="country_detail"),
+    path("translations/", views.translation_status, name="translation_status"),
 ]

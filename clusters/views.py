@@ -1,9 +1,45 @@
-"""Public pages of the framework. The dashboards issue replaces the home page's plain tree."""
+"""Public pages of the framework: home, clusters, sectors, countries; and the secretariat's
+translation status."""
 
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import render
+from django.urls import reverse
 
 from clusters import selectors
+from clusters.cache import cached_page
 
 
+def _year(request) -> int | None:
+    year = request.GET.get("year", "")
+    return int(year) if year.isdigit() else None
+
+
+@cached_page
 def home(request):
-    return render(request, "clusters/home.html", selectors.framework_tree())
+    return render(request, "clusters/home.html", selectors.home_page(as_of=_year(request)))
+
+
+@cached_page
+def cluster_detail(request, code: str):
+    return render(request, "clusters/cluster_detail.html", selectors.cluster_page(code=code, as_of=_year(request)))
+
+
+@cached_page
+def sector_detail(request, code: str):
+    return render(request, "clusters/sector_detail.html", selectors.sector_page(code=code, as_of=_year(request)))
+
+
+@cached_page
+def country_index(request):
+    return render(request, "clusters/country_list.html", selectors.country_list())
+
+
+@cached_page
+def country_detail(request, code: str):
+    return render(request, "clusters/country_detail.html", selectors.country_page(code=code))
+
+
+def translation_status(request):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), login_url=reverse("admin:login"))
+    return render(request, "clusters/translation_status.html", selectors.translation_status(user=request.user))

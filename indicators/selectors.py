@@ -1,12 +1,19 @@
 """Reads for the public indicator pages, in a fixed number of queries whatever the data."""
 
 import datetime
+from dataclasses import dataclass
 
-from django.db.models import Max, Min, Prefetch
+import plotly.io
+from django.db.models import Max, Min, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
+from django.utils.formats import get_format
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
-from indicators.models import Baseline, Indicator, IndicatorPart, Milestone
+from indicators import charts
+from indicators.charts import MilestoneValue, PartSeries, Value, YearValue
+from indicators.models import Availability, Baseline, Indicator, IndicatorPart, Milestone, Observation, ValueType
 from progress.explain import explain_part
 from progress.method import MethodSettings
 from progress.models import IndicatorRating, PartRating, RatingMethod, RegionalValue
@@ -21,6 +28,189 @@ def rating_label(settings: MethodSettings, rating: str) -> str:
     return labels.get(get_language() or "en") or labels.get("en") or rating
 
 
+@dataclass
+class Scope:
+    """The rating method and report year a page shows, and the years that can be chosen."""
+
+    method: RatingMethod | None
+    settings: MethodSettings
+    years: list[int]
+    as_of: int
+
+    def labels(self) -> dict[str, str]:
+        return {rating: rating_label(self.settings, rating) for rating in self.settings.labels}
+
+
+def report_scope(as_of: int | None = None) -> Scope:
+    """The default method and the report year (two queries). A year without ratings falls
+    back to this year, or the last rated year before it."""
+    method = RatingMethod.objects.filter(is_default=True).first()
+    bounds = PartRating.objects.filter(method=method).aggregate(first=Min("as_of"), last=Max("as_of"))
+    first_year, last_year = bounds["first"], bounds["last"]
+    years = list(range(first_year, last_year + 1)) if first_year else []
+    if as_of not in years:
+        as_of = min(datetime.date.today().year, last_year) if last_year else datetime.date.today().year
+    settings = MethodSettings.from_dict(method.settings) if method else MethodSettings()
+    return Scope(method, settings, years, as_of)
+
+
+def separators() -> str:
+    """Plotly's decimal and thousands separators for the active language."""
+    return f"{get_format('DECIMAL_SEPARATOR')}{get_format('THOUSAND_SEPARATOR')}"
+
+
+# --------------------------------------------------------------------------------------------
+# Typed values as chart values
+
+
+def part_scale(part) -> tuple[dict[str, int], dict[int, str]]:
+    levels = list(part.scale.all())
+    return {lv.code: lv.rank for lv in levels}, {lv.rank: lv.label for lv in levels}
+
+
+def typed_value(row, part) -> Value:
+    """A baseline, milestone or observation as a chart value (yes = 1, an ordinal level = its rank)."""
+    if getattr(row, "availability", Availability.VALUE) == Availability.NOT_APPLICABLE:
+        return Value(None, label=_("not applicable"))
+    if getattr(row, "availability", Availability.VALUE) == Availability.NOT_AVAILABLE:
+        return Value(None, label=_("not available"))
+    if row.value_type == ValueType.BOOLEAN:
+        if row.value_boolean is None:
+            return Value(None)
+        return Value(float(row.value_boolean), label=_("yes") if row.value_boolean else _("no"))
+    if row.value_type == ValueType.ORDINAL:
+        ranks, labels = part_scale(part)
+        rank = ranks.get(row.value_text)
+        return Value(None if rank is None else float(rank), label=labels.get(rank, row.value_text))
+    if row.value_number is None:
+        return Value(None)
+    return Value(float(row.value_number), qualifier=row.qualifier)
+
+
+def regional_value(row: RegionalValue, part) -> Value:
+    if part.value_type == ValueType.BOOLEAN:
+        return Value(row.value, label=_("yes") if row.value >= 0.5 else _("no"))
+    if part.value_type == ValueType.ORDINAL:
+        _ranks, labels = part_scale(part)
+        return Value(row.value, label=labels.get(round(row.value), ""))
+    return Value(row.value, qualifier=row.qualifier)
+
+
+def _ticks(part) -> dict[int, str]:
+    if part.value_type == ValueType.BOOLEAN:
+        return {0: _("no"), 1: _("yes")}
+    if part.value_type == ValueType.ORDINAL:
+        return part_scale(part)[1]
+    return {}
+
+
+def _milestone(row: Milestone, part) -> MilestoneValue:
+    value = typed_value(row, part) if row.is_set else None
+    return MilestoneValue(row.year, row.kind, row.get_kind_display(), value)
+
+
+def unit_text(part) -> str:
+    return part.unit.symbol or part.unit.name
+
+
+def part_series(part, regional: list[RegionalValue]) -> PartSeries:
+    """Needs part.current_baselines, part.current_milestones and part.scale prefetched."""
+    baseline = part.current_baselines[0] if part.current_baselines else None
+    return PartSeries(
+        code=part.code,
+        name=part.name,
+        unit=unit_text(part),
+        value_type=part.value_type,
+        baseline=YearValue(baseline.year, typed_value(baseline, part)) if baseline else None,
+        milestones=[_milestone(m, part) for m in part.current_milestones],
+        actuals=[YearValue(v.year, regional_value(v, part)) for v in regional],
+        ticks=_ticks(part),
+    )
+
+
+def chart_labels() -> dict[str, str]:
+    return {
+        "actual": _("Actual (region)"),
+        "baseline": _("Baseline"),
+        "expected": _("Expected path"),
+        "trend": _("Trend"),
+        "year": _("Year"),
+        "milestone_exact": _("Milestone"),
+        "milestone_at_least": _("Milestone (at least)"),
+        "milestone_at_most": _("Milestone (at most)"),
+        "country": _("Country"),
+        "region": _("CAREC region"),
+        "value": _("Value"),
+        "milestone_kind": _("Milestone kind"),
+        "milestone": _("Milestone"),
+    }
+
+
+def _part_prefetches(scope: Scope, *, regional_until: int | None) -> list:
+    regional = RegionalValue.objects.order_by("year")
+    if regional_until is not None:
+        regional = regional.filter(year__lte=regional_until)
+    return [
+        Prefetch("baselines", queryset=Baseline.objects.filter(is_current=True), to_attr="current_baselines"),
+        Prefetch(
+            "milestones",
+            queryset=Milestone.objects.filter(is_current=True).order_by("year"),
+            to_attr="current_milestones",
+        ),
+        Prefetch("regional_values", queryset=regional, to_attr="regional"),
+        Prefetch(
+            "ratings", queryset=PartRating.objects.filter(method=scope.method, as_of=scope.as_of), to_attr="rating_now"
+        ),
+        "scale",
+    ]
+
+
+# --------------------------------------------------------------------------------------------
+# Indicators in lists (sector and cluster pages, the filtered list)
+
+
+def indicator_summaries(indicators: QuerySet, scope: Scope) -> list[Indicator]:
+    """Indicators with, per part, the current baseline, the latest value up to the report year,
+    the next milestone and the rating, in nine queries however many there are."""
+    parts = IndicatorPart.objects.select_related("unit").prefetch_related(
+        *_part_prefetches(scope, regional_until=scope.as_of)
+    )
+    rows = list(
+        indicators.select_related("result__sector__cluster").prefetch_related(
+            Prefetch("parts", queryset=parts.order_by("order")),
+            Prefetch(
+                "ratings",
+                queryset=IndicatorRating.objects.filter(method=scope.method, as_of=scope.as_of),
+                to_attr="rating_now",
+            ),
+            "themes",
+        )
+    )
+    labels = scope.labels()
+    for indicator in rows:
+        indicator.rating = indicator.rating_now[0] if indicator.rating_now else None
+        indicator.rating_text = labels.get(indicator.rating.rating) if indicator.rating else None
+        indicator.part_list = list(indicator.parts.all())
+        for part in indicator.part_list:
+            baseline = part.current_baselines[0] if part.current_baselines else None
+            part.baseline = YearValue(baseline.year, typed_value(baseline, part)) if baseline else None
+            latest = part.regional[-1] if part.regional else None
+            part.latest = YearValue(latest.year, regional_value(latest, part)) if latest else None
+            upcoming = [m for m in part.current_milestones if m.year >= scope.as_of and m.kind != "not_applicable"]
+            part.next_milestone = _milestone(upcoming[0], part) if upcoming else None
+            part.rating = part.rating_now[0] if part.rating_now else None
+            part.rating_text = labels.get(part.rating.rating) if part.rating else None
+    return rows
+
+
+# --------------------------------------------------------------------------------------------
+# The indicator page
+
+
+def figure_json_text(figure: dict) -> str:
+    return plotly.io.to_json(figure, validate=True, pretty=False)
+
+
 def indicator_page(*, slug: str, as_of: int | None = None) -> dict:
     indicator = (
         Indicator.objects.select_related("result__sector__cluster", "result__parent")
@@ -29,12 +219,8 @@ def indicator_page(*, slug: str, as_of: int | None = None) -> dict:
     )
     if indicator is None:
         raise Http404
-    method = RatingMethod.objects.filter(is_default=True).first()
-    bounds = PartRating.objects.filter(method=method).aggregate(first=Min("as_of"), last=Max("as_of"))
-    first_year, last_year = bounds["first"], bounds["last"]
-    years = list(range(first_year, last_year + 1)) if first_year else []
-    if as_of not in years:
-        as_of = min(datetime.date.today().year, last_year) if last_year else datetime.date.today().year
+    scope = report_scope(as_of)
+    method, settings, as_of = scope.method, scope.settings, scope.as_of
     parts = list(
         IndicatorPart.objects.filter(indicator=indicator)
         .select_related("unit")
@@ -42,31 +228,111 @@ def indicator_page(*, slug: str, as_of: int | None = None) -> dict:
             Prefetch(
                 "baselines", queryset=Baseline.objects.select_related("source").order_by("-is_current", "-revised_on")
             ),
-            Prefetch("milestones", queryset=Milestone.objects.filter(is_current=True).order_by("year")),
-            Prefetch("ratings", queryset=PartRating.objects.filter(method=method, as_of=as_of), to_attr="rating_now"),
-            Prefetch("regional_values", queryset=RegionalValue.objects.order_by("year")),
-            "scale",
+            *_part_prefetches(scope, regional_until=None),
         )
         .order_by("order")
     )
-    settings = MethodSettings.from_dict(method.settings) if method else MethodSettings()
+    # The country breakdown: every approved country value of the indicator's parts, one query.
+    observations = (
+        Observation.objects.approved()
+        .filter(part__indicator=indicator, country__isnull=False, year__lte=as_of)
+        .exclude(kind=Observation.Kind.FORECAST)
+        .select_related("country")
+        .order_by("part_id", "year", "country__order")
+    )
+    by_part: dict[int, list[Observation]] = {}
+    for observation in observations:
+        by_part.setdefault(observation.part_id, []).append(observation)
+
+    labels, separator = chart_labels(), separators()
     for part in parts:
-        labels = {level.code: level.label for level in part.scale.all()}
-        for row in [*part.baselines.all(), *part.milestones.all()]:
-            row.level_label = labels.get(row.value_text, row.value_text)
+        ranks, names = part_scale(part)
+        for row in [*part.baselines.all(), *part.current_milestones]:
+            row.level_label = names.get(ranks.get(row.value_text), row.value_text)
         part.rating = part.rating_now[0] if part.rating_now else None
         if part.rating is not None:
             part.rating_text = rating_label(settings, part.rating.rating)
             part.explanation = explain_part(
                 part.rating, settings, lower_is_better=part.direction == IndicatorPart.Direction.DECREASE
             )
+        part.series = part_series(part, part.regional)
+        part.chart_id = f"part-{part.code.lower()}"
+        part.downloads = {
+            f"{table}_{fmt}": reverse("indicator_download", args=[indicator.slug, part.code, table, fmt])
+            + f"?year={as_of}"
+            for table in ("series", "countries")
+            for fmt in ("csv", "xlsx")
+        }
+        part.figure_json = figure_json_text(charts.part_figure(part.series, labels=labels, separators=separator))
+        part.table = charts.part_table(part.series, headers=labels)
+        country_rows = by_part.get(part.pk, [])
+        part.countries_year = max((o.year for o in country_rows), default=None)
+        if part.countries_year is not None:
+            latest = [(o.country.name, typed_value(o, part)) for o in country_rows if o.year == part.countries_year]
+            part.countries_figure_json = figure_json_text(
+                charts.country_figure(latest, unit=unit_text(part), separators=separator, ticks=_ticks(part))
+            )
+            part.countries_table = charts.country_table(latest, year=part.countries_year, headers=labels)
     overall = IndicatorRating.objects.filter(method=method, indicator=indicator, as_of=as_of).first()
     return {
         "indicator": indicator,
         "parts": parts,
         "as_of": as_of,
-        "years": years,
+        "years": scope.years,
         "method": method,
         "overall": overall,
         "overall_text": rating_label(settings, overall.rating) if overall else None,
+        "narrative": _approved_narrative(indicator, as_of),
     }
+
+
+def _approved_narrative(indicator: Indicator, year: int):
+    """The approved narrative for the indicator and report year (workflow issue), or None."""
+    from workflow.models import Narrative
+
+    return Narrative.objects.filter(indicator=indicator, year=year, status=Narrative.Status.APPROVED).first()
+
+
+def indicator_table(*, slug: str, part_code: str, table: str, as_of: int | None = None) -> tuple[charts.Table, str]:
+    """The table behind one of the indicator page's charts, for download, and a file name."""
+    page = indicator_page(slug=slug, as_of=as_of)
+    part = next((p for p in page["parts"] if p.code == part_code), None)
+    if part is None:
+        raise Http404
+    if table == "series":
+        return part.table, f"{slug}_{part.code}"
+    if table == "countries" and part.countries_year is not None:
+        return part.countries_table, f"{slug}_{part.code}_countries_{part.countries_year}"
+    raise Http404
+
+
+# --------------------------------------------------------------------------------------------
+# The filtered list of indicators
+
+
+def indicator_list(*, filters: dict, scope: Scope) -> list[Indicator]:
+    """Indicators matching the filters (each optional): cluster, sector, rating, level, theme
+    (on the indicator or its sector), country (has approved values for it)."""
+    indicators = Indicator.objects.all()
+    if filters.get("cluster"):
+        indicators = indicators.filter(result__sector__cluster__code=filters["cluster"])
+    if filters.get("sector"):
+        indicators = indicators.filter(result__sector__code=filters["sector"])
+    if filters.get("level"):
+        indicators = indicators.filter(level=filters["level"])
+    if filters.get("theme"):
+        theme = filters["theme"]
+        indicators = indicators.filter(
+            Q(pk__in=Indicator.objects.filter(themes__code=theme).values("pk")) | Q(result__sector__themes__code=theme)
+        )
+    if filters.get("rating"):
+        indicators = indicators.filter(
+            pk__in=IndicatorRating.objects.filter(
+                method=scope.method, as_of=scope.as_of, rating=filters["rating"]
+            ).values("indicator_id")
+        )
+    if filters.get("country"):
+        indicators = indicators.filter(
+            pk__in=Observation.objects.approved().filter(country__code=filters["country"]).values("part__indicator_id")
+        )
+    return indicator_summaries(indicators.distinct(), scope)

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from carec_prf.bulk import insert_rows
+from clusters.cache import page_cache_clear
 from indicators.models import IndicatorPart
 from progress.engine import Point, combine_parts, rate_part, regional_values
 from progress.loading import Frames, report_years
@@ -54,6 +55,7 @@ def progress_recompute(*, part_ids: list[int] | None = None, method: RatingMetho
     RecomputeRun.objects.filter(pk=run.pk).update(
         status=RecomputeRun.Status.DONE, finished_at=timezone.now(), n_parts=n_parts
     )
+    page_cache_clear()
     run.refresh_from_db()
     return run
 

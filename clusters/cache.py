@@ -1,0 +1,64 @@
+"""The public pages' cache. A page is stored whole, keyed by its full path (language prefix and
+query string included) and by a generation number; clearing the cache bumps the generation, so
+every process sharing the cache backend stops serving the old pages at once, without flushing a
+backend that may hold other data."""
+
+import functools
+import hashlib
+
+from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpResponse
+
+ALIAS = "pages"
+GENERATION_KEY = "pages:generation"
+# Framework text edited in the admin does not trigger a recompute: pages expire on their own.
+TIMEOUT_SECONDS = 600
+
+
+def _cache():
+    return caches[ALIAS] if ALIAS in settings.CACHES else caches["default"]
+
+
+def page_cache_clear() -> None:
+    """Stop serving every cached page (called when a recompute has stored new results)."""
+    cache = _cache()
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # no generation stored yet, or it expired
+        cache.set(GENERATION_KEY, 1, timeout=None)
+
+
+def _key(request, generation: int) -> str:
+    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return f"pages:{generation}:{digest}"
+
+
+def cached_page(view):
+    """Serve a public GET page from the cache; store it when it renders with status 200."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            return view(request, *args, **kwargs)
+        cache = _cache()
+        generation = cache.get(GENERATION_KEY)
+        if generation is None:
+            generation = 0
+            cache.add(GENERATION_KEY, generation, timeout=None)
+        key = _key(request, generation)
+        stored = cache.get(key)
+        if stored is not None:
+            content, content_type = stored
+            response = HttpResponse(content, content_type=content_type)
+            response["X-Page-Cache"] = "hit"
+            return response
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and not response.streaming and not response.cookies:
+            if hasattr(response, "render") and callable(response.render):
+                response.render()
+            cache.set(key, (response.content, response["Content-Type"]), timeout=TIMEOUT_SECONDS)
+            response["X-Page-Cache"] = "miss"
+        return response
+
+    return wrapper
