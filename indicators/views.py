@@ -61,9 +61,11 @@ class IndicatorFilterForm(forms.Form):
 @cached_page
 def indicator_index(request):
     scope = selectors.report_scope(_year(request))
-    form = IndicatorFilterForm(request.GET or None, scope=scope, initial={"year": str(scope.as_of)})
+    data = request.GET.copy()
+    data["year"] = str(scope.as_of)  # the year actually shown, also when none or an unknown one was asked
+    form = IndicatorFilterForm(data, scope=scope)
     form.is_valid()  # an unknown value drops that filter only
-    filters = getattr(form, "cleaned_data", {})
+    filters = form.cleaned_data
     indicators = selectors.indicator_list(filters=filters, scope=scope)
     active = any(filters.get(name) for name in ("cluster", "sector", "rating", "level", "theme", "country"))
     return render(

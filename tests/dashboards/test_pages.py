@@ -198,3 +198,13 @@ def test_the_approved_narrative_of_the_year_is_shown_and_a_draft_is_not(rated, p
     assert 'class="narrative"' not in page("en", "indicator_detail", "TRD-OC-1", year=2022).content.decode()
     ru = page("ru", "indicator_detail", "TRD-OC-1", year=2021).content.decode()
     assert '<span lang="en">Fuel trade fell in 2020.</span> <span class="untranslated">' in ru
+
+
+def test_the_list_form_shows_the_year_it_rates_for(rated, client):
+    from indicators.selectors import report_scope
+
+    year = report_scope().as_of
+    html = client.get("/en/indicators/?cluster=C2").content.decode()
+    assert f'<option value="{year}" selected>{year}</option>' in html and f"rated for {year}." in html
+    html = client.get("/en/indicators/?cluster=C2&year=2021").content.decode()
+    assert '<option value="2021" selected>2021</option>' in html
