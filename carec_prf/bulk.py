@@ -5,6 +5,7 @@ on the fast path."""
 import json
 
 from django.db import connection, models
+from django.utils import timezone
 
 
 def insert_rows(model: type[models.Model], rows: list[dict], batch_size: int = 5000) -> None:
@@ -28,5 +29,8 @@ def _encoder(field: models.Field):
         return lambda value: json.dumps(value if value is not None else field.get_default())
     if field.null:
         return lambda value: value
+    if isinstance(field, models.DateTimeField) and (field.auto_now or field.auto_now_add):
+        now = timezone.now()
+        return lambda value: now if value is None else value
     default = field.get_default()  # "" for text fields without a default
     return lambda value: default if value is None else value

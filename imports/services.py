@@ -3,6 +3,7 @@ none in one transaction. Re-importing the same file changes nothing; a corrected
 only what differs, and the result lists what changed."""
 
 import datetime
+import functools
 import hashlib
 from collections import defaultdict
 
@@ -84,7 +85,7 @@ def context_load(*, user, decimal_comma: bool) -> Context:
         first_year=first,
         last_year=max(last, datetime.date.today().year),
         year_status=dict(ReportingYear.objects.values_list("year", "status")),
-        can_enter=Access(user).can_enter,
+        can_enter=functools.lru_cache(maxsize=None)(Access(user).can_enter),
         decimal_comma=decimal_comma,
     )
 
@@ -188,7 +189,7 @@ def rows_import(*, user, checked: Checked, upload: Upload | None = None) -> dict
     existing: dict[tuple, dict[str, Observation]] = defaultdict(dict)
     for obs in (
         Observation.objects.filter(part_id__in=part_ids, year__in=years, status__in=[*PENDING, "approved"])
-        .select_for_update()
+        .select_for_update(of=("self",))
         .only(
             "id",
             "part_id",
@@ -229,6 +230,7 @@ def rows_import(*, user, checked: Checked, upload: Upload | None = None) -> dict
         note = {"note": row.note, f"note_{language_suffix}": row.note} if row.note else {}
         if pending is not None:
             old = format_value(pending)
+            before = _state(vars(pending))["value"]
             for name, field_value in value.items():
                 setattr(pending, name, field_value)
             pending.availability = row.value.availability
@@ -240,7 +242,7 @@ def rows_import(*, user, checked: Checked, upload: Upload | None = None) -> dict
                 pending.revision_reason = reason
             for name, text in note.items():
                 setattr(pending, name, text)
-            to_update.append((pending, row))
+            to_update.append((pending, row, before))
         else:
             old = format_value(approved) if approved else "—"
             to_create.append(
@@ -272,7 +274,7 @@ def rows_import(*, user, checked: Checked, upload: Upload | None = None) -> dict
     insert_rows(Observation, to_create)
     if to_update:
         Observation.objects.bulk_update(
-            [obs for obs, _row in to_update],
+            [obs for obs, _row, _old in to_update],
             [
                 "availability",
                 "value_type",
@@ -293,10 +295,12 @@ def rows_import(*, user, checked: Checked, upload: Upload | None = None) -> dict
     if cache_key:
         cache.set(cache_key, {"validated": len(rows), "imported": len(rows)}, 3600)
     written = {
-        (o.part_id, o.country_id, o.year): o.pk
-        for o in Observation.objects.filter(part_id__in=part_ids, year__in=years, status="submitted").only(
-            "id", "part_id", "country_id", "year"
+        (part_id, country_id, year): pk
+        for pk, part_id, country_id, year in Observation.objects.filter(
+            part_id__in=part_ids, year__in=years, status="submitted"
         )
+        .order_by()
+        .values_list("id", "part_id", "country_id", "year")
     }
     created_ids = [written[(r["part_id"], r["country_id"], r["year"])] for r in to_create]
     rows_by_key = {r.key: r for r in rows}
@@ -304,7 +308,7 @@ def rows_import(*, user, checked: Checked, upload: Upload | None = None) -> dict
         row = rows_by_key[(payload["part_id"], payload["country_id"], payload["year"])]
         if row.value.countries:
             Observation.objects.get(pk=obs_id).countries.set([country_codes[c] for c in row.value.countries])
-    for obs, row in to_update:
+    for obs, row, _old in to_update:
         if row.value.countries:
             obs.countries.set([country_codes[c] for c in row.value.countries])
     _audit_bulk(user=user, created=list(zip(created_ids, to_create, strict=True)), updated=to_update, reason=reason)
@@ -320,46 +324,45 @@ class _Shown:
 
 
 def _audit_bulk(*, user, created, updated, reason: str) -> None:
-    """One audit entry per written value, inserted in bulk."""
+    """One audit entry per written value, inserted in bulk: the value before and after."""
     content_type = ContentType.objects.get_for_model(Observation)
     indicator_of = dict(IndicatorPart.objects.values_list("id", "indicator_id"))
     now = timezone.now()
     actor = getattr(user, "pk", None)
-    entries = []
-    for obs_id, payload in created:
-        state = {
-            k: (str(v) if v is not None and not isinstance(v, bool | int | str) else v) for k, v in payload.items()
+
+    def entry(action, obs_id, part_id, old, state):
+        return {
+            "at": now,
+            "actor_id": actor,
+            "action": action,
+            "content_type_id": content_type.pk,
+            "object_id": obs_id,
+            "object_repr": f"observation {obs_id}",
+            "indicator_id": indicator_of[part_id],
+            "changes": {"value": [old, state["value"]]},
+            "state": state,
+            "reason": reason,
         }
-        entries.append(
-            {
-                "at": now,
-                "actor_id": actor,
-                "action": AuditEntry.Action.CREATE,
-                "content_type_id": content_type.pk,
-                "object_id": obs_id,
-                "object_repr": f"observation {obs_id}",
-                "indicator_id": indicator_of[payload["part_id"]],
-                "changes": {},
-                "state": state,
-                "reason": reason,
-            }
-        )
-    for obs, _row in updated:
-        entries.append(
-            {
-                "at": now,
-                "actor_id": actor,
-                "action": AuditEntry.Action.UPDATE,
-                "content_type_id": content_type.pk,
-                "object_id": obs.pk,
-                "object_repr": f"observation {obs.pk}",
-                "indicator_id": indicator_of[obs.part_id],
-                "changes": {"value_number": [None, str(obs.value_number) if obs.value_number is not None else None]},
-                "state": {"value_number": str(obs.value_number) if obs.value_number is not None else None},
-                "reason": reason,
-            }
-        )
+
+    entries = [
+        entry(AuditEntry.Action.CREATE, obs_id, payload["part_id"], None, _state(payload))
+        for obs_id, payload in created
+    ]
+    entries += [
+        entry(AuditEntry.Action.UPDATE, obs.pk, obs.part_id, old, _state(vars(obs))) for obs, _row, old in updated
+    ]
     insert_rows(AuditEntry, entries)
+
+
+def _state(fields: dict) -> dict:
+    number, boolean = fields["value_number"], fields["value_boolean"]
+    value = str(number) if number is not None else boolean if boolean is not None else fields["value_text"] or None
+    return {
+        "value": value,
+        "qualifier": fields["qualifier"],
+        "availability": fields["availability"],
+        "status": "submitted",
+    }
 
 
 def _notify_reviewers(*, part_ids: set[int], count: int) -> None:

@@ -12,6 +12,9 @@ from django.utils.translation import gettext as _
 from indicators.models import NUMERIC_TYPES, Availability, Qualifier, ValueType
 
 
+_QUALIFIER_VALUES = frozenset(Qualifier.values)  # enum .values is rebuilt on every access
+
+
 @dataclass(frozen=True)
 class TypedValueFields:
     value_type: str
@@ -58,7 +61,7 @@ def typed_value(
     """Validate a raw value against a value type and return the columns to store.
 
     value_required=False admits an empty value (a milestone "at least #")."""
-    if qualifier not in Qualifier.values:
+    if qualifier not in _QUALIFIER_VALUES:
         raise ValidationError(
             _("“%(qualifier)s” is not a known qualifier (use <, <=, >, >= or ~)."),
             code="bad_qualifier",

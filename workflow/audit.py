@@ -73,7 +73,7 @@ def audit_record(*, actor, action: str, obj: models.Model, before: dict, reason:
 def audit_restore(*, entry: AuditEntry, actor, reason: str = "") -> models.Model:
     """Put an object back in the state an audit entry recorded; the restore is recorded too."""
     model = entry.content_type.model_class()
-    obj = model.objects.select_for_update().filter(pk=entry.object_id).first()
+    obj = model.objects.select_for_update(of=("self",)).filter(pk=entry.object_id).first()
     if obj is None:
         raise ValidationError(_("This object no longer exists and cannot be restored."), code="gone")
     before = snapshot(obj)

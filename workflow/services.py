@@ -87,7 +87,7 @@ def observation_save(
         raise _deny(_("You may not enter values for this sector or country."))
     year_check_open(year)
     pending = (
-        Observation.objects.select_for_update()
+        Observation.objects.select_for_update(of=("self",))
         .filter(part=part, country=country, year=year, status__in=PENDING)
         .first()
     )
@@ -154,7 +154,7 @@ class _Shown:
 
 def _locked_pending(observation: Observation) -> Observation:
     return (
-        Observation.objects.select_for_update()
+        Observation.objects.select_for_update(of=("self",))
         .select_related("part__indicator__result", "country")
         .get(pk=observation.pk)
     )
@@ -254,7 +254,7 @@ def reporting_year_set(*, user, year: int, status: str, deadline=None) -> Report
         raise _deny(_("Only the secretariat may open or lock a reporting year."))
     if status not in ReportingYear.Status.values:
         raise ValidationError(_("Unknown status “%(status)s”."), params={"status": status}, code="bad_status")
-    reporting, _created = ReportingYear.objects.select_for_update().get_or_create(year=year)
+    reporting, _created = ReportingYear.objects.select_for_update(of=("self",)).get_or_create(year=year)
     before = snapshot(reporting) if not _created else {}
     reporting.status = status
     if deadline is not None:
@@ -284,7 +284,7 @@ def narrative_save(*, user, indicator: Indicator, year: int, texts: dict[str, st
     if not Access(user).can_write_narrative(indicator.result.sector_id):
         raise _deny(_("You may not write narratives for this sector."))
     year_check_open(year)
-    narrative = Narrative.objects.select_for_update().filter(indicator=indicator, year=year).first()
+    narrative = Narrative.objects.select_for_update(of=("self",)).filter(indicator=indicator, year=year).first()
     if narrative is None:
         narrative = Narrative(indicator=indicator, year=year, version=0)
         before = {}
@@ -311,7 +311,9 @@ def narrative_save(*, user, indicator: Indicator, year: int, texts: dict[str, st
 
 @transaction.atomic
 def narrative_approve(*, user, narrative: Narrative) -> Narrative:
-    narrative = Narrative.objects.select_for_update().select_related("indicator__result").get(pk=narrative.pk)
+    narrative = (
+        Narrative.objects.select_for_update(of=("self",)).select_related("indicator__result").get(pk=narrative.pk)
+    )
     if not Access(user).can_approve_narrative(narrative.indicator.result.sector_id):
         raise _deny(_("Only a focal point of this sector may approve its narratives."))
     year_check_open(narrative.year)

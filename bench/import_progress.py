@@ -1,0 +1,109 @@
+"""Benchmark of the bulk upload on PostgreSQL.
+
+Generates 100,000 valid rows (CSV) for a synthetic framework, then checks and imports them the
+way an upload is processed, and prints rows per second; in the same run it loads the same
+rows with PostgreSQL's COPY into a plain table, the floor, and prints the ratio. Medians of
+several runs; each run starts from an empty year.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/carec_bench .venv/bin/python bench/import_progress.py
+
+The database named in DATABASE_URL is dropped and created again.
+"""
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/carec_bench")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carec_prf.settings.local")
+os.environ["CELERY_TASK_ALWAYS_EAGER"] = "1"
+
+from bench.synthetic import build_framework, recreate_database  # noqa: E402
+
+ROWS = int(os.environ.get("BENCH_ROWS", 100_000))
+RUNS = int(os.environ.get("BENCH_RUNS", 3))
+YEAR = 2023
+PLACES = 12  # the region and the 11 countries
+
+
+def main() -> None:
+    recreate_database(os.environ["DATABASE_URL"])
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    from clusters.models import Country
+    from imports.services import upload_create, upload_process
+    from indicators.models import Observation
+    from workflow.models import ReportingYear, Role
+
+    parts_needed = -(-ROWS // PLACES)
+    parts = build_framework(indicators=-(-parts_needed // 3), parts_per_indicator=3)
+    ReportingYear.objects.create(year=YEAR, status="open")
+    user = get_user_model().objects.create_superuser("bench", "bench@example.org", "not-used-anywhere-123")
+    user.groups.create(name=Role.SECRETARIAT)
+    places = ["CAREC", *Country.objects.order_by("order").values_list("code", flat=True)]
+    lines = ["indicator,part,country,year,value,qualifier,unit,source,note"]
+    for i, part in enumerate(parts):
+        for place in places:
+            if len(lines) > ROWS:
+                break
+            code = part.indicator.code if hasattr(part, "indicator") else None
+            lines.append(f"{code},{part.code},{place},{YEAR},{40 + (i * 7 + len(place)) % 50}.5,,pct,bench,")
+    data = ("\n".join(lines) + "\n").encode()
+    n = len(lines) - 1
+    print(f"framework of {len(parts):,} parts; file of {n:,} rows, {len(data) / 1e6:.1f} MB")
+
+    # parts were bulk-created: fetch their indicator codes once for the file
+    if "None," in lines[1]:
+        from indicators.models import IndicatorPart
+
+        codes = dict(IndicatorPart.objects.values_list("id", "indicator__code"))
+        lines = [lines[0]]
+        for i, part in enumerate(parts):
+            for place in places:
+                if len(lines) > ROWS:
+                    break
+                lines.append(
+                    f"{codes[part.id]},{part.code},{place},{YEAR},{40 + (i * 7 + len(place)) % 50}.5,,pct,bench,"
+                )
+        data = ("\n".join(lines) + "\n").encode()
+
+    imports, copies = [], []
+    for run in range(RUNS):
+        Observation.objects.filter(year=YEAR).delete()
+        start = time.perf_counter()
+        upload = upload_process(
+            upload=upload_create(user=user, name=f"bench-{run}.csv", data=data, dry_run=False, language="en")
+        )
+        imports.append(time.perf_counter() - start)
+        assert upload.status == "done" and upload.created == n, (upload.status, upload.message, upload.errors[:3])
+
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS bench_copy")
+            cursor.execute(
+                "CREATE TABLE bench_copy (indicator text, part text, country text, year int, value numeric,"
+                " qualifier text, unit text, source text, note text)"
+            )
+            start = time.perf_counter()
+            with cursor.copy("COPY bench_copy FROM STDIN WITH (FORMAT csv, HEADER true)") as copy:
+                copy.write(data)
+            copies.append(time.perf_counter() - start)
+
+    imported, copied = statistics.median(imports), statistics.median(copies)
+    print(
+        f"upload (check + import): median {imported:6.2f} s over {RUNS} runs = {n / imported:,.0f} rows/s"
+        "   (goal: under 10 s)"
+    )
+    print(f"floor, COPY into a table: median {copied:6.2f} s over {RUNS} runs = {n / copied:,.0f} rows/s")
+    print(f"upload / COPY = {imported / copied:.1f}x   (goal: within 5x)")
+
+
+if __name__ == "__main__":
+    main()
