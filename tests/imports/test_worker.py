@@ -20,7 +20,11 @@ def test_an_upload_is_processed_on_the_worker():
     call_command("load_framework", verbosity=0)
     factories.open_year(2023)
     user = factories.user("sec", groups=(Role.SECRETARIAT,))
-    data = b"indicator,part,country,year,value\nTRP OP 1,ROAD_BCP_TIME,CAREC,2023,13.1\nTRP OP 1,RAIL_BCP_TIME,CAREC,2023,n/a\n"
+    data = (
+        b"indicator,part,country,year,value\n"
+        b"TRP OP 1,ROAD_BCP_TIME,CAREC,2023,13.1\n"
+        b"TRP OP 1,RAIL_BCP_TIME,CAREC,2023,n/a\n"
+    )
     upload = upload_create(user=user, name="v.csv", data=data, dry_run=False, language="en")
     with redis_broker() as broker, celery_worker(broker):
         upload_process_task.delay(upload.pk)
