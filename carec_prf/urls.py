@@ -6,7 +6,7 @@ from django.views.generic import RedirectView
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
-    path("api/v1/", include("imports.api.urls")),
+    path("api/", include("carec_prf.api.urls")),
     path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "favicon.svg")),
 ]
 

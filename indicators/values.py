@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 
 from indicators.models import NUMERIC_TYPES, Availability, Qualifier, ValueType
 
-
 _QUALIFIER_VALUES = frozenset(Qualifier.values)  # enum .values is rebuilt on every access
 
 
@@ -205,22 +204,26 @@ def parse_number_text(text: str, *, decimal_comma: bool) -> tuple[str, str]:
     for prefix in _QUALIFIER_PREFIXES:
         if raw.startswith(prefix):
             qualifier = _QUALIFIER_NORMAL.get(prefix, prefix)
-            raw = raw[len(prefix):].strip()
+            raw = raw[len(prefix) :].strip()
             break
     if raw.endswith("%"):
         raw = raw[:-1].strip()
     compact = raw.replace(" ", "").replace("'", "")
     if decimal_comma:
         if compact.count(",") > 1:
-            raise ValidationError(_("“%(value)s” has more than one decimal comma."), code="bad_number", params={"value": text})
+            raise ValidationError(
+                _("“%(value)s” has more than one decimal comma."), code="bad_number", params={"value": text}
+            )
         compact = compact.replace(".", "") if "," in compact and "." in compact else compact
         compact = compact.replace(",", ".")
     elif "," in compact:
         groups = compact.split(".")[0].lstrip("-+").split(",")
         if any(len(g) != 3 for g in groups[1:]) or not groups[0]:
             raise ValidationError(
-                _("“%(value)s” is not a number: use a point for decimals (1234.5) or commas between thousands "
-                  "(1,234.5)."),
+                _(
+                    "“%(value)s” is not a number: use a point for decimals (1234.5) or commas between thousands "
+                    "(1,234.5)."
+                ),
                 code="bad_number",
                 params={"value": text},
             )
@@ -235,7 +238,7 @@ def parse_number_text(text: str, *, decimal_comma: bool) -> tuple[str, str]:
 
 
 def availability_of_text(text: str) -> str | None:
-    """"N/A", "—", "…" mean not available; "不适用" means not applicable; None for anything else."""
+    """ "N/A", "—", "…" mean not available; "不适用" means not applicable; None for anything else."""
     lowered = text.strip().lower()
     if lowered in _NOT_APPLICABLE_WORDS:
         return Availability.NOT_APPLICABLE

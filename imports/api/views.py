@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
@@ -43,6 +44,15 @@ class UploadSerializer(serializers.ModelSerializer):
             "changes",
         ]
 
+    @extend_schema_field(
+        {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"row": {"type": "integer"}, "column": {"type": "string"}, "message": {"type": "string"}},
+            },
+        }
+    )
     def get_errors(self, upload) -> list[dict]:
         return [{"row": row, "column": column, "message": message} for row, column, message in upload.errors]
 
@@ -54,10 +64,47 @@ def _access(user) -> Access:
     return access
 
 
+_UPLOAD_EXAMPLE = {
+    "id": 7,
+    "original_name": "trp-2023.csv",
+    "size": 2048,
+    "sha256": "9f2c…",
+    "uploaded_at": "2024-03-01T10:00:00Z",
+    "dry_run": False,
+    "status": "refused",
+    "rows_total": 2,
+    "rows_validated": 2,
+    "rows_imported": 0,
+    "created": 0,
+    "changed": 0,
+    "unchanged": 0,
+    "message": "1 problems found; nothing was imported.",
+    "notes": [],
+    "errors": [{"row": 3, "column": "value", "message": "“fast” is not a number."}],
+    "changes": [],
+}
+
+
 class UploadListView(APIView):
     permission_classes = [IsAuthenticated]
     parser_classes = [MultiPartParser, FormParser]
+    serializer_class = UploadSerializer
 
+    @extend_schema(
+        summary="Upload a CSV or XLSX file of progress values",
+        request=inline_serializer(
+            "UploadRequest", {"file": serializers.FileField(), "dry_run": serializers.BooleanField(required=False)}
+        ),
+        responses={202: UploadSerializer},
+        examples=[
+            OpenApiExample(
+                "Accepted",
+                value=_UPLOAD_EXAMPLE | {"status": "pending", "errors": []},
+                response_only=True,
+                status_codes=["202"],
+            )
+        ],
+    )
     def post(self, request):
         _access(request.user)
         uploaded = request.FILES.get("file")
@@ -85,7 +132,13 @@ class UploadListView(APIView):
 
 class UploadDetailView(APIView):
     permission_classes = [IsAuthenticated]
+    serializer_class = UploadSerializer
 
+    @extend_schema(
+        summary="Follow an upload",
+        responses={200: UploadSerializer},
+        examples=[OpenApiExample("Refused", value=_UPLOAD_EXAMPLE, response_only=True)],
+    )
     def get(self, request, pk: int):
         access = _access(request.user)
         uploads = Upload.objects.all() if access.is_secretariat else Upload.objects.filter(uploaded_by=request.user)

@@ -1,0 +1,33 @@
+"""The REST API under /api/v1/, its OpenAPI schema and documentation (served from our own
+static files)."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from clusters.api import views as cluster_views
+from indicators.api import views as indicator_views
+from progress.api import views as progress_views
+
+router = DefaultRouter()
+router.register("frameworks", cluster_views.FrameworkViewSet)
+router.register("clusters", cluster_views.ClusterViewSet)
+router.register("sectors", cluster_views.SectorViewSet)
+router.register("results", cluster_views.ResultViewSet)
+router.register("countries", cluster_views.CountryViewSet)
+router.register("indicators", indicator_views.IndicatorViewSet)
+router.register("baselines", indicator_views.BaselineViewSet)
+router.register("milestones", indicator_views.MilestoneViewSet)
+router.register("observations", indicator_views.ObservationViewSet, basename="observation")
+router.register("aggregates", progress_views.RegionalValueViewSet)
+router.register("part-ratings", progress_views.PartRatingViewSet)
+router.register("ratings", progress_views.IndicatorRatingViewSet)
+router.register("rating-methods", progress_views.RatingMethodViewSet)
+
+urlpatterns = [
+    path("v1/", include(router.urls)),
+    path("v1/", include("imports.api.urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+]
