@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from indicators.api.downloads import downloads_page
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("carec_prf.api.urls")),
@@ -14,6 +16,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("clusters.urls")),
     path("", include("indicators.urls")),
+    path("data/", downloads_page, name="downloads"),
     path("work/", include("workflow.urls")),
     path("work/uploads/", include("imports.urls")),
     path("accounts/", include("django.contrib.auth.urls")),

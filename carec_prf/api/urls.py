@@ -27,6 +27,7 @@ router.register("rating-methods", progress_views.RatingMethodViewSet)
 urlpatterns = [
     path("v1/", include(router.urls)),
     path("v1/", include("imports.api.urls")),
+    path("v1/data/", include("indicators.api.download_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),

@@ -200,6 +200,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "carec_prf.api.schema.add_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "AvailabilityEnum": "indicators.models.Availability",
         "QualifierEnum": "indicators.models.Qualifier",

@@ -3,7 +3,7 @@ the same rights as the pages (workflow.permissions); writes go through the workf
 
 from django.db.models import Prefetch
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view, inline_serializer
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticatedOrReadOnly
@@ -311,6 +311,12 @@ class ObservationWriteSerializer(serializers.Serializer):
     citation = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class ReturnRequestSerializer(serializers.Serializer):
+    comment = serializers.CharField(
+        allow_blank=True, required=False, default="", help_text="What needs to change (required)"
+    )
+
+
 class ObservationFilter(filters.FilterSet):
     indicator = filters.CharFilter(field_name="part__indicator__code")
     part = filters.CharFilter(field_name="part__code")
@@ -441,12 +447,14 @@ class ObservationViewSet(LanguageMixin, mixins.CreateModelMixin, viewsets.ReadOn
 
     @extend_schema(
         summary="Return a submitted value with a comment (focal points)",
-        request=inline_serializer("ReturnRequest", {"comment": serializers.CharField()}),
+        request=ReturnRequestSerializer,
         responses={200: ObservationSerializer},
     )
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request, pk=None):
+        body = ReturnRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
         observation = services.observation_return(
-            user=request.user, observation=self.get_object(), comment=str(request.data.get("comment", ""))
+            user=request.user, observation=self.get_object(), comment=body.validated_data["comment"]
         )
         return Response(ObservationSerializer(observation, context={"request": request}).data)

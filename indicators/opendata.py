@@ -1,0 +1,337 @@
+"""Open data: the approved, published observations as tidy rows, and the same rows as
+SDMX (SDMX-CSV 2.0, SDMX-JSON 1.0, with an SDMX-ML data structure definition). The row
+builders are pure; the views stream what they yield."""
+
+import datetime
+import re
+from collections.abc import Iterable, Iterator
+
+from django.contrib.auth.models import AnonymousUser
+from django.utils.translation import get_language
+
+from clusters.models import Country
+from indicators.models import IndicatorPart, Observation, Source
+from workflow.permissions import Access
+
+COLUMNS = [
+    "indicator",
+    "indicator_name",
+    "part",
+    "part_name",
+    "country",
+    "country_name",
+    "year",
+    "value",
+    "qualifier",
+    "availability",
+    "unit",
+    "kind",
+    "status",
+    "source",
+    "note",
+]
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+SDMX_AGENCY, SDMX_FLOW, SDMX_VERSION = "CAREC", "CAREC_PRF", "1.0"
+_KIND_STATUS = {"actual": "A", "estimate": "E", "forecast": "F"}
+
+
+def neutralise(text: str) -> str:
+    """A text cell that a spreadsheet would run as a formula gets a leading apostrophe."""
+    return "'" + text if text and text.startswith(_FORMULA_START) else text
+
+
+def public_observations():
+    """What anyone may see: approved values of published (or never-opened) years."""
+    return Observation.objects.filter(Access(AnonymousUser()).observation_filter()).order_by(
+        "part__indicator__code", "part__order", "year", "country__order", "id"
+    )
+
+
+class Lookups:
+    """Names and codes for every row, loaded once (four queries), in the active language."""
+
+    def __init__(self) -> None:
+        self.parts = {p.pk: p for p in IndicatorPart.objects.select_related("indicator", "unit")}
+        self.countries = {c.pk: c for c in Country.objects.all()}
+        self.sources = {s.pk: s.name for s in Source.objects.all()}
+        self.set_members: dict[int, list[str]] = {}
+        codes = {c.pk: c.code for c in self.countries.values()}
+        through = Observation.countries.through
+        for obs_id, country_id in through.objects.values_list("observation_id", "country_id"):
+            self.set_members.setdefault(obs_id, []).append(codes[country_id])
+
+
+_FIELDS = [
+    "id",
+    "part_id",
+    "country_id",
+    "year",
+    "availability",
+    "value_type",
+    "value_number",
+    "value_boolean",
+    "value_text",
+    "qualifier",
+    "kind",
+    "status",
+    "source_id",
+    "citation",
+    "note",
+]
+
+
+def _value(row: dict, members: list[str] | None):
+    if row["availability"] != "value":
+        return None
+    if row["value_type"] == "boolean":
+        return row["value_boolean"]
+    if row["value_type"] == "ordinal":
+        return row["value_text"]
+    if row["value_type"] == "country_set" and members:
+        return float(row["value_number"])
+    return None if row["value_number"] is None else float(row["value_number"])
+
+
+def tidy_rows(lookups: Lookups, rows: Iterable[dict]) -> Iterator[dict]:
+    language = (get_language() or "en").replace("-", "_")
+    for row in rows:
+        part = lookups.parts[row["part_id"]]
+        country = lookups.countries.get(row["country_id"])
+        note = row.get(f"note_{language}") or row.get("note") or ""
+        yield {
+            "indicator": part.indicator.code,
+            "indicator_name": part.indicator.statement,
+            "part": part.code,
+            "part_name": part.name,
+            "country": country.code if country else "CAREC",
+            "country_name": country.name if country else "CAREC",
+            "year": row["year"],
+            "value": _value(row, lookups.set_members.get(row["id"])),
+            "qualifier": row["qualifier"],
+            "availability": row["availability"],
+            "unit": part.unit.code,
+            "kind": row["kind"],
+            "status": row["status"],
+            "source": row["citation"] or lookups.sources.get(row["source_id"], ""),
+            "note": note,
+        }
+
+
+def observation_values(language: str) -> Iterator[dict]:
+    suffix = (language or "en").replace("-", "_")
+    fields = [*_FIELDS, f"note_{suffix}"] if suffix != "en" else [*_FIELDS, "note_en"]
+    return public_observations().values(*fields).iterator(chunk_size=2000)
+
+
+def csv_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return repr(value).rstrip("0").rstrip(".") if "." in repr(value) else repr(value)
+    return neutralise(str(value))
+
+
+# --- SDMX ---------------------------------------------------------------------------------
+
+
+def sdmx_id(code: str) -> str:
+    """SDMX identifiers allow letters, digits, _ @ $ and -: "TRD OC 1.1" -> "TRD_OC_1_1"."""
+    return re.sub(r"[^A-Za-z0-9_@$-]", "_", code)
+
+
+def sdmx_rows(tidy: Iterable[dict]) -> Iterator[dict]:
+    for row in tidy:
+        if row["value"] is None or isinstance(row["value"], str):
+            continue  # not available, not applicable or an ordinal level: no numeric observation
+        value = row["value"]
+        yield {
+            "INDICATOR": sdmx_id(row["indicator"]),
+            "PART": sdmx_id(row["part"]),
+            "REF_AREA": row["country"],
+            "TIME_PERIOD": str(row["year"]),
+            "OBS_VALUE": float(value),  # a yes/no counts as 1 or 0
+            "UNIT_MEASURE": sdmx_id(row["unit"]),
+            "OBS_STATUS": _KIND_STATUS.get(row["kind"], "A"),
+            "OBS_QUALIFIER": row["qualifier"] or "",
+        }
+
+
+SDMX_CSV_HEADER = [
+    "STRUCTURE",
+    "STRUCTURE_ID",
+    "ACTION",
+    "INDICATOR",
+    "PART",
+    "REF_AREA",
+    "TIME_PERIOD",
+    "OBS_VALUE",
+    "UNIT_MEASURE",
+    "OBS_STATUS",
+    "OBS_QUALIFIER",
+]
+
+
+def sdmx_csv_records(rows: Iterable[dict]) -> Iterator[list[str]]:
+    structure_id = f"{SDMX_AGENCY}:{SDMX_FLOW}({SDMX_VERSION})"
+    yield SDMX_CSV_HEADER
+    for r in rows:
+        yield [
+            "dataflow",
+            structure_id,
+            "I",
+            r["INDICATOR"],
+            r["PART"],
+            r["REF_AREA"],
+            r["TIME_PERIOD"],
+            repr(r["OBS_VALUE"]),
+            r["UNIT_MEASURE"],
+            r["OBS_STATUS"],
+            r["OBS_QUALIFIER"],
+        ]
+
+
+def sdmx_json(rows: list[dict]) -> dict:
+    """An SDMX-JSON 1.0 data message with every dimension at the observation level."""
+    dims = ["INDICATOR", "PART", "REF_AREA", "TIME_PERIOD"]
+    attrs = ["UNIT_MEASURE", "OBS_STATUS", "OBS_QUALIFIER"]
+    values = {d: sorted({r[d] for r in rows}) for d in dims + attrs}
+    index = {d: {v: i for i, v in enumerate(values[d])} for d in dims + attrs}
+    observations = {
+        ":".join(str(index[d][r[d]]) for d in dims): [r["OBS_VALUE"], *(index[a][r[a]] for a in attrs)] for r in rows
+    }
+    return {
+        "header": {
+            "id": f"{SDMX_FLOW}-{datetime.date.today():%Y%m%d}",
+            "test": False,
+            "prepared": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+            "sender": {"id": SDMX_AGENCY},
+        },
+        "dataSets": [{"action": "Information", "observations": observations}],
+        "structure": {
+            "name": "CAREC 2030 Program Results Framework",
+            "dimensions": {
+                "dataSet": [],
+                "series": [],
+                "observation": [
+                    {
+                        "id": d,
+                        "name": d,
+                        "keyPosition": i,
+                        **({"role": "time"} if d == "TIME_PERIOD" else {}),
+                        "values": [{"id": v, "name": v} for v in values[d]],
+                    }
+                    for i, d in enumerate(dims)
+                ],
+            },
+            "attributes": {
+                "dataSet": [],
+                "series": [],
+                "observation": [
+                    {"id": a, "name": a, "values": [{"id": v, "name": v} for v in values[a]]} for a in attrs
+                ],
+            },
+        },
+    }
+
+
+def sdmx_structure_xml() -> bytes:
+    """The data structure definition (SDMX-ML 2.1): codelists, concepts, DSD and dataflow."""
+    import sdmx
+    from sdmx import message
+    from sdmx.model import common, v21
+
+    agency = common.Agency(id=SDMX_AGENCY)
+    lookups = Lookups()
+
+    def codelist(cid: str, items: dict[str, str]):
+        cl = common.Codelist(id=cid, maintainer=agency, version=SDMX_VERSION, is_final=True)
+        for code, name in sorted(items.items()):
+            cl.append(common.Code(id=code, name={"en": name}))
+        return cl
+
+    parts = lookups.parts.values()
+    cl_indicator = codelist("CL_INDICATOR", {sdmx_id(p.indicator.code): p.indicator.statement_en for p in parts})
+    cl_part = codelist("CL_PART", {sdmx_id(p.code): p.code for p in parts})
+    cl_area = codelist("CL_AREA", {"CAREC": "CAREC region"} | {c.code: c.name_en for c in lookups.countries.values()})
+    cl_unit = codelist("CL_UNIT", {sdmx_id(p.unit.code): p.unit.name_en for p in parts})
+    cl_status = codelist("CL_OBS_STATUS", {"A": "Actual", "E": "Estimate", "F": "Forecast"})
+    concepts = common.ConceptScheme(id="CS_CAREC", maintainer=agency, version=SDMX_VERSION, is_final=True)
+    names = {
+        "INDICATOR": "Indicator",
+        "PART": "Indicator part",
+        "REF_AREA": "Reference area",
+        "TIME_PERIOD": "Year",
+        "OBS_VALUE": "Value",
+        "UNIT_MEASURE": "Unit",
+        "OBS_STATUS": "Observation status",
+        "OBS_QUALIFIER": "Qualifier (<, <=, >, >=, ~)",
+    }
+    for cid, name in names.items():
+        concepts.append(common.Concept(id=cid, name={"en": name}))
+    dsd = v21.DataStructureDefinition(id="DSD_CAREC_PRF", maintainer=agency, version=SDMX_VERSION, is_final=True)
+    for cid, cl in (("INDICATOR", cl_indicator), ("PART", cl_part), ("REF_AREA", cl_area)):
+        dsd.dimensions.getdefault(
+            cid, concept_identity=concepts[cid], local_representation=common.Representation(enumerated=cl)
+        )
+    dsd.dimensions.getdefault("TIME_PERIOD", cls=common.TimeDimension, concept_identity=concepts["TIME_PERIOD"])
+    dsd.measures.getdefault("OBS_VALUE", concept_identity=concepts["OBS_VALUE"])
+    for cid, cl in (("UNIT_MEASURE", cl_unit), ("OBS_STATUS", cl_status), ("OBS_QUALIFIER", None)):
+        rep = common.Representation(enumerated=cl) if cl else None
+        dsd.attributes.getdefault(cid, concept_identity=concepts[cid], local_representation=rep)
+    flow = v21.DataflowDefinition(id=SDMX_FLOW, maintainer=agency, version=SDMX_VERSION, structure=dsd, is_final=True)
+    out = message.StructureMessage()
+    for item in (cl_indicator, cl_part, cl_area, cl_unit, cl_status, concepts, dsd, flow):
+        out.add(item)
+    return sdmx.to_xml(out, pretty_print=True)
+
+
+def datapackage(base_url: str) -> dict:
+    """A Frictionless data package describing the downloads."""
+    fields = [
+        {"name": "indicator", "type": "string", "description": "Indicator code, such as TRP OP 1"},
+        {"name": "indicator_name", "type": "string"},
+        {"name": "part", "type": "string", "description": "Stable code of the indicator part"},
+        {"name": "part_name", "type": "string"},
+        {"name": "country", "type": "string", "description": "ISO 3166 alpha-3, or CAREC for the whole region"},
+        {"name": "country_name", "type": "string"},
+        {"name": "year", "type": "integer"},
+        {"name": "value", "type": "any", "description": "Number, yes/no, or a level code; empty when not available"},
+        {"name": "qualifier", "type": "string", "description": "<, <=, >, >= or ~ for censored values"},
+        {
+            "name": "availability",
+            "type": "string",
+            "constraints": {"enum": ["value", "not_applicable", "not_available"]},
+        },
+        {"name": "unit", "type": "string"},
+        {"name": "kind", "type": "string", "constraints": {"enum": ["actual", "estimate", "forecast"]}},
+        {"name": "status", "type": "string"},
+        {"name": "source", "type": "string"},
+        {"name": "note", "type": "string"},
+    ]
+    return {
+        "name": "carec-2030-prf-progress",
+        "title": "CAREC 2030 Program Results Framework: progress values",
+        "licenses": [{"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0"}],
+        "resources": [
+            {
+                "name": "observations",
+                "path": f"{base_url}observations.csv",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "schema": {"fields": fields, "primaryKey": ["indicator", "part", "country", "year"]},
+            },
+            {"name": "observations-json", "path": f"{base_url}observations.json", "format": "json"},
+            {"name": "observations-xlsx", "path": f"{base_url}observations.xlsx", "format": "xlsx"},
+            {
+                "name": "observations-sdmx-csv",
+                "path": f"{base_url}sdmx/data.csv",
+                "format": "csv",
+                "description": "SDMX-CSV 2.0, structure in sdmx/structure.xml",
+            },
+            {"name": "observations-sdmx-json", "path": f"{base_url}sdmx/data.json", "format": "json"},
+            {"name": "structure", "path": f"{base_url}sdmx/structure.xml", "format": "xml"},
+        ],
+    }
