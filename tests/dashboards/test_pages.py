@@ -208,3 +208,11 @@ def test_the_list_form_shows_the_year_it_rates_for(rated, client):
     assert f'<option value="{year}" selected>{year}</option>' in html and f"rated for {year}." in html
     html = client.get("/en/indicators/?cluster=C2&year=2021").content.decode()
     assert '<option value="2021" selected>2021</option>' in html
+
+
+def test_an_untranslated_cluster_name_is_marked_on_the_home_page(rated, page):
+    from clusters.models import Cluster
+
+    Cluster.objects.filter(code="C4").update(name_zh_hans="")
+    html = page("zh-hans", "home").content.decode()
+    assert '<span lang="en">Agriculture and Water</span> <span class="untranslated">' in html
