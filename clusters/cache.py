@@ -35,11 +35,14 @@ def _key(request, generation: int) -> str:
 
 
 def cached_page(view):
-    """Serve a public GET page from the cache; store it when it renders with status 200."""
+    """Serve a public GET page from the cache to visitors who are not signed in; store it when it
+    renders with status 200."""
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD"):
+        # Signed-in readers (the secretariat, focal points) get fresh pages, and nothing a page
+        # might one day show only to them can leak into what the public is served.
+        if request.method not in ("GET", "HEAD") or settings.SESSION_COOKIE_NAME in request.COOKIES:
             return view(request, *args, **kwargs)
         cache = _cache()
         generation = cache.get(GENERATION_KEY)

@@ -128,6 +128,7 @@ def _layout(*, separators: str, y_title: str, x_title: str, height: int, ticks: 
         "gridcolor": "#dde3e8",
         "automargin": True,
         "color": "#1b2733",
+        "fixedrange": True,
     }
     if ticks:
         yaxis |= {"tickmode": "array", "tickvals": list(ticks), "ticktext": list(ticks.values())}
@@ -140,6 +141,8 @@ def _layout(*, separators: str, y_title: str, x_title: str, height: int, ticks: 
         "plot_bgcolor": "#ffffff",
         "hovermode": "closest",
         "showlegend": True,
+        # No zooming: it adds nothing to a few yearly points, and plotly's zoom hint is English.
+        "dragmode": False,
         "legend": {"orientation": "h", "y": -0.22, "x": 0, "yanchor": "top"},
         "xaxis": {
             "title": {"text": x_title},
@@ -148,6 +151,7 @@ def _layout(*, separators: str, y_title: str, x_title: str, height: int, ticks: 
             "gridcolor": "#eef2f5",
             "automargin": True,
             "color": "#1b2733",
+            "fixedrange": True,
         },
         "yaxis": yaxis,
     }

@@ -54,3 +54,9 @@ def test_a_missing_page_is_not_cached(rated, client, page_cache):
 def test_downloads_and_the_translation_status_are_not_cached(rated, client, page_cache):
     assert "X-Page-Cache" not in client.get("/en/indicators/TRD-OC-1/FUEL_CAREC/series.csv")
     assert "X-Page-Cache" not in client.get("/en/translations/")
+
+
+def test_signed_in_readers_get_fresh_pages(rated, client, page_cache, admin_client_user):
+    client.force_login(admin_client_user)
+    assert "X-Page-Cache" not in client.get("/en/sectors/TRD/")
+    assert "X-Page-Cache" not in client.get("/en/sectors/TRD/")

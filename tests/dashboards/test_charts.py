@@ -130,3 +130,9 @@ def test_rating_segments_follow_the_rating_order_and_add_up_to_the_whole():
     assert sum(s.percent for s in segments) == 100
     assert charts.rating_segments({}, {}) == []
     assert charts.on_track_count({"achieved": 1, "on_track": 2, "improving": 5}) == (3, 8)
+
+
+def test_charts_do_not_zoom_so_plotly_shows_no_english_hint():
+    layout = charts.part_figure(_series(), labels=LABELS, separators=".,")["layout"]
+    assert layout["dragmode"] is False
+    assert layout["xaxis"]["fixedrange"] and layout["yaxis"]["fixedrange"]
