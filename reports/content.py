@@ -1,0 +1,392 @@
+"""The content of a report as plain data: every text in every language, values, ratings with
+their explanations, narratives, baselines, milestones and the method. A draft builds it live from
+the database; publishing stores the same dict (reports.models.ReportSnapshot), so a published
+edition renders from it alone, whatever happens to the data later.
+
+Read in a fixed number of queries whatever the size of the framework."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.utils import translation
+
+from carec_prf.translated import lang_suffix
+from clusters.models import Cluster, Framework, Result, Sector
+from indicators.models import (
+    Availability,
+    Baseline,
+    Indicator,
+    IndicatorPart,
+    Milestone,
+    Observation,
+    Source,
+    ValueType,
+)
+from progress.explain import explain_part
+from progress.method import MethodSettings
+from progress.models import IndicatorRating, PartRating, RatingMethod, RegionalValue
+
+# Bump when the shape of the content changes; the builder reads every schema it has known.
+SCHEMA = 1
+
+PART_RATING_FIELDS = (
+    "as_of",
+    "rating",
+    "basis",
+    "latest_year",
+    "actual",
+    "actual_qualifier",
+    "baseline_year",
+    "baseline_value",
+    "baseline_qualifier",
+    "expected",
+    "ratio",
+    "growth",
+    "milestone_year",
+    "milestone_kind",
+    "milestone_value",
+    "outlook",
+    "projected",
+    "origin",
+    "n_contributors",
+    "n_members",
+    "flags",
+)
+
+
+def languages() -> list[str]:
+    return [code for code, _name in settings.LANGUAGES]
+
+
+@dataclass(frozen=True)
+class ReportScope:
+    """What a report covers. An edition gives one; so does a one-off sector progress report."""
+
+    code: str
+    kind: str
+    title: dict[str, str]
+    period_start: datetime.date
+    period_end: datetime.date
+    cut_off: int
+    method: RatingMethod
+    summary: dict[str, str] = field(default_factory=dict)
+    sector_code: str | None = None
+    previous_code: str | None = None
+    status: str = "draft"
+
+    @property
+    def years(self) -> list[int]:
+        """The calendar years the period touches, up to the cut-off. A July-June period touches
+        two: values of July-June reporting years are stored under the year the period ends."""
+        return list(range(self.period_start.year, min(self.period_end.year, self.cut_off) + 1))
+
+
+def texts(obj, name: str) -> dict[str, str]:
+    """A translated field in every language, as stored (empty where not translated)."""
+    return {code: getattr(obj, f"{name}_{lang_suffix(code)}", "") or "" for code in languages()}
+
+
+def _value(row, levels: dict[str, dict]) -> dict:
+    """A baseline, milestone or observation's typed value as plain data."""
+    availability = getattr(row, "availability", Availability.VALUE)
+    if availability != Availability.VALUE:
+        return {"t": availability}
+    if row.value_type == ValueType.BOOLEAN:
+        return {"t": "boolean", "n": None if row.value_boolean is None else float(row.value_boolean)}
+    if row.value_type == ValueType.ORDINAL:
+        level = levels.get(row.value_text)
+        if level is None:
+            return {"t": "ordinal", "n": None, "label": dict.fromkeys(languages(), row.value_text)}
+        return {"t": "ordinal", "n": float(level["rank"]), "label": level["label"]}
+    if row.value_number is None:
+        return {"t": "none"}
+    return {"t": "number", "n": float(row.value_number), "q": row.qualifier or ""}
+
+
+def _regional(row: RegionalValue, value_type: str, by_rank: dict[int, dict]) -> dict:
+    if value_type == ValueType.BOOLEAN:
+        return {"t": "boolean", "n": 1.0 if row.value >= 0.5 else 0.0}
+    if value_type == ValueType.ORDINAL:
+        level = by_rank.get(round(row.value))
+        return {"t": "ordinal", "n": row.value, "label": level["label"] if level else {}}
+    return {"t": "number", "n": row.value, "q": row.qualifier or ""}
+
+
+def _explanations(rating: dict, method_settings: MethodSettings, lower_is_better: bool) -> dict[str, list[str]]:
+    """The rating explained in every language, frozen with the rest: later changes to the
+    wording never alter what a published edition said."""
+    out = {}
+    for code in languages():
+        with translation.override(code):
+            out[code] = explain_part(SimpleNamespace(**rating), method_settings, lower_is_better)
+    return out
+
+
+def _result(result: Result, indicator_codes: list[str]) -> dict:
+    return {
+        "code": result.code,
+        "level": result.level,
+        "statement": texts(result, "statement"),
+        "indicators": indicator_codes,
+    }
+
+
+def _chain(results: list[Result], by_result: dict[int, list[str]]) -> list[dict]:
+    """Outcomes, each followed by the outputs that serve it; outputs whose outcome is elsewhere
+    come last under no outcome (the same shape as the sector pages)."""
+    outcomes = [r for r in results if r.level == Result.Level.OUTCOME]
+    outputs = [r for r in results if r.level == Result.Level.OUTPUT]
+    chain, placed = [], set()
+    for outcome in outcomes:
+        served = [o for o in outputs if o.parent_id == outcome.pk]
+        placed.update(o.pk for o in served)
+        chain.append(
+            {
+                "outcome": _result(outcome, by_result.get(outcome.pk, [])),
+                "outputs": [_result(o, by_result.get(o.pk, [])) for o in served],
+            }
+        )
+    rest = [o for o in outputs if o.pk not in placed]
+    if rest:
+        chain.append({"outcome": None, "outputs": [_result(o, by_result.get(o.pk, [])) for o in rest]})
+    return chain
+
+
+def content_build(scope: ReportScope) -> dict:
+    """The report's content, read live from the database."""
+    method = scope.method
+    method_settings = MethodSettings.from_dict(method.settings)
+    framework = Framework.objects.order_by("code").first()
+    sectors = Sector.objects.filter(framework=framework).select_related("cluster").order_by("cluster__number", "order")
+    if scope.sector_code:
+        sectors = sectors.filter(code=scope.sector_code)
+    sectors = list(sectors)
+    cluster_ids = {s.cluster_id for s in sectors}
+    clusters = list(Cluster.objects.filter(pk__in=cluster_ids).order_by("number"))
+    results = list(Result.objects.filter(sector__in=sectors).order_by("sector_id", "level", "order"))
+    indicators = list(
+        Indicator.objects.filter(result__sector__in=sectors)
+        .select_related("result__sector__cluster")
+        .order_by("result__sector__cluster__number", "result__sector__order", "result__order", "order")
+    )
+    parts = list(
+        IndicatorPart.objects.filter(indicator__in=indicators)
+        .select_related("unit")
+        .prefetch_related(
+            Prefetch("baselines", queryset=Baseline.objects.order_by("-is_current", "-revised_on", "-id")),
+            Prefetch(
+                "milestones",
+                queryset=Milestone.objects.filter(is_current=True).order_by("year"),
+                to_attr="current_milestones",
+            ),
+            "scale",
+        )
+        .order_by("indicator_id", "order")
+    )
+    part_ids = [p.pk for p in parts]
+    regional: dict[int, list[RegionalValue]] = defaultdict(list)
+    for row in RegionalValue.objects.filter(part_id__in=part_ids, year__lte=scope.cut_off).order_by("year"):
+        regional[row.part_id].append(row)
+    part_ratings = {
+        r.part_id: r for r in PartRating.objects.filter(method=method, as_of=scope.cut_off, part_id__in=part_ids)
+    }
+    indicator_ratings = {
+        r.indicator_id: r
+        for r in IndicatorRating.objects.filter(method=method, as_of=scope.cut_off, indicator__in=indicators)
+    }
+    narratives = _narratives(indicators, scope.cut_off)
+    # A snapshot names sources by code, the way the fixtures do (the table is small: read it whole).
+    all_sources = {source.pk: source for source in Source.objects.all()}
+
+    def _source_code(pk: int) -> str:
+        return all_sources[pk].code
+
+    # Sources: those cited by the values shown (approved, up to the cut-off), baselines and milestones.
+    observation_sources: dict[int, set[int]] = defaultdict(set)
+    for part_id, source_id in (
+        Observation.objects.approved()
+        .filter(part_id__in=part_ids, year__lte=scope.cut_off, source__isnull=False)
+        .exclude(kind=Observation.Kind.FORECAST)
+        .values_list("part_id", "source_id")
+        .distinct()
+    ):
+        observation_sources[part_id].add(source_id)
+    used_sources: set[int] = set().union(*observation_sources.values()) if observation_sources else set()
+
+    parts_by_indicator: dict[int, list[dict]] = defaultdict(list)
+    sources_by_indicator: dict[int, set[int]] = defaultdict(set)
+    for part in parts:
+        levels = {level.code: {"rank": level.rank, "label": texts(level, "label")} for level in part.scale.all()}
+        by_rank = {level["rank"]: level for level in levels.values()}
+        baselines = list(part.baselines.all())
+        current = next((b for b in baselines if b.is_current), None)
+        rating = part_ratings.get(part.pk)
+        rating_data = None
+        explanation: dict[str, list[str]] = {}
+        if rating is not None:
+            rating_data = {name: getattr(rating, name) for name in PART_RATING_FIELDS}
+            rating_data["flags"] = list(rating.flags or [])
+            explanation = _explanations(
+                rating_data, method_settings, lower_is_better=part.direction == IndicatorPart.Direction.DECREASE
+            )
+        cited = set(observation_sources.get(part.pk, set()))
+        cited.update(b.source_id for b in baselines if b.is_current)
+        cited.update(m.source_id for m in part.current_milestones)
+        sources_by_indicator[part.indicator_id].update(cited)
+        used_sources.update(cited)
+        parts_by_indicator[part.indicator_id].append(
+            {
+                "code": part.code,
+                "name": texts(part, "name"),
+                "unit": {
+                    code: (texts(part.unit, "symbol")[code] or texts(part.unit, "name")[code]) for code in languages()
+                },
+                "value_type": part.value_type,
+                "direction": int(part.direction),
+                "aggregation": part.aggregation,
+                "scale": sorted(levels.values(), key=lambda level: level["rank"]),
+                "baseline": None
+                if current is None
+                else {
+                    "year": current.year,
+                    "value": _value(current, levels),
+                    "revised_on": current.revised_on.isoformat(),
+                    "source": _source_code(current.source_id),
+                    "reason": texts(current, "reason"),
+                    "note": texts(current, "note"),
+                },
+                "baseline_revisions": [
+                    {
+                        "year": b.year,
+                        "value": _value(b, levels),
+                        "revised_on": b.revised_on.isoformat(),
+                        "source": _source_code(b.source_id),
+                    }
+                    for b in baselines
+                    if not b.is_current
+                ],
+                "milestones": [
+                    {
+                        "year": m.year,
+                        "kind": m.kind,
+                        "value": _value(m, levels) if m.is_set else None,
+                        "set_on": m.set_on.isoformat(),
+                    }
+                    for m in part.current_milestones
+                ],
+                "values": [
+                    {
+                        "year": v.year,
+                        "value": _regional(v, part.value_type, by_rank),
+                        "origin": v.origin,
+                        "n_contributors": v.n_contributors,
+                        "n_members": v.n_members,
+                    }
+                    for v in regional.get(part.pk, [])
+                ],
+                "rating": rating_data,
+                "explanation": explanation,
+            }
+        )
+
+    indicator_rows = []
+    by_result: dict[int, list[str]] = defaultdict(list)
+    for indicator in indicators:
+        by_result[indicator.result_id].append(indicator.code)
+        rating = indicator_ratings.get(indicator.pk)
+        narrative = narratives.get(indicator.pk)
+        indicator_rows.append(
+            {
+                "code": indicator.code,
+                "level": indicator.level,
+                "statement": texts(indicator, "statement"),
+                "data_sources": texts(indicator, "data_sources"),
+                "notes": texts(indicator, "notes"),
+                "cluster": indicator.result.sector.cluster.code,
+                "sector": indicator.result.sector.code,
+                "result": indicator.result.code,
+                "rating": None
+                if rating is None
+                else {"rating": rating.rating, "score": rating.score, "flags": list(rating.flags or [])},
+                "narrative": narrative,
+                "sources": sorted(_source_code(pk) for pk in sources_by_indicator.get(indicator.pk, set())),
+                "parts": parts_by_indicator.get(indicator.pk, []),
+            }
+        )
+
+    sector_rows: dict[int, list[dict]] = defaultdict(list)
+    for sector in sectors:
+        sector_rows[sector.cluster_id].append(
+            {
+                "code": sector.code,
+                "kind": sector.kind,
+                "name": texts(sector, "name"),
+                "lead": texts(sector, "lead"),
+                "risks": texts(sector, "risks"),
+                "assumptions": texts(sector, "assumptions"),
+                "chain": _chain([r for r in results if r.sector_id == sector.pk], by_result),
+            }
+        )
+    impact = Result.objects.filter(framework=framework, level=Result.Level.IMPACT).first()
+    return {
+        "schema": SCHEMA,
+        "built_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "languages": languages(),
+        "edition": {
+            "code": scope.code,
+            "kind": scope.kind,
+            "title": dict(scope.title),
+            "summary": dict(scope.summary),
+            "period_start": scope.period_start.isoformat(),
+            "period_end": scope.period_end.isoformat(),
+            "cut_off": scope.cut_off,
+            "years": scope.years,
+            "sector": scope.sector_code,
+            "previous": scope.previous_code,
+            "status": scope.status,
+            "published_at": None,
+        },
+        "framework": None
+        if framework is None
+        else {
+            "code": framework.code,
+            "name": texts(framework, "name"),
+            "version": framework.version,
+            "endorsed_on": framework.endorsed_on.isoformat() if framework.endorsed_on else None,
+        },
+        "impact": texts(impact, "statement") if impact else None,
+        "method": {
+            "version": method.version,
+            "name": texts(method, "name"),
+            "description": texts(method, "description"),
+            "settings": method.settings,
+        },
+        "clusters": [
+            {
+                "code": cluster.code,
+                "number": cluster.number,
+                "name": texts(cluster, "name"),
+                "outcome": texts(cluster, "outcome"),
+                "lead": texts(cluster, "lead"),
+                "sectors": sector_rows.get(cluster.pk, []),
+            }
+            for cluster in clusters
+        ],
+        "indicators": indicator_rows,
+        "sources": {
+            all_sources[pk].code: {"name": texts(all_sources[pk], "name"), "url": all_sources[pk].url}
+            for pk in sorted(used_sources, key=lambda pk: all_sources[pk].code)
+        },
+    }
+
+
+def _narratives(indicators: list[Indicator], year: int) -> dict[int, dict[str, str]]:
+    """The approved narratives of the report year, in every language."""
+    from workflow.models import Narrative
+
+    rows = Narrative.objects.filter(indicator__in=indicators, year=year, status=Narrative.Status.APPROVED)
+    return {n.indicator_id: texts(n, "text") for n in rows}
