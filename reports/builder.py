@@ -1,0 +1,517 @@
+"""Turns a report's content (reports.content: plain data in every language) into what the section
+templates and the spreadsheet show, in one language: tables, charts as SVG, counts, the changes
+since the previous edition and the annexes. No database and no request; the only outside input
+is the interface translations of the language asked for."""
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from indicators.charts import RATING_ORDER, MilestoneValue, PartSeries, YearValue
+from progress.method import MethodSettings, Rating
+from reports import svg
+from reports.changes import edition_changes
+from reports.formatting import chart_value, number, pick, value_text
+
+
+@dataclass
+class Cell:
+    """A table cell: the text a reader sees, and for the spreadsheet the plain number (None for
+    text such as "<1" or "not applicable")."""
+
+    text: str
+    number: float | None = None
+
+
+@dataclass
+class Heading:
+    anchor: str
+    label: str
+    children: list["Heading"] = field(default_factory=list)
+
+
+def anchor(prefix: str, code: str) -> str:
+    return f"{prefix}-{code}".replace(" ", "-").lower()
+
+
+def _cell(value: dict | None, language: str) -> Cell:
+    plain = None
+    if value and value.get("t") == "number" and not value.get("q") and value.get("n") is not None:
+        plain = value["n"]
+    return Cell(value_text(value, language), plain)
+
+
+def period_label(start: datetime.date, end: datetime.date) -> str:
+    """2018–2020 for whole years; July 2021–June 2022 otherwise, in the active language."""
+    if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
+        return str(start.year) if start.year == end.year else f"{start.year}–{end.year}"
+    return f"{date_format(start, 'YEAR_MONTH_FORMAT')} – {date_format(end, 'YEAR_MONTH_FORMAT')}"
+
+
+def long_date(day: datetime.date, language: str) -> str:
+    """21 November 2026, 2026年11月21日, 21 ноября 2026 г.: the way each language prints a date in full."""
+    return date_format(day, "j F Y") if language == "en" else date_format(day, "DATE_FORMAT")
+
+
+class _Labels:
+    def __init__(self, method: dict, language: str) -> None:
+        self.language = language
+        self.settings = MethodSettings.from_dict(method["settings"])
+
+    def rating(self, code: str | None) -> str:
+        if not code:
+            return "—"
+        labels = self.settings.labels.get(code, {})
+        return labels.get(self.language) or labels.get("en") or code
+
+
+def _milestone_text(milestone: dict, language: str) -> str:
+    kind, value = milestone["kind"], milestone.get("value")
+    shown = value_text(value, language) if value else ""
+    if kind == "exact":
+        return shown
+    if kind == "at_least":
+        return _("at least %(value)s") % {"value": shown} if shown else _("at least (value not set)")
+    if kind == "at_most":
+        return _("at most %(value)s") % {"value": shown} if shown else _("at most (value not set)")
+    if kind == "not_applicable":
+        return _("not applicable")
+    return _("not set")
+
+
+def chart_labels() -> dict[str, str]:
+    return {
+        "actual": _("Actual (region)"),
+        "baseline": _("Baseline"),
+        "expected": _("Expected path"),
+        "trend": _("Trend"),
+        "milestone_exact": _("Milestone"),
+        "milestone_at_least": _("Milestone (at least)"),
+        "milestone_at_most": _("Milestone (at most)"),
+    }
+
+
+def _series(part: dict, language: str) -> PartSeries:
+    baseline = part.get("baseline")
+    ticks: dict[int, str] = {}
+    if part["value_type"] == "boolean":
+        ticks = {0: _("no"), 1: _("yes")}
+    elif part["value_type"] == "ordinal":
+        ticks = {level["rank"]: str(pick(level["label"], language)) for level in part.get("scale", [])}
+    return PartSeries(
+        code=part["code"],
+        name=str(pick(part["name"], language)),
+        unit=str(pick(part["unit"], language)),
+        value_type=part["value_type"],
+        baseline=YearValue(baseline["year"], chart_value(baseline["value"], language)) if baseline else None,
+        milestones=[
+            MilestoneValue(
+                m["year"],
+                m["kind"],
+                m["kind"],
+                chart_value(m["value"], language) if m.get("value") else None,
+            )
+            for m in part.get("milestones", [])
+        ],
+        actuals=[YearValue(v["year"], chart_value(v["value"], language)) for v in part.get("values", [])],
+        ticks=ticks,
+    )
+
+
+def _part(part: dict, indicator: dict, *, years: list[int], language: str, labels: _Labels, charts: bool) -> dict:
+    by_year = {v["year"]: v for v in part.get("values", [])}
+    latest = part["values"][-1] if part.get("values") else None
+    baseline = part.get("baseline")
+    rating = part.get("rating") or {}
+    name = pick(part["name"], language)
+    chart = ""
+    if charts:
+        chart = svg.part_chart(
+            _series(part, language),
+            labels=chart_labels(),
+            fmt=number,
+            font=svg.font_for(language),
+            title=_("%(indicator)s, %(part)s: chart of the values by year")
+            % {"indicator": indicator["code"], "part": name},
+        )
+    coverage = ""
+    if latest and latest.get("origin") == "aggregated" and latest.get("n_contributors") is not None:
+        coverage = _("%(n)s of %(m)s member countries") % {"n": latest["n_contributors"], "m": latest["n_members"]}
+    return {
+        "code": part["code"],
+        "name": name,
+        "unit": pick(part["unit"], language),
+        "direction": _("lower is better") if part["direction"] < 0 else _("higher is better"),
+        "baseline": _cell(baseline["value"], language) if baseline else Cell("—"),
+        "baseline_year": baseline["year"] if baseline else None,
+        "baseline_revised_on": baseline.get("revised_on") if baseline else None,
+        "baseline_source": baseline.get("source") if baseline else None,
+        "baseline_reason": pick(baseline.get("reason"), language) if baseline else "",
+        "baseline_revisions": [
+            {"year": b["year"], "value": value_text(b["value"], language), "revised_on": b["revised_on"]}
+            for b in part.get("baseline_revisions", [])
+        ],
+        "milestones": [
+            {"year": m["year"], "text": _milestone_text(m, language), "kind": m["kind"]}
+            for m in part.get("milestones", [])
+        ],
+        "set_milestones": [
+            {"year": m["year"], "text": _milestone_text(m, language)}
+            for m in part.get("milestones", [])
+            if m["kind"] not in ("not_set", "not_applicable")
+        ],
+        "years": [_cell(by_year[y]["value"], language) if y in by_year else Cell("—") for y in years],
+        "values_by_year": {v["year"]: _cell(v["value"], language) for v in part.get("values", [])},
+        "latest": _cell(latest["value"], language) if latest else Cell("—"),
+        "latest_year": latest["year"] if latest else None,
+        "coverage": coverage,
+        "rating": rating.get("rating") or "no_data",
+        "rating_label": labels.rating(rating.get("rating") or "no_data"),
+        "flags": rating.get("flags", []),
+        "explanation": part.get("explanation", {}).get(language) or part.get("explanation", {}).get("en", []),
+        "chart": chart,
+    }
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
+
+
+def _indicator(indicator: dict, *, years, language, labels, sources, charts: bool) -> dict:
+    rating = (indicator.get("rating") or {}).get("rating") or "no_data"
+    narrative = pick(indicator.get("narrative"), language) if indicator.get("narrative") else None
+    return {
+        "anchor": anchor("indicator", indicator["code"]),
+        "code": indicator["code"],
+        "level": indicator["level"],
+        "level_label": _("PRF indicator") if indicator["level"] == "prf" else _("sector-level indicator"),
+        "statement": pick(indicator["statement"], language),
+        "rating": rating,
+        "rating_label": labels.rating(rating),
+        "narrative": narrative,
+        "narrative_paragraphs": _paragraphs(narrative) if narrative else [],
+        "data_sources": pick(indicator.get("data_sources"), language),
+        "notes": pick(indicator.get("notes"), language),
+        "sources": [pick(sources[code]["name"], language) for code in indicator.get("sources", []) if code in sources],
+        "parts": [
+            _part(p, indicator, years=years, language=language, labels=labels, charts=charts)
+            for p in indicator["parts"]
+        ],
+    }
+
+
+def _counts(indicators: list[dict]) -> dict[str, int]:
+    return dict(Counter((i.get("rating") or {}).get("rating") or Rating.NO_DATA for i in indicators))
+
+
+def _summary(content: dict, labels: _Labels, language: str) -> dict:
+    indicators = content["indicators"]
+    rows = []
+    whole = _counts(indicators)
+    prf = _counts([i for i in indicators if i["level"] == "prf"])
+    sector_report = content["edition"].get("sector")
+    if not sector_report:
+        rows.append({"label": _("All indicators"), "counts": whole, "level": 0})
+        rows.append({"label": _("PRF indicators"), "counts": prf, "level": 0})
+    for cluster in content["clusters"]:
+        codes = {s["code"] for s in cluster["sectors"]}
+        mine = [i for i in indicators if i["sector"] in codes]
+        if not sector_report:
+            rows.append(
+                {
+                    "label": f"{cluster['number']}. {pick(cluster['name'], language)}",
+                    "counts": _counts(mine),
+                    "level": 1,
+                }
+            )
+        for sector in cluster["sectors"]:
+            rows.append(
+                {
+                    "label": str(pick(sector["name"], language)),
+                    "counts": _counts([i for i in mine if i["sector"] == sector["code"]]),
+                    "level": 2,
+                }
+            )
+    columns = [r for r in RATING_ORDER if any(row["counts"].get(r) for row in rows)]
+    for row in rows:
+        row["cells"] = [row["counts"].get(r, 0) for r in columns]
+        row["total"] = sum(row["counts"].values())
+    on_track = sum(prf.get(r, 0) for r in (Rating.ACHIEVED, Rating.ON_TRACK))
+    bar_rows = [(r["label"], r["counts"]) for r in rows if r["level"] in ((1,) if not sector_report else (2,))]
+    if not sector_report:
+        bar_rows.insert(0, (_("All indicators"), whole))
+    return {
+        "columns": [{"code": r, "label": labels.rating(r)} for r in columns],
+        "rows": rows,
+        "prf_total": sum(prf.values()),
+        "prf_on_track": on_track,
+        "total": sum(whole.values()),
+        "rated": sum(n for r, n in whole.items() if r not in Rating.UNRATED),
+        "chart": svg.rating_bars(
+            bar_rows,
+            labels={r: labels.rating(r) for r in RATING_ORDER},
+            title=_("Indicators by rating"),
+            font=svg.font_for(language),
+        ),
+    }
+
+
+def _changes(content: dict, previous: dict | None, labels: _Labels, language: str) -> dict | None:
+    if previous is None:
+        return None
+    diff = edition_changes(content, previous)
+    statements = {i["code"]: pick(i["statement"], language) for i in content["indicators"]}
+    part_names = {(i["code"], p["code"]): pick(p["name"], language) for i in content["indicators"] for p in i["parts"]}
+
+    def baseline_text(b):
+        if b is None:
+            return "—"
+        return _("%(value)s (%(year)s)") % {"value": value_text(b["value"], language), "year": b["year"]}
+
+    def milestone_text(m):
+        return "—" if m is None else _milestone_text(m, language)
+
+    previous_edition = diff["previous"]
+    return {
+        "previous_title": pick(previous_edition.get("title"), language),
+        "previous_code": previous_edition.get("code"),
+        "new": [{"code": c, "statement": statements.get(c, "")} for c in diff["new"]],
+        "dropped": [{"code": i["code"], "statement": pick(i["statement"], language)} for i in diff["dropped"]],
+        "rerated": [
+            {
+                "code": r["code"],
+                "statement": statements.get(r["code"], ""),
+                "before": labels.rating(r["before"]),
+                "after": labels.rating(r["after"]),
+                "before_code": r["before"] or "no_data",
+                "after_code": r["after"] or "no_data",
+            }
+            for r in diff["rerated"]
+        ],
+        "baselines": [
+            {
+                "indicator": b["indicator"],
+                "part": part_names.get((b["indicator"], b["part"]), b["part"]),
+                "before": baseline_text(b["before"]),
+                "after": baseline_text(b["after"]),
+                "reason": pick((b["after"] or {}).get("reason"), language) if b["after"] else "",
+            }
+            for b in diff["baselines"]
+        ],
+        "milestones": [
+            {
+                "indicator": m["indicator"],
+                "part": part_names.get((m["indicator"], m["part"]), m["part"]),
+                "year": m["year"],
+                "before": milestone_text(m["before"]),
+                "after": milestone_text(m["after"]),
+            }
+            for m in diff["milestones"]
+        ],
+    }
+
+
+def _method(method: dict, language: str) -> dict:
+    s = MethodSettings.from_dict(method["settings"])
+    pct = lambda x: number(x * 100)  # noqa: E731
+    rows = [
+        (_("Outdated after (years before the report year)"), number(s.outdated_window_years)),
+        (_("Tolerance for meeting a milestone"), f"{pct(s.achieved_tolerance)} %"),
+        (_("On track: R at least"), number(s.on_track_min)),
+        (_("For attention: R at least"), number(s.for_attention_min)),
+        (_("Off track: R at least"), number(s.off_track_min)),
+        (_("Improving: annual change at least"), f"{pct(s.improving_min)} %"),
+        (_("Slow improvement: annual change at least"), f"{pct(s.slow_improvement_min)} %"),
+        (_("Stagnant: annual change at least"), f"{pct(s.stagnant_min)} %"),
+        (_("Outlook to the final milestone"), _("yes") if s.outlook else _("no")),
+        (
+            _("Indicators with several parts"),
+            _("mean of the part scores") if s.combine == "mean" else _("the worst part"),
+        ),
+    ]
+    labels = _Labels(method, language)
+    scores = [{"code": r, "label": labels.rating(r), "score": s.scores.get(r)} for r in RATING_ORDER if r in s.scores]
+    steps = [
+        _(
+            "A part with no actual value is rated “no data”; one with no baseline, “cannot assess”. A latest value "
+            "older than %(window)s years before the report year is rated and flagged as outdated."
+        )
+        % {"window": s.outdated_window_years},
+        _(
+            "Yes/no parts: “yes” is achieved; “no” is not yet achieved before the target year and not achieved "
+            "after it."
+        ),
+        _(
+            "The expected value is read from a straight line from the baseline through the set milestones; "
+            "targets are interpolated, actual values never are."
+        ),
+        _("A part that meets the milestone due by the latest year (or the final one) is achieved."),
+        _(
+            "Otherwise R = d (A − B) / |E − B|, the share of the expected progress achieved (d = 1 where higher "
+            "is better, −1 where lower is better): at least %(on_track)s on track, at least %(for_attention)s for "
+            "attention, at least %(off_track)s off track, below that regressing."
+        )
+        % {
+            "on_track": number(s.on_track_min),
+            "for_attention": number(s.for_attention_min),
+            "off_track": number(s.off_track_min),
+        },
+        _(
+            "Where no milestone is set, the average annual change g since the baseline decides: at least "
+            "%(improving)s %% improving, at least %(slow)s %% slow improvement, at least %(stagnant)s %% "
+            "stagnant, below that worsening."
+        )
+        % {"improving": pct(s.improving_min), "slow": pct(s.slow_improvement_min), "stagnant": pct(s.stagnant_min)},
+        _(
+            "An indicator with several parts takes the mean of its parts' scores (or its worst part, a setting); "
+            "it is achieved only when every part is."
+        ),
+    ]
+    return {
+        "name": pick(method["name"], language),
+        "description": pick(method["description"], language),
+        "version": method["version"],
+        "settings": rows,
+        "scores": scores,
+        "steps": steps,
+    }
+
+
+def _annex(content: dict, sections: list[dict]) -> dict:
+    """The full data table: every part, its baseline, every year with a value up to the cut-off."""
+    years = set(content["edition"]["years"])
+    for indicator in content["indicators"]:
+        for part in indicator["parts"]:
+            years.update(v["year"] for v in part.get("values", []))
+    years = sorted(y for y in years if y <= content["edition"]["cut_off"])
+    clusters = []
+    for cluster in sections:
+        rows = []
+        for sector in cluster["sectors"]:
+            for indicator in sector["indicator_list"]:
+                for part in indicator["parts"]:
+                    rows.append(
+                        {
+                            "indicator": indicator,
+                            "part": part,
+                            "years": [part["values_by_year"].get(y, Cell("")) for y in years],
+                        }
+                    )
+        clusters.append({"cluster": cluster, "rows": rows})
+    return {"years": years, "clusters": clusters}
+
+
+def report_document(content: dict, previous: dict | None = None, *, language: str, charts: bool = True) -> dict:
+    """Everything the templates and the spreadsheet need, in `language`."""
+    with translation.override(language):
+        return _document(content, previous, language=language, charts=charts)
+
+
+def _document(content: dict, previous: dict | None, *, language: str, charts: bool) -> dict:
+    edition = content["edition"]
+    labels = _Labels(content["method"], language)
+    start = datetime.date.fromisoformat(edition["period_start"])
+    end = datetime.date.fromisoformat(edition["period_end"])
+    years = edition["years"]
+    sources = content.get("sources", {})
+    indicators = {
+        i["code"]: _indicator(i, years=years, language=language, labels=labels, sources=sources, charts=charts)
+        for i in content["indicators"]
+    }
+
+    def result(r):
+        if r is None:
+            return None
+        return {
+            "code": r["code"],
+            "level": r["level"],
+            "level_label": pgettext("result level", "Outcome")
+            if r["level"] == "outcome"
+            else pgettext("result level", "Output"),
+            "statement": pick(r["statement"], language),
+            "indicators": [indicators[c] for c in r["indicators"] if c in indicators],
+        }
+
+    clusters, toc = [], []
+    for cluster in content["clusters"]:
+        sectors = []
+        for sector in cluster["sectors"]:
+            chain = [
+                {"outcome": result(link["outcome"]), "outputs": [result(o) for o in link["outputs"]]}
+                for link in sector["chain"]
+            ]
+            indicator_list = []
+            for link in chain:
+                for r in ([link["outcome"]] if link["outcome"] else []) + link["outputs"]:
+                    indicator_list.extend(r["indicators"])
+            sectors.append(
+                {
+                    "anchor": anchor("sector", sector["code"]),
+                    "code": sector["code"],
+                    "kind": sector["kind"],
+                    "name": pick(sector["name"], language),
+                    "lead": pick(sector.get("lead"), language),
+                    "risks": pick(sector.get("risks"), language),
+                    "assumptions": pick(sector.get("assumptions"), language),
+                    "chain": chain,
+                    "indicator_list": indicator_list,
+                }
+            )
+        entry = {
+            "anchor": anchor("cluster", cluster["code"]),
+            "code": cluster["code"],
+            "number": cluster["number"],
+            "name": pick(cluster["name"], language),
+            "outcome": pick(cluster.get("outcome"), language),
+            "lead": pick(cluster.get("lead"), language),
+            "sectors": sectors,
+        }
+        clusters.append(entry)
+        toc.append(
+            Heading(
+                entry["anchor"],
+                f"{cluster['number']}. {entry['name']}",
+                [Heading(s["anchor"], f"{s['code']} · {s['name']}") for s in sectors],
+            )
+        )
+
+    changes = _changes(content, previous, labels, language)
+    toc = [
+        Heading("summary", _("Summary")),
+        *toc,
+        Heading("changes", _("Changes since the previous edition")),
+        Heading("annex-data", _("Annex 1: Data table")),
+        Heading("annex-method", _("Annex 2: Rating method")),
+    ]
+    framework = content.get("framework") or {}
+    published = edition.get("published_at")
+    return {
+        "language": language,
+        "code": edition["code"],
+        "kind": edition["kind"],
+        "title": pick(edition["title"], language),
+        "summary_text": pick(edition.get("summary"), language),
+        "summary_paragraphs": _paragraphs(pick(edition.get("summary"), language)),
+        "period": period_label(start, end),
+        "years": years,
+        "cut_off": edition["cut_off"],
+        "status": edition.get("status", "draft"),
+        "published_on": long_date(datetime.datetime.fromisoformat(published).date(), language) if published else None,
+        "published_iso": published[:10] if published else None,
+        "built_on": long_date(datetime.datetime.fromisoformat(content["built_at"]).date(), language),
+        "framework_name": pick(framework.get("name"), language),
+        "framework_version": framework.get("version", ""),
+        "impact": pick(content.get("impact"), language) if content.get("impact") else None,
+        "sector_report": bool(edition.get("sector")),
+        "summary": _summary(content, labels, language),
+        "clusters": clusters,
+        "changes": changes,
+        "annex": _annex(content, clusters),
+        "method": _method(content["method"], language),
+        "toc": toc,
+    }

@@ -1,0 +1,294 @@
+"""Static SVG charts for reports, as pure functions: plain data and translated labels in, SVG
+markup out. No browser and no network: the same markup goes into the HTML and, through
+WeasyPrint, into the PDF. Each chart has a table beside it in the report, so the table is its
+accessible alternative; the SVG carries a short label only."""
+
+import math
+from collections.abc import Callable
+from html import escape
+
+from indicators.charts import (
+    ACTUAL,
+    BASELINE,
+    EXPECTED,
+    MILESTONE,
+    RATING_ORDER,
+    TREND,
+    PartSeries,
+    expected_path,
+    trend_line,
+)
+
+# The PDF's fonts (static/reports/print.css); Chinese first where the report is in Chinese.
+FONTS = {
+    "zh-hans": "Noto Sans CJK SC, Liberation Sans, sans-serif",
+    "default": "Liberation Sans, DejaVu Sans, Noto Sans CJK SC, sans-serif",
+}
+
+
+def font_for(language: str) -> str:
+    return FONTS.get(language, FONTS["default"])
+
+
+INK, MUTED, GRID = "#1b2733", "#4f5b66", "#dde3e8"
+
+# The dashboards' rating colours (static/css/site.css, .seg-*), so a report reads like the site.
+RATING_COLOURS = {
+    "achieved": "#1b5e20",
+    "on_track": "#43a047",
+    "improving": "#81c784",
+    "for_attention": "#f9a825",
+    "slow_improvement": "#fdd835",
+    "not_yet_achieved": "#ffe082",
+    "off_track": "#e53935",
+    "stagnant": "#ef9a9a",
+    "regressing": "#b71c1c",
+    "worsening": "#8e1b1b",
+    "not_achieved": "#6d0f0f",
+    "cannot_assess": "#90a4ae",
+    "no_data": "#cfd8dc",
+}
+DARK_SEGMENTS = {"achieved", "on_track", "off_track", "regressing", "worsening", "not_achieved"}
+
+
+def text_width(text: str, size: float) -> float:
+    """Roughly how wide a text is drawn: CJK characters are square, Latin and Cyrillic narrower."""
+    return sum(size if ord(c) >= 0x2E80 else 0.6 * size for c in text)
+
+
+def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
+    """Round tick values covering [low, high]."""
+    if math.isclose(low, high):
+        pad = abs(low) * 0.1 or 1.0
+        low, high = low - pad, high + pad
+    raw = (high - low) / max(count - 1, 1)
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    start = math.floor(low / step) * step
+    ticks, tick = [], start
+    while tick <= high + step * 1e-9:
+        ticks.append(round(tick, 10))
+        tick += step
+    if ticks[-1] < high:
+        ticks.append(round(ticks[-1] + step, 10))
+    return ticks
+
+
+def _marker(shape: str, x: float, y: float, size: float, colour: str) -> str:
+    h = size / 2
+    if shape == "circle":
+        return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{h:.1f}" fill="{colour}"/>'
+    if shape == "square":
+        return f'<rect x="{x - h:.1f}" y="{y - h:.1f}" width="{size:.1f}" height="{size:.1f}" fill="{colour}"/>'
+    if shape == "diamond":
+        points = f"{x:.1f},{y - h:.1f} {x + h:.1f},{y:.1f} {x:.1f},{y + h:.1f} {x - h:.1f},{y:.1f}"
+    elif shape == "triangle-up":
+        points = f"{x:.1f},{y - h:.1f} {x + h:.1f},{y + h:.1f} {x - h:.1f},{y + h:.1f}"
+    else:  # triangle-down
+        points = f"{x - h:.1f},{y - h:.1f} {x + h:.1f},{y - h:.1f} {x:.1f},{y + h:.1f}"
+    return f'<polygon points="{points}" fill="{colour}" stroke="#ffffff" stroke-width="1"/>'
+
+
+MILESTONE_SHAPES = {"exact": "diamond", "at_least": "triangle-up", "at_most": "triangle-down"}
+
+
+def part_chart(
+    series: PartSeries,
+    *,
+    labels: dict[str, str],
+    fmt: Callable[[float], str],
+    title: str,
+    font: str = FONTS["default"],
+    width: int = 640,
+    height: int = 240,
+) -> str:
+    """A part's chart: actual regional values, baseline, milestones, the expected path and the
+    trend (the same lines as the dashboards' chart). Empty when there is nothing to plot."""
+    expected = expected_path(series)
+    trend = trend_line(series)
+    actuals = [(a.year, a.value.number) for a in series.actuals if a.value.number is not None]
+    baseline = series.baseline
+    base = [(baseline.year, baseline.value.number)] if baseline and baseline.value.number is not None else []
+    milestones = [(m.year, m.value.number, m.kind) for m in series.set_milestones()]
+    points = actuals + base + [(x, y) for x, y, _k in milestones] + expected + trend
+    if not actuals:  # a baseline alone says nothing a table does not
+        return ""
+    years = [x for x, _y in points]
+    values = [y for _x, y in points]
+    first, last = min(years), max(years)
+    if series.ticks:
+        ticks = sorted(series.ticks)
+        low, high = min(ticks + values), max(ticks + values)
+        ticks = [t for t in ticks if low <= t <= high]
+    else:
+        ticks = nice_ticks(min(values), max(values))
+        low, high = ticks[0], ticks[-1]
+    tick_text = {t: series.ticks.get(int(t), fmt(t)) if series.ticks else fmt(t) for t in ticks}
+
+    legend_items = []
+    if actuals:
+        legend_items.append(("line-circle", ACTUAL, labels["actual"], ""))
+    if base:
+        legend_items.append(("square", BASELINE, labels["baseline"], ""))
+    for kind in MILESTONE_SHAPES:
+        if any(k == kind for _x, _y, k in milestones):
+            legend_items.append((MILESTONE_SHAPES[kind], MILESTONE, labels[f"milestone_{kind}"], ""))
+    if expected:
+        legend_items.append(("line", EXPECTED, labels["expected"], "6 4"))
+    if trend:
+        legend_items.append(("line", TREND, labels["trend"], "2 3"))
+
+    size = 11
+    left = 12 + max(text_width(t, size) for t in tick_text.values()) + 6
+    # the legend wraps onto as many rows as it needs
+    rows, row, row_width = [], [], 0.0
+    for item in legend_items:
+        w = 26 + text_width(item[2], size) + 18
+        if row and row_width + w > width - left:
+            rows.append(row)
+            row, row_width = [], 0.0
+        row.append((item, w))
+        row_width += w
+    if row:
+        rows.append(row)
+    legend_height = 18 * len(rows) + 4
+    top, right, bottom = 10, 14, 26 + legend_height
+    plot_w, plot_h = width - left - right, height - top - bottom
+
+    def sx(year: float) -> float:
+        if first == last:
+            return left + plot_w / 2
+        return left + 14 + (year - first) / (last - first) * (plot_w - 28)
+
+    def sy(value: float) -> float:
+        if math.isclose(high, low):
+            return top + plot_h / 2
+        return top + plot_h - (value - low) / (high - low) * plot_h
+
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'role="img" aria-label="{escape(title)}" font-family="{font}" font-size="{size}" class="chart">',
+        f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>',
+    ]
+    for t in ticks:
+        y = sy(t)
+        out.append(
+            f'<line x1="{left:.1f}" y1="{y:.1f}" x2="{width - right:.1f}" y2="{y:.1f}" '
+            f'stroke="{GRID}" stroke-width="1"/>'
+        )
+        out.append(
+            f'<text x="{left - 6:.1f}" y="{y + 4:.1f}" text-anchor="end" fill="{MUTED}">{escape(tick_text[t])}</text>'
+        )
+    step = 1 if last - first <= 14 else 2
+    for year in range(first, last + 1, step):
+        out.append(
+            f'<text x="{sx(year):.1f}" y="{top + plot_h + 16:.1f}" text-anchor="middle" fill="{MUTED}">{year}</text>'
+        )
+    out.append(
+        f'<line x1="{left:.1f}" y1="{top + plot_h:.1f}" x2="{width - right:.1f}" y2="{top + plot_h:.1f}" '
+        f'stroke="{MUTED}" stroke-width="1"/>'
+    )
+
+    def polyline(pts, colour, dash="", stroke=2.0):
+        coords = " ".join(f"{sx(x):.1f},{sy(y):.1f}" for x, y in pts)
+        dashed = f' stroke-dasharray="{dash}"' if dash else ""
+        return f'<polyline points="{coords}" fill="none" stroke="{colour}" stroke-width="{stroke}"{dashed}/>'
+
+    if len(expected) > 1:
+        out.append(polyline(expected, EXPECTED, "6 4"))
+    if len(trend) > 1:
+        out.append(polyline(trend, TREND, "2 3"))
+    if len(actuals) > 1:
+        out.append(polyline(actuals, ACTUAL, "", 2.5))
+    out.extend(_marker("circle", sx(x), sy(y), 7, ACTUAL) for x, y in actuals)
+    out.extend(_marker("square", sx(x), sy(y), 10, BASELINE) for x, y in base)
+    out.extend(_marker(MILESTONE_SHAPES[k], sx(x), sy(y), 13, MILESTONE) for x, y, k in milestones)
+
+    y = top + plot_h + 34
+    for legend_row in rows:
+        x = left
+        for (shape, colour, label, dash), w in legend_row:
+            if shape in ("line", "line-circle"):
+                dashed = f' stroke-dasharray="{dash}"' if dash else ""
+                out.append(
+                    f'<line x1="{x:.1f}" y1="{y - 4:.1f}" x2="{x + 20:.1f}" y2="{y - 4:.1f}" stroke="{colour}" '
+                    f'stroke-width="2.5"{dashed}/>'
+                )
+                if shape == "line-circle":
+                    out.append(_marker("circle", x + 10, y - 4, 7, colour))
+            else:
+                out.append(_marker(shape, x + 10, y - 4, 11 if shape == "square" else 12, colour))
+            out.append(f'<text x="{x + 26:.1f}" y="{y:.1f}" fill="{INK}">{escape(label)}</text>')
+            x += w
+        y += 18
+    out.append("</svg>")
+    return "".join(out)
+
+
+def rating_bars(
+    rows: list[tuple[str, dict[str, int]]],
+    *,
+    labels: dict[str, str],
+    title: str,
+    font: str = FONTS["default"],
+    width: int = 640,
+) -> str:
+    """Stacked horizontal bars, one per row (the framework, each cluster), a segment per rating
+    in the dashboards' order and colours, with the count written in each wide enough segment."""
+    rows = [(name, counts) for name, counts in rows if sum(counts.values())]
+    if not rows:
+        return ""
+    size, bar_h, gap = 11, 18, 8
+    label_w = max(text_width(name, size) for name, _c in rows) + 10
+    present = [r for r in RATING_ORDER if any(c.get(r) for _n, c in rows)]
+    legend, line, line_w = [], [], 0.0
+    for rating in present:
+        w = 18 + text_width(labels.get(rating, rating), size) + 16
+        if line and line_w + w > width - 4:
+            legend.append(line)
+            line, line_w = [], 0.0
+        line.append((rating, w))
+        line_w += w
+    if line:
+        legend.append(line)
+    bars_h = len(rows) * (bar_h + gap)
+    height = int(bars_h + 10 + 18 * len(legend) + 6)
+    bar_w = width - label_w - 4
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'role="img" aria-label="{escape(title)}" font-family="{font}" font-size="{size}" class="chart">'
+    ]
+    y = 2.0
+    for name, counts in rows:
+        total = sum(counts.values())
+        out.append(f'<text x="0" y="{y + bar_h - 5:.1f}" fill="{INK}">{escape(name)}</text>')
+        x = label_w
+        for rating in RATING_ORDER:
+            n = counts.get(rating, 0)
+            if not n:
+                continue
+            w = bar_w * n / total
+            out.append(
+                f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{bar_h}" fill="{RATING_COLOURS[rating]}" '
+                f'stroke="#ffffff" stroke-width="0.5"/>'
+            )
+            if w >= text_width(str(n), size) + 6:
+                colour = "#ffffff" if rating in DARK_SEGMENTS else INK
+                out.append(
+                    f'<text x="{x + w / 2:.1f}" y="{y + bar_h - 5:.1f}" text-anchor="middle" fill="{colour}">{n}</text>'
+                )
+            x += w
+        y += bar_h + gap
+    y += 12
+    for line in legend:
+        x = 0.0
+        for rating, w in line:
+            out.append(
+                f'<rect x="{x:.1f}" y="{y - 9:.1f}" width="11" height="11" fill="{RATING_COLOURS[rating]}" '
+                f'stroke="#9aa7b1" stroke-width="0.5"/>'
+            )
+            out.append(f'<text x="{x + 16:.1f}" y="{y:.1f}" fill="{INK}">{escape(labels.get(rating, rating))}</text>')
+            x += w
+        y += 18
+    out.append("</svg>")
+    return "".join(out)
