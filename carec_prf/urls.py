@@ -17,6 +17,7 @@ urlpatterns += i18n_patterns(
     path("", include("clusters.urls")),
     path("", include("indicators.urls")),
     path("data/", downloads_page, name="downloads"),
+    path("reports/", include("reports.urls")),
     path("work/", include("workflow.urls")),
     path("work/uploads/", include("imports.urls")),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -1,0 +1,74 @@
+"""Reads of report editions, with who may see what decided here: published editions are public;
+drafts and editions under review are for the secretariat and officials (viewers)."""
+
+from django.http import Http404
+
+from reports.content import ReportScope, content_build
+from reports.models import RenderJob, ReportEdition
+from workflow.permissions import Access
+
+
+def edition_can_see(*, user, edition: ReportEdition) -> bool:
+    return edition.is_published or Access(user).is_viewer
+
+
+def edition_list(*, user) -> list[ReportEdition]:
+    editions = ReportEdition.objects.select_related("sector", "method", "previous").order_by("-period_end", "code")
+    if not Access(user).is_viewer:
+        editions = editions.filter(status=ReportEdition.Status.PUBLISHED)
+    return list(editions)
+
+
+def edition_get(*, user, code: str) -> ReportEdition:
+    edition = ReportEdition.objects.select_related("sector", "method", "previous").filter(code=code).first()
+    if edition is None or not edition_can_see(user=user, edition=edition):
+        raise Http404
+    return edition
+
+
+def edition_scope(edition: ReportEdition) -> ReportScope:
+    from reports.content import texts
+
+    return ReportScope(
+        code=edition.code,
+        kind=edition.kind,
+        title=texts(edition, "title"),
+        summary=texts(edition, "summary"),
+        period_start=edition.period_start,
+        period_end=edition.period_end,
+        cut_off=edition.cut_off,
+        method=edition.method,
+        sector_code=edition.sector.code if edition.sector_id else None,
+        previous_code=edition.previous.code if edition.previous_id else None,
+        status=edition.status,
+    )
+
+
+def edition_content(edition: ReportEdition) -> dict:
+    """A published edition's frozen snapshot; a draft's content built live."""
+    if edition.is_published:
+        return edition.snapshot.content
+    return content_build(edition_scope(edition))
+
+
+def edition_previous_content(edition: ReportEdition) -> dict | None:
+    """What the edition compares itself with: the previous edition's snapshot, or its live
+    content while that one is not published either."""
+    if edition.previous_id is None:
+        return None
+    return edition_content(ReportEdition.objects.select_related("sector", "method").get(pk=edition.previous_id))
+
+
+def render_job_get(*, user, pk: int) -> RenderJob:
+    job = RenderJob.objects.select_related("edition").filter(pk=pk).first()
+    if job is None or not edition_can_see(user=user, edition=job.edition):
+        raise Http404
+    return job
+
+
+def render_jobs_ready(*, edition: ReportEdition) -> dict[tuple[str, str], RenderJob]:
+    """The files of a published edition already rendered, by (language, format)."""
+    if not edition.is_published:
+        return {}
+    jobs = RenderJob.objects.filter(edition=edition, frozen=True, status=RenderJob.Status.DONE)
+    return {(job.language, job.format): job for job in jobs}

@@ -1,0 +1,11 @@
+"""Rendering runs on a worker: the task gets a job id, the service claims the job and renders."""
+
+from celery import shared_task
+
+from reports.services import render_job_run
+
+
+@shared_task(name="reports.tasks.report_render_task")
+def report_render_task(job_id: int) -> str | None:
+    job = render_job_run(job_id=job_id)
+    return None if job is None else job.status
