@@ -134,3 +134,18 @@ class RecomputeRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.started_at:%Y-%m-%d %H:%M} {self.status}"
+
+
+class RecomputeRequest(models.Model):
+    """An outbox row: parts whose ratings must be recomputed. Written in the same transaction as
+    the change that needs it, so a recompute is never lost when the broker is down; the worker
+    drains the rows, and a beat task drains whatever is left."""
+
+    part_ids = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"recompute {len(self.part_ids)} parts"

@@ -2,6 +2,7 @@
 stored results in one transaction. Safe to run twice or at the same time: runs for the same
 method queue behind a row lock, and every run replaces whole sets of rows."""
 
+import logging
 from collections import defaultdict
 
 import pandas as pd
@@ -14,7 +15,9 @@ from indicators.models import IndicatorPart
 from progress.engine import Point, combine_parts, rate_part, regional_values
 from progress.loading import Frames, report_years
 from progress.method import DEFAULT_METHOD_DESCRIPTION, DEFAULT_METHOD_NAME, MethodSettings, Rating
-from progress.models import IndicatorRating, PartRating, RatingMethod, RecomputeRun, RegionalValue
+from progress.models import IndicatorRating, PartRating, RatingMethod, RecomputeRequest, RecomputeRun, RegionalValue
+
+logger = logging.getLogger(__name__)
 
 
 def rating_method_default() -> RatingMethod:
@@ -29,6 +32,37 @@ def rating_method_default() -> RatingMethod:
         version=1, defaults={"settings": MethodSettings().to_dict(), "is_default": True, **fields}
     )
     return method
+
+
+def recompute_request(*, part_ids: list[int]) -> None:
+    """Ask for the parts' ratings to be recomputed once the current transaction commits. The
+    request is stored first; if the broker cannot be reached, the beat task picks it up later."""
+    RecomputeRequest.objects.create(part_ids=sorted(set(part_ids)))
+    transaction.on_commit(_enqueue_pending)
+
+
+def _enqueue_pending() -> None:
+    from progress.tasks import ratings_recompute_pending
+
+    try:
+        ratings_recompute_pending.delay()
+    except Exception:  # the broker is down: the stored request waits for the beat task
+        logger.warning("Could not queue the recompute; it stays pending until the broker is back.", exc_info=True)
+
+
+def recompute_pending() -> int:
+    """Recompute every pending request at once and remove them, in one transaction; requests
+    that arrive meanwhile wait for the next run. Returns the number of requests served."""
+    with transaction.atomic():
+        requests = list(
+            RecomputeRequest.objects.select_for_update(skip_locked=True).order_by("id").values_list("id", "part_ids")
+        )
+        if not requests:
+            return 0
+        part_ids = sorted({pid for _id, ids in requests for pid in ids})
+        progress_recompute(part_ids=part_ids)
+        RecomputeRequest.objects.filter(id__in=[rid for rid, _ids in requests]).delete()
+    return len(requests)
 
 
 def _affected_parts(part_ids: set[int]) -> list[int]:

@@ -2,10 +2,16 @@
 
 from celery import shared_task
 
-from progress.services import progress_recompute
+from progress.services import progress_recompute, recompute_pending
 
 
 @shared_task(acks_late=True)
 def ratings_recompute(part_ids: list[int] | None = None) -> dict:
     run = progress_recompute(part_ids=part_ids)
     return {"run": run.pk, "parts": run.n_parts, "full": run.full}
+
+
+@shared_task(acks_late=True)
+def ratings_recompute_pending() -> int:
+    """Serve the stored recompute requests (after approvals); safe to run twice or together."""
+    return recompute_pending()

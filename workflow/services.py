@@ -216,9 +216,9 @@ def observation_approve(*, user, observation: Observation) -> Observation:
 
 
 def _queue_recompute(part_ids: list[int]) -> None:
-    from progress.tasks import ratings_recompute
+    from progress.services import recompute_request
 
-    transaction.on_commit(lambda: ratings_recompute.delay(part_ids=part_ids))
+    recompute_request(part_ids=part_ids)
 
 
 @transaction.atomic

@@ -159,6 +159,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "progress.tasks.ratings_recompute",
         "schedule": env_int("RECOMPUTE_EVERY_SECONDS", 24 * 3600),
     },
+    "ratings-recompute-pending": {
+        "task": "progress.tasks.ratings_recompute_pending",
+        "schedule": env_int("RECOMPUTE_PENDING_EVERY_SECONDS", 60),
+    },
     "reporting-deadline-reminders": {
         "task": "workflow.tasks.reporting_deadline_reminders",
         "schedule": 24 * 3600,
