@@ -51,12 +51,21 @@ def _summary(scope: Scope, *, level: str | None = None) -> dict:
     return rating_summary(as_of=scope.as_of, method=scope.method, level=level)
 
 
-def home_page(*, as_of: int | None = None) -> dict:
-    """Clusters and sectors with their rating summaries, and the PRF headline (eight queries)."""
-    scope = report_scope(as_of)
+def home_page(*, as_of: int | None = None, edition: str | None = None) -> dict:
+    """Clusters and sectors with their rating summaries, and the PRF headline, for a report year
+    or for a published DEfR edition's cut-off year (nine queries)."""
+    from reports.models import ReportEdition
+
+    editions = list(
+        ReportEdition.objects.filter(status=ReportEdition.Status.PUBLISHED, kind=ReportEdition.Kind.REVIEW).order_by(
+            "-cut_off", "code"
+        )
+    )
+    chosen = next((e for e in editions if e.code == edition), None)
+    scope = report_scope(chosen.cut_off if chosen else as_of)
     framework = Framework.objects.order_by("code").first()
     if framework is None:
-        return {"framework": None, "scope": scope, "as_of": scope.as_of}
+        return {"framework": None, "scope": scope, "as_of": scope.as_of, "editions": editions, "edition": chosen}
     summary, prf = _summary(scope), _summary(scope, level=Indicator.Level.PRF)
     labels = scope.labels()
     clusters = list(
@@ -81,6 +90,8 @@ def home_page(*, as_of: int | None = None) -> dict:
         "scope": scope,
         "as_of": scope.as_of,
         "years": scope.years,
+        "editions": editions,
+        "edition": chosen,
     }
 
 

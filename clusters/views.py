@@ -16,7 +16,8 @@ def _year(request) -> int | None:
 
 @cached_page
 def home(request):
-    return render(request, "clusters/home.html", selectors.home_page(as_of=_year(request)))
+    context = selectors.home_page(as_of=_year(request), edition=request.GET.get("edition") or None)
+    return render(request, "clusters/home.html", context)
 
 
 @cached_page

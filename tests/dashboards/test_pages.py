@@ -216,3 +216,27 @@ def test_an_untranslated_cluster_name_is_marked_on_the_home_page(rated, page):
     Cluster.objects.filter(code="C4").update(name_zh_hans="")
     html = page("zh-hans", "home").content.decode()
     assert '<span lang="en">Agriculture and Water</span> <span class="untranslated">' in html
+
+
+def test_the_home_page_shows_a_published_editions_cut_off_year(rated, page):
+    import datetime
+
+    from django.utils import timezone
+
+    from progress.models import RatingMethod
+    from reports.models import ReportEdition
+
+    ReportEdition.objects.create(
+        code="defr-2021",
+        title_en="DEfR 2021",
+        period_start=datetime.date(2018, 1, 1),
+        period_end=datetime.date(2020, 12, 31),
+        cut_off=2021,
+        method=RatingMethod.objects.get(is_default=True),
+        status="published",
+        published_at=timezone.now(),
+    )
+    html = page("en", "home", edition="defr-2021").content.decode()
+    assert "PRF indicators are achieved or on track (2021)." in html
+    assert '<option value="defr-2021" selected>DEfR 2021</option>' in html
+    assert '<option value="2021" selected>2021</option>' in html

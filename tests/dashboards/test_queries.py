@@ -13,7 +13,7 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 # Measured on the loaded PRF; pinned so that an added query is a visible decision.
-HOME, CLUSTER, SECTOR, LIST, COUNTRY = 8, 16, 15, 15, 4
+HOME, CLUSTER, SECTOR, LIST, COUNTRY = 9, 16, 15, 15, 4
 
 
 def _grow_trade_cluster(n_indicators: int) -> Sector:
