@@ -1,0 +1,206 @@
+"""Editions: who may create and publish them, what publishing freezes, and the renderings."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from indicators.models import Baseline, Indicator, Observation
+from progress.services import progress_recompute
+from reports.builder import report_document
+from reports.models import RenderJob, ReportEdition
+from reports.render import report_render
+from reports.selectors import edition_content, edition_previous_content
+from reports.services import (
+    render_job_request,
+    render_job_run,
+    report_edition_create,
+    report_edition_publish,
+    report_edition_return,
+    report_edition_submit,
+)
+from tests import factories
+from workflow.models import AuditEntry, Narrative
+
+pytestmark = pytest.mark.django_db
+
+
+def _html(edition, language):
+    return report_render(
+        edition_content(edition), edition_previous_content(edition), language=language, format="html"
+    ).decode()
+
+
+def test_a_published_edition_is_unchanged_after_its_underlying_data_changes(edition_2021):
+    before = {language: _html(edition_2021, language) for language in ("en", "zh-hans", "ru")}
+    content = edition_content(edition_2021)
+    assert "0.55" in before["en"]  # TRD OC 1, fuel trade within CAREC, 2020
+
+    # Given later changes to everything the edition shows: a value, a baseline, a statement, a narrative
+    Observation.objects.approved().filter(
+        part__indicator__code="TRD OC 1", part__code="FUEL_CAREC", year=2020, country__isnull=True
+    ).update(value_number=9.99)
+    Baseline.objects.filter(part__indicator__code="TRD OC 1", part__code="FUEL_CAREC", is_current=True).update(
+        value_number=7.77
+    )
+    indicator = Indicator.objects.get(code="TRD OC 1")
+    Indicator.objects.filter(pk=indicator.pk).update(statement_en="A rewritten statement", statement_ru="Новый текст")
+    Narrative.objects.create(indicator=indicator, year=2020, text_en="Written later.", status="approved")
+    progress_recompute()
+
+    # then the published edition reads and renders exactly as before
+    edition = ReportEdition.objects.get(pk=edition_2021.pk)
+    assert edition_content(edition) == content
+    for language, html in before.items():
+        assert _html(edition, language) == html
+    # while a draft over the same years sees the new data
+    live = report_edition_create(
+        user=None,
+        code="live",
+        titles={"en": "Live"},
+        period_start=datetime.date(2018, 1, 1),
+        period_end=datetime.date(2020, 12, 31),
+        cut_off=2020,
+    )
+    html = _html(live, "en")
+    assert "9.99" in html and "A rewritten statement" in html and "Written later." in html
+
+
+def test_publishing_freezes_values_ratings_explanations_narratives_baselines_milestones_and_method(rated, secretariat):
+    indicator = Indicator.objects.get(code="TRD OC 1")
+    Narrative.objects.create(
+        indicator=indicator,
+        year=2020,
+        text_en="Trade grew.",
+        text_zh_hans="贸易增长。",
+        text_ru="Торговля росла.",
+        status="approved",
+    )
+    edition = report_edition_create(
+        user=secretariat,
+        code="frozen",
+        titles={"en": "Frozen"},
+        period_start=datetime.date(2018, 1, 1),
+        period_end=datetime.date(2020, 12, 31),
+        cut_off=2020,
+    )
+    report_edition_submit(user=secretariat, edition=edition)
+    edition = report_edition_publish(user=secretariat, edition=edition)
+    content = edition.snapshot.content
+    trd = next(i for i in content["indicators"] if i["code"] == "TRD OC 1")
+    part = next(p for p in trd["parts"] if p["code"] == "FUEL_CAREC")
+    assert trd["narrative"] == {"en": "Trade grew.", "zh-hans": "贸易增长。", "ru": "Торговля росла."}
+    assert trd["rating"]["rating"] and part["rating"]["as_of"] == 2020
+    assert set(part["explanation"]) == {"en", "zh-hans", "ru"} and part["explanation"]["ru"]
+    assert part["baseline"]["year"] == 2017 and part["baseline_revisions"]
+    assert any(m["year"] == 2023 for m in part["milestones"])
+    assert [v["year"] for v in part["values"]] == sorted(v["year"] for v in part["values"])
+    assert all(v["year"] <= 2020 for v in part["values"])
+    assert content["method"]["settings"]["on_track_min"] == 0.95
+    assert content["edition"]["published_at"].startswith(str(edition.published_at.year))
+
+
+def test_only_the_secretariat_creates_submits_and_publishes_editions(rated, secretariat):
+    focal = factories.focal_point("rep-trd-fp", "TRD")
+    kwargs = {
+        "code": "x",
+        "titles": {"en": "X"},
+        "period_start": datetime.date(2021, 1, 1),
+        "period_end": datetime.date(2023, 12, 31),
+        "cut_off": 2023,
+    }
+    with pytest.raises(PermissionDenied):
+        report_edition_create(user=focal, **kwargs)
+    edition = report_edition_create(user=secretariat, **kwargs)
+    with pytest.raises(PermissionDenied):
+        report_edition_submit(user=focal, edition=edition)
+    report_edition_submit(user=secretariat, edition=edition)
+    with pytest.raises(PermissionDenied):
+        report_edition_publish(user=focal, edition=edition)
+    report_edition_publish(user=secretariat, edition=edition)
+    actions = list(
+        AuditEntry.objects.filter(object_id=edition.pk, content_type__model="reportedition")
+        .order_by("at", "id")
+        .values_list("action", "actor__username")
+    )
+    assert actions == [("create", "report-sec"), ("submit", "report-sec"), ("publish", "report-sec")]
+
+
+def test_an_edition_is_published_only_from_review_and_never_twice(rated, secretariat):
+    edition = report_edition_create(
+        user=secretariat,
+        code="y",
+        titles={"en": "Y"},
+        period_start=datetime.date(2021, 1, 1),
+        period_end=datetime.date(2023, 12, 31),
+        cut_off=2023,
+    )
+    with pytest.raises(ValidationError):
+        report_edition_publish(user=secretariat, edition=edition)
+    report_edition_submit(user=secretariat, edition=edition)
+    report_edition_return(user=secretariat, edition=edition, reason="Add the narratives")
+    assert ReportEdition.objects.get(pk=edition.pk).status == "draft"
+    report_edition_submit(user=secretariat, edition=edition)
+    report_edition_publish(user=secretariat, edition=edition)
+    with pytest.raises(ValidationError):
+        report_edition_publish(user=secretariat, edition=edition)
+
+
+def test_the_cut_off_year_must_fall_within_the_period(rated, secretariat):
+    with pytest.raises(ValidationError):
+        report_edition_create(
+            user=secretariat,
+            code="z",
+            titles={"en": "Z"},
+            period_start=datetime.date(2021, 1, 1),
+            period_end=datetime.date(2023, 12, 31),
+            cut_off=2025,
+        )
+
+
+def test_a_new_edition_compares_itself_with_the_previous_one(draft_2024):
+    document = report_document(
+        edition_content(draft_2024), edition_previous_content(draft_2024), language="en", charts=False
+    )
+    changes = document["changes"]
+    assert changes["previous_code"] == "2021"
+    assert changes["rerated"], "ratings as of 2023 differ from those of 2020"
+    assert not changes["new"] and not changes["dropped"]
+    first = report_document(edition_content(draft_2024.previous), None, language="en", charts=False)
+    assert first["changes"] is None
+
+
+def test_a_published_file_is_rendered_once_and_a_second_delivery_of_the_task_does_nothing(
+    edition_2021, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = render_job_request(user=None, edition=edition_2021, language="ru", format="xlsx")
+    job.refresh_from_db()
+    assert job.status == RenderJob.Status.DONE and job.progress == 100 and job.file.name.endswith(".xlsx")
+    assert render_job_request(user=None, edition=edition_2021, language="ru", format="xlsx").pk == job.pk
+    assert render_job_run(job_id=job.pk) is None
+
+
+def test_a_draft_is_rendered_afresh_each_time(draft_2024, secretariat):
+    first = render_job_request(user=secretariat, edition=draft_2024, language="en", format="html")
+    second = render_job_request(user=secretariat, edition=draft_2024, language="en", format="html")
+    assert first.pk != second.pk
+
+
+def test_nobody_outside_the_secretariat_and_officials_renders_a_draft(draft_2024):
+    with pytest.raises(PermissionDenied):
+        render_job_request(user=factories.user("rep-visitor"), edition=draft_2024, language="en", format="pdf")
+
+
+def test_a_failed_rendering_says_why(edition_2021, monkeypatch, django_capture_on_commit_callbacks):
+    from reports import render
+
+    monkeypatch.setattr(render, "cjk_fonts", lambda: [])
+    with django_capture_on_commit_callbacks(execute=True):
+        job = render_job_request(user=None, edition=edition_2021, language="zh-hans", format="pdf")
+    job.refresh_from_db()
+    assert job.status == RenderJob.Status.FAILED
+    assert "apt-get install fonts-noto-cjk" in job.error
+    # and the next request tries again
+    monkeypatch.undo()
+    assert render_job_request(user=None, edition=edition_2021, language="zh-hans", format="pdf").pk != job.pk
