@@ -30,6 +30,7 @@ run: $(STAMP) messages
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_framework
 	$(PY) manage.py recompute_progress
+	$(PY) manage.py load_demo_editions
 	@echo
 	@echo "  The site: http://$(HOST):$(PORT)/"
 	@echo "  The admin: http://$(HOST):$(PORT)/en/admin/"
