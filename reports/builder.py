@@ -58,6 +58,10 @@ def long_date(day: datetime.date, language: str) -> str:
     return date_format(day, "j F Y") if language == "en" else date_format(day, "DATE_FORMAT")
 
 
+def _day(iso: str | None, language: str) -> str | None:
+    return long_date(datetime.date.fromisoformat(iso), language) if iso else None
+
+
 class _Labels:
     def __init__(self, method: dict, language: str) -> None:
         self.language = language
@@ -149,11 +153,15 @@ def _part(part: dict, indicator: dict, *, years: list[int], language: str, label
         "direction": _("lower is better") if part["direction"] < 0 else _("higher is better"),
         "baseline": _cell(baseline["value"], language) if baseline else Cell("—"),
         "baseline_year": baseline["year"] if baseline else None,
-        "baseline_revised_on": baseline.get("revised_on") if baseline else None,
+        "baseline_revised_on": _day(baseline.get("revised_on"), language) if baseline else None,
         "baseline_source": baseline.get("source") if baseline else None,
         "baseline_reason": pick(baseline.get("reason"), language) if baseline else "",
         "baseline_revisions": [
-            {"year": b["year"], "value": value_text(b["value"], language), "revised_on": b["revised_on"]}
+            {
+                "year": b["year"],
+                "value": value_text(b["value"], language),
+                "revised_on": _day(b["revised_on"], language),
+            }
             for b in part.get("baseline_revisions", [])
         ],
         "milestones": [
