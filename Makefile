@@ -7,7 +7,7 @@ TEST_STAMP := $(VENV)/.installed-test
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-fast install install-test messages messages-update lint check clean
+.PHONY: run stack test test-fast install install-test messages messages-update lint check clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -60,3 +60,22 @@ clean:
 messages-update: $(STAMP)
 	$(PY) manage.py makemessages --locale zh_Hans --locale ru --no-location --no-obsolete \
 	  --ignore=.venv --ignore=staticfiles --ignore=tests --ignore=bench
+
+# The production stack on one machine without Docker: gunicorn, a Celery worker and beat as
+# processes (honcho runs the Procfile) against the local PostgreSQL and Redis.
+STACK_ENV = DJANGO_SETTINGS_MODULE=carec_prf.settings.production \
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/carec} \
+	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-redis://127.0.0.1:6379/0} \
+	SECRET_KEY=$$(cat .stack-secret) DEBUG=0 SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 \
+	ALLOWED_HOSTS=127.0.0.1,localhost STATIC_ROOT=$(CURDIR)/staticfiles MEDIA_ROOT=$(CURDIR)/media
+
+stack: $(STAMP) messages
+	@test -s .stack-secret || $(PY) -c "import secrets; print(secrets.token_urlsafe(64))" > .stack-secret
+	@psql -h 127.0.0.1 -U postgres -tc "SELECT 1 FROM pg_database WHERE datname='carec'" | grep -q 1 \
+	  || psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE carec" >/dev/null
+	$(STACK_ENV) $(PY) manage.py migrate --noinput
+	$(STACK_ENV) $(PY) manage.py collectstatic --noinput -v0
+	$(STACK_ENV) $(PY) manage.py load_framework
+	$(STACK_ENV) $(PY) manage.py recompute_progress
+	@echo "  The stack: http://127.0.0.1:$${PORT:-8000}/  (health: /healthz)"
+	$(STACK_ENV) PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/honcho start

@@ -30,7 +30,9 @@ def page_cache_clear() -> None:
 
 
 def _key(request, generation: int) -> str:
-    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    # The API picks its language from Accept-Language when no ?lang= is given.
+    language = request.META.get("HTTP_ACCEPT_LANGUAGE", "") if request.path.startswith("/api/") else ""
+    digest = hashlib.sha256((request.get_full_path() + "|" + language).encode()).hexdigest()
     return f"pages:{generation}:{digest}"
 
 
@@ -42,7 +44,11 @@ def cached_page(view):
     def wrapper(request, *args, **kwargs):
         # Signed-in readers (the secretariat, focal points) get fresh pages, and nothing a page
         # might one day show only to them can leak into what the public is served.
-        if request.method not in ("GET", "HEAD") or settings.SESSION_COOKIE_NAME in request.COOKIES:
+        if (
+            request.method not in ("GET", "HEAD")
+            or settings.SESSION_COOKIE_NAME in request.COOKIES
+            or "HTTP_AUTHORIZATION" in request.META  # API clients with a token see more than the public
+        ):
             return view(request, *args, **kwargs)
         cache = _cache()
         generation = cache.get(GENERATION_KEY)

@@ -100,3 +100,13 @@ class CodeLookupMixin:
     def get_object(self):
         self.kwargs[self.lookup_field] = self.kwargs[self.lookup_field].replace("-", " ")
         return super().get_object()
+
+
+class PublicCacheMixin:
+    """Anonymous GETs are served from the public page cache, which every recompute clears."""
+
+    @classmethod
+    def as_view(cls, *args, **kwargs):
+        from clusters.cache import cached_page
+
+        return cached_page(super().as_view(*args, **kwargs))

@@ -5,7 +5,7 @@ from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_v
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import AllowAny
 
-from carec_prf.api.common import CodeLookupMixin, LanguageMixin, TranslatedField
+from carec_prf.api.common import CodeLookupMixin, LanguageMixin, PublicCacheMixin, TranslatedField
 from clusters.models import Cluster, Country, Framework, Result, Sector
 
 
@@ -91,7 +91,7 @@ def _example(summary: str, value) -> OpenApiExample:
     ),
     retrieve=extend_schema(summary="One framework"),
 )
-class FrameworkViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
+class FrameworkViewSet(PublicCacheMixin, LanguageMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Framework.objects.order_by("code")
     serializer_class = FrameworkSerializer
     lookup_field = "code"
@@ -121,7 +121,7 @@ class FrameworkViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
     ),
     retrieve=extend_schema(summary="One cluster"),
 )
-class ClusterViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
+class ClusterViewSet(PublicCacheMixin, LanguageMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Cluster.objects.select_related("framework").order_by("framework", "number")
     serializer_class = ClusterSerializer
     lookup_field = "code"
@@ -160,7 +160,7 @@ class SectorFilter(filters.FilterSet):
     ),
     retrieve=extend_schema(summary="One sector or pillar"),
 )
-class SectorViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
+class SectorViewSet(PublicCacheMixin, LanguageMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Sector.objects.select_related("cluster").prefetch_related("themes").order_by("cluster__number", "order")
     serializer_class = SectorSerializer
     lookup_field = "code"
@@ -200,7 +200,7 @@ class ResultFilter(filters.FilterSet):
     ),
     retrieve=extend_schema(summary="One result"),
 )
-class ResultViewSet(CodeLookupMixin, LanguageMixin, viewsets.ReadOnlyModelViewSet):
+class ResultViewSet(PublicCacheMixin, CodeLookupMixin, LanguageMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Result.objects.select_related("sector", "parent").order_by(
         "sector__cluster__number", "sector__order", "order"
     )
@@ -230,7 +230,7 @@ class ResultViewSet(CodeLookupMixin, LanguageMixin, viewsets.ReadOnlyModelViewSe
     ),
     retrieve=extend_schema(summary="One country"),
 )
-class CountryViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
+class CountryViewSet(PublicCacheMixin, LanguageMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Country.objects.order_by("order")
     serializer_class = CountrySerializer
     lookup_field = "code"

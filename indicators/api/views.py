@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 
-from carec_prf.api.common import CodeLookupMixin, LanguageMixin, TranslatedField, TypedValueField
+from carec_prf.api.common import CodeLookupMixin, LanguageMixin, PublicCacheMixin, TranslatedField, TypedValueField
 from clusters.models import Country
 from indicators.models import Baseline, Indicator, IndicatorPart, Milestone, Observation
 from indicators.values import TypedValueFields, typed_value
@@ -114,7 +114,7 @@ class IndicatorFilter(filters.FilterSet):
     ),
     retrieve=extend_schema(summary="One indicator (its code, spaces as dashes: TRP-OP-1)"),
 )
-class IndicatorViewSet(CodeLookupMixin, LanguageMixin, viewsets.ReadOnlyModelViewSet):
+class IndicatorViewSet(PublicCacheMixin, CodeLookupMixin, LanguageMixin, viewsets.ReadOnlyModelViewSet):
     queryset = (
         Indicator.objects.select_related("result__sector__cluster")
         .prefetch_related(
@@ -214,7 +214,7 @@ class MilestoneFilter(BaselineFilter):
     ),
     retrieve=extend_schema(summary="One baseline revision"),
 )
-class BaselineViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
+class BaselineViewSet(PublicCacheMixin, LanguageMixin, viewsets.ReadOnlyModelViewSet):
     queryset = (
         Baseline.objects.select_related("part__indicator", "source")
         .prefetch_related("countries")
@@ -250,7 +250,7 @@ class BaselineViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
     ),
     retrieve=extend_schema(summary="One milestone revision"),
 )
-class MilestoneViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
+class MilestoneViewSet(PublicCacheMixin, LanguageMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Milestone.objects.select_related("part__indicator", "source").order_by(
         "part__indicator__code", "part__order", "year", "-is_current"
     )
@@ -378,7 +378,7 @@ _OBS_EXAMPLE = {
         ],
     ),
 )
-class ObservationViewSet(LanguageMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class ObservationViewSet(PublicCacheMixin, LanguageMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = ObservationSerializer
     filterset_class = ObservationFilter
     permission_classes = [IsAuthenticatedOrReadOnly]

@@ -5,7 +5,7 @@ from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_v
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import AllowAny
 
-from carec_prf.api.common import LanguageMixin, TranslatedField
+from carec_prf.api.common import LanguageMixin, PublicCacheMixin, TranslatedField
 from progress.models import IndicatorRating, PartRating, RatingMethod, RegionalValue
 
 
@@ -65,7 +65,7 @@ class RegionalFilter(filters.FilterSet):
     ),
     retrieve=extend_schema(summary="One regional value"),
 )
-class RegionalValueViewSet(viewsets.ReadOnlyModelViewSet):
+class RegionalValueViewSet(PublicCacheMixin, viewsets.ReadOnlyModelViewSet):
     queryset = RegionalValue.objects.select_related("part__indicator").order_by(
         "part__indicator__code", "part__order", "year"
     )
@@ -186,7 +186,7 @@ class _DefaultMethod:
     ),
     retrieve=extend_schema(summary="One part rating"),
 )
-class PartRatingViewSet(_DefaultMethod, viewsets.ReadOnlyModelViewSet):
+class PartRatingViewSet(PublicCacheMixin, _DefaultMethod, viewsets.ReadOnlyModelViewSet):
     queryset = PartRating.objects.select_related("part__indicator", "method").order_by(
         "part__indicator__code", "part__order", "as_of"
     )
@@ -218,7 +218,7 @@ class PartRatingViewSet(_DefaultMethod, viewsets.ReadOnlyModelViewSet):
     ),
     retrieve=extend_schema(summary="One indicator rating"),
 )
-class IndicatorRatingViewSet(_DefaultMethod, viewsets.ReadOnlyModelViewSet):
+class IndicatorRatingViewSet(PublicCacheMixin, _DefaultMethod, viewsets.ReadOnlyModelViewSet):
     queryset = IndicatorRating.objects.select_related("indicator", "method").order_by("indicator__code", "as_of")
     serializer_class = IndicatorRatingSerializer
     filterset_class = IndicatorRatingFilter
@@ -255,7 +255,7 @@ class RatingMethodSerializer(serializers.ModelSerializer):
     ),
     retrieve=extend_schema(summary="One rating method version"),
 )
-class RatingMethodViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
+class RatingMethodViewSet(PublicCacheMixin, LanguageMixin, viewsets.ReadOnlyModelViewSet):
     queryset = RatingMethod.objects.order_by("-version")
     serializer_class = RatingMethodSerializer
     lookup_field = "version"
