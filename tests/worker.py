@@ -65,11 +65,19 @@ def redis_broker():
 
 
 def _reset_connections() -> None:
-    """Drop the app's broker connections so the next task uses the current broker_url."""
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
+    """Drop the app's broker connections (and everything that cached them) so that the next task
+    or control message uses the current broker_url."""
+    from kombu import pools
+
+    pools.reset()  # kombu keeps pools per broker URL: a closed one would be handed out again
+    app._pool = None
     app.amqp._producer_pool = None
+    mailbox = app.control.mailbox
+    mailbox._producer_pool = None
+    for cached in ("backend",):
+        app.__dict__.pop(cached, None)
+    if hasattr(app, "_local") and hasattr(app._local, "backend"):
+        del app._local.backend
 
 
 def _database_url() -> str:
@@ -81,9 +89,10 @@ def _database_url() -> str:
 
 
 @contextmanager
-def celery_worker(broker_url: str):
-    """Start a worker, point this process's Celery app at it, and stop it afterwards."""
-    queue = f"test-{uuid.uuid4().hex[:8]}"
+def celery_worker(broker_url: str, extra_env: dict | None = None, queue: str | None = None):
+    """Start a worker, point this process's Celery app at it, and stop it afterwards. The
+    process gets the log file's path as .log_path and runs in its own process group."""
+    queue = queue or f"test-{uuid.uuid4().hex[:8]}"
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "carec_prf.settings.test",
@@ -91,6 +100,7 @@ def celery_worker(broker_url: str):
         "CELERY_BROKER_URL": broker_url,
         "CELERY_RESULT_BACKEND": broker_url,
         "CELERY_TASK_ALWAYS_EAGER": "0",
+        **(extra_env or {}),
     }
     (ROOT / "tests" / "artifacts").mkdir(exist_ok=True)
     log = open(ROOT / "tests" / "artifacts" / f"worker-{queue}.log", "w")  # noqa: SIM115
@@ -117,7 +127,9 @@ def celery_worker(broker_url: str):
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
+    process.log_path = log.name
     saved = {k: app.conf[k] for k in ("broker_url", "result_backend", "task_always_eager", "task_default_queue")}
     app.conf.update(broker_url=broker_url, result_backend=broker_url, task_always_eager=False, task_default_queue=queue)
     _reset_connections()
@@ -128,8 +140,9 @@ def celery_worker(broker_url: str):
                 raise RuntimeError(f"The Celery worker did not start; see {log.name}")
         yield process
     finally:
-        process.terminate()
-        process.wait(30)
+        if process.poll() is None:
+            process.terminate()
+            process.wait(30)
         log.close()
         app.conf.update(saved)
         _reset_connections()

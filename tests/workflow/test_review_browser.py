@@ -1,7 +1,6 @@
 """In a browser: a focal point approves one value and returns another with a comment; the
 secretariat then sees both outcomes."""
 
-import os
 from decimal import Decimal
 
 import pytest
@@ -13,7 +12,6 @@ from tests.browser import ARTIFACTS, chromium_page
 from workflow.models import Role
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server and Playwright share the thread
 
 
 def sign_in(page, base, username):
@@ -23,7 +21,8 @@ def sign_in(page, base, username):
     page.click("button[type=submit]")
 
 
-def test_focal_point_approves_one_value_and_returns_another(live_server):
+def test_focal_point_approves_one_value_and_returns_another(live_server, monkeypatch):
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server and Playwright share the thread
     call_command("load_framework", verbosity=0)
     factories.open_year(2023)
     secretariat = factories.user("sec", groups=(Role.SECRETARIAT,))
