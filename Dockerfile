@@ -1,7 +1,7 @@
 # The production image: the project with gunicorn; the same image runs web, worker and beat.
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_SETTINGS_MODULE=carec_prf.settings.production
-RUN apt-get update && apt-get install -y --no-install-recommends gettext fonts-noto-cjk \
+RUN apt-get update && apt-get install -y --no-install-recommends gettext fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY . .

@@ -7,7 +7,7 @@ TEST_STAMP := $(VENV)/.installed-test
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run stack test test-fast install install-test messages messages-update lint check clean
+.PHONY: run stack test test-deps test-fast install install-test messages messages-update lint check clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,6 +18,9 @@ $(STAMP): pyproject.toml
 $(TEST_STAMP): $(STAMP) pyproject.toml
 	$(PY) -m pip install --quiet -e ".[test]"
 	@touch $@
+
+test-deps:
+	@bash scripts/test-deps.sh
 
 install: $(STAMP)
 
@@ -40,7 +43,7 @@ run: $(STAMP) messages
 
 # Two runs: the slow tests (a real Celery worker, browsers, faults) use transactional databases
 # that are emptied after each test, so they run apart from the rest.
-test: $(TEST_STAMP) messages
+test: $(TEST_STAMP) messages test-deps
 	$(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
 	$(PY) -m pytest -m slow $(PYTEST_ARGS)
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -130,15 +130,21 @@ def observation_save(
         raise ConflictError(theirs=_("removed"), mine=format_value(_Shown(value)), by=_("someone else"))
     if approved and not revision_reason.strip():
         raise ValidationError(_("Give a reason for revising the approved value."), code="reason_required")
-    observation = Observation.objects.create(
-        part=part,
-        country=country,
-        year=year,
-        status=Observation.Status.DRAFT,
-        created_by=user,
-        updated_by=user,
-        **fields,
-    )
+    try:
+        with transaction.atomic():  # a savepoint: someone may create the same cell at this moment
+            observation = Observation.objects.create(
+                part=part,
+                country=country,
+                year=year,
+                status=Observation.Status.DRAFT,
+                created_by=user,
+                updated_by=user,
+                **fields,
+            )
+    except IntegrityError:
+        raise ConflictError(
+            theirs=_("a value entered at the same moment"), mine=format_value(_Shown(value)), by=_("someone else")
+        ) from None
     observation.countries.set(Country.objects.filter(code__in=value.countries))
     audit_record(actor=user, action=AuditEntry.Action.CREATE, obj=observation, before={})
     return observation
