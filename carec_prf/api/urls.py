@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from clusters.api import views as cluster_views
 from indicators.api import views as indicator_views
+from progress.api import editions as edition_views
 from progress.api import views as progress_views
 
 router = DefaultRouter()
@@ -23,6 +24,7 @@ router.register("aggregates", progress_views.RegionalValueViewSet)
 router.register("part-ratings", progress_views.PartRatingViewSet)
 router.register("ratings", progress_views.IndicatorRatingViewSet)
 router.register("rating-methods", progress_views.RatingMethodViewSet)
+router.register("editions", edition_views.EditionViewSet, basename="edition")
 
 urlpatterns = [
     path("v1/", include(router.urls)),

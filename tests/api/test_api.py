@@ -195,3 +195,17 @@ def test_schema_and_documentation_are_served_without_a_cdn(anon):
     assert "cdn" not in docs.lower() and "swagger-ui" in docs
     redoc = anon.get("/api/redoc/").content.decode()
     assert "cdn" not in redoc.lower()
+
+
+def test_editions_published_for_everyone_drafts_for_the_secretariat(anon):
+    from django.core.management import call_command
+
+    progress_recompute()
+    call_command("load_demo_editions", verbosity=0)
+    public = {e["code"]: e["status"] for e in anon.get("/api/v1/editions/").json()["results"]}
+    assert public == {"2021": "published"}
+    sec = APIClient()
+    sec.force_authenticate(factories.user("sec", groups=(Role.SECRETARIAT,)))
+    assert set(e["code"] for e in sec.get("/api/v1/editions/").json()["results"]) >= {"2021", "2024"}
+    edition = anon.get("/api/v1/editions/2021/", {"lang": "all"}).json()
+    assert edition["cut_off"] == 2020 and set(edition["title"]) == {"en", "zh-hans", "ru"}
