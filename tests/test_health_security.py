@@ -108,7 +108,7 @@ def test_production_cookies_are_secure_and_check_deploy_passes():
     import sys
 
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},  # a test-only switch
         "DJANGO_SETTINGS_MODULE": "carec_prf.settings.production",
         "SECRET_KEY": secrets.token_urlsafe(64),
         "DEBUG": "0",

@@ -249,4 +249,3 @@ SPECTACULAR_SETTINGS = {
         "QualifierEnum": "indicators.models.Qualifier",
     },
 }
-FORMS_URLFIELD_ASSUME_HTTPS = True

@@ -3,7 +3,6 @@ language draws its charts and passes axe-core with no serious or critical violat
 language switcher and the keyboard work. Screenshots go to tests/artifacts/."""
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,6 @@ from progress.services import progress_recompute
 from tests.browser import ARTIFACTS, chromium_page
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server and Playwright share the thread
 
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 PAGES = {
@@ -29,8 +27,9 @@ PAGES = {
 
 
 @pytest.fixture
-def site(live_server):
+def site(live_server, monkeypatch):
     """The PRF with its ratings, served live (transactional tests start from an empty database)."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server and Playwright share the thread
     call_command("load_framework", verbosity=0)
     progress_recompute()
     return live_server.url
