@@ -12,25 +12,32 @@ def insert_rows(model: type[models.Model], rows: list[dict], batch_size: int = 5
     if not rows:
         return
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    names = [f.attname for f in fields]
-    if connection.vendor == "postgresql":
-        table = model._meta.db_table
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-        encoders = [_encoder(f) for f in fields]
-        with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row([encode(row.get(name)) for encode, name in zip(encoders, names, strict=True)])
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create([model(**row) for row in rows], batch_size=batch_size)
         return
-    model.objects.bulk_create([model(**row) for row in rows], batch_size=batch_size)
+    specs = [(f.attname, isinstance(f, models.JSONField), _default(f)) for f in fields]
+    table = model._meta.db_table
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            values = []
+            for name, is_json, default in specs:
+                value = row.get(name)
+                if value is None:
+                    value = default
+                elif is_json:
+                    value = json.dumps(value)
+                values.append(value)
+            copy.write_row(values)
 
 
-def _encoder(field: models.Field):
+def _default(field: models.Field):
+    """What a missing value becomes: NULL where allowed, now() for auto timestamps, the field's
+    default otherwise ("" for text fields)."""
     if isinstance(field, models.JSONField):
-        return lambda value: json.dumps(value if value is not None else field.get_default())
+        return json.dumps(field.get_default())
     if field.null:
-        return lambda value: value
+        return None
     if isinstance(field, models.DateTimeField) and (field.auto_now or field.auto_now_add):
-        now = timezone.now()
-        return lambda value: now if value is None else value
-    default = field.get_default()  # "" for text fields without a default
-    return lambda value: default if value is None else value
+        return timezone.now()
+    return field.get_default()

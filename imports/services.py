@@ -55,27 +55,38 @@ def context_load(*, user, decimal_comma: bool) -> Context:
     for part_id, code in OrdinalLevel.objects.order_by("rank").values_list("part_id", "code"):
         scales[part_id].append(code)
     parts = {}
-    for part in IndicatorPart.objects.select_related("indicator__result", "unit"):
-        unit = part.unit
-        names = {
-            unit.code,
-            unit.name_en,
-            unit.name_zh_hans,
-            unit.name_ru,
-            unit.symbol_en,
-            unit.symbol_zh_hans,
-            unit.symbol_ru,
-        }
-        parts[(part.indicator.code.upper(), part.code.upper())] = PartFacts(
-            id=part.pk,
-            sector_id=part.indicator.result.sector_id,
-            value_type=part.value_type,
-            region_only=part.aggregation == IndicatorPart.Aggregation.REGION_ONLY,
-            unit_names=frozenset(n.lower() for n in names if n),
-            unit_label=unit.name,
-            min_value=unit.min_value,
-            max_value=unit.max_value,
-            scale=tuple(scales.get(part.pk, ())),
+    rows = IndicatorPart.objects.values_list(
+        "id",
+        "code",
+        "indicator__code",
+        "indicator__result__sector_id",
+        "value_type",
+        "aggregation",
+        "unit__code",
+        "unit__name_en",
+        "unit__name_zh_hans",
+        "unit__name_ru",
+        "unit__symbol_en",
+        "unit__symbol_zh_hans",
+        "unit__symbol_ru",
+        "unit__min_value",
+        "unit__max_value",
+    )
+    suffix = (translation.get_language() or "en").replace("-", "_")
+    label_index = {"en": 7, "zh_hans": 8, "ru": 9}.get(suffix, 7)
+    for row in rows.iterator(chunk_size=5000):
+        part_id, code, indicator, sector_id, value_type, aggregation = row[:6]
+        names = {n for n in row[6:13] if n}
+        parts[(indicator.upper(), code.upper())] = PartFacts(
+            id=part_id,
+            sector_id=sector_id,
+            value_type=value_type,
+            region_only=aggregation == IndicatorPart.Aggregation.REGION_ONLY,
+            unit_names=frozenset(n.lower() for n in names),
+            unit_label=row[label_index] or row[7],
+            min_value=row[13],
+            max_value=row[14],
+            scale=tuple(scales.get(part_id, ())),
         )
     first = Baseline.objects.filter(is_current=True).aggregate(y=Min("year"))["y"] or 2000
     last = Milestone.objects.aggregate(y=Max("year"))["y"] or datetime.date.today().year

@@ -94,20 +94,18 @@ def parse_number(text: str, *, decimal_comma: bool) -> Decimal:
 def check_table(table: Table, context: Context, *, progress=None) -> Checked:
     out = Checked()
     seen: dict[tuple, tuple[int, TypedValueFields]] = {}
-    position = table.columns
-
-    def cell(cells: list[str], column: str) -> str:
-        index = position.get(column)
-        return cells[index].strip() if index is not None and index < len(cells) else ""
+    positions = list(table.columns.items())
 
     for count, (number, cells) in enumerate(table.rows, start=1):
         if progress and count % 2000 == 0:
             progress(count)
+        width = len(cells)
+        values = {column: cells[index].strip() if index < width else "" for column, index in positions}
         problems: list[tuple[str, str]] = []
-        if not cell(cells, "value") and not cell(cells, "qualifier"):
+        if not values.get("value", "") and not values.get("qualifier", ""):
             out.skipped += 1  # a template row left empty: nothing to enter
             continue
-        indicator, part_code = cell(cells, "indicator"), cell(cells, "part")
+        indicator, part_code = values.get("indicator", ""), values.get("part", "")
         facts = context.parts.get((indicator.upper(), part_code.upper()))
         if facts is None:
             if not any(key[0] == indicator.upper() for key in context.parts):
@@ -120,7 +118,7 @@ def check_table(table: Table, context: Context, *, progress=None) -> Checked:
                         % {"indicator": indicator, "part": part_code},
                     )
                 )
-        country_code = cell(cells, "country").upper()
+        country_code = values.get("country", "").upper()
         country_id = None
         if country_code != REGION:
             country_id = context.countries.get(country_code)
@@ -129,12 +127,12 @@ def check_table(table: Table, context: Context, *, progress=None) -> Checked:
                     (
                         "country",
                         _("Unknown country “%(code)s”: use an ISO alpha-3 code or CAREC.")
-                        % {"code": cell(cells, "country")},
+                        % {"code": values.get("country", "")},
                     )
                 )
             elif facts is not None and facts.region_only:
                 problems.append(("country", _("This part is reported only for the whole region: use CAREC.")))
-        year_text = cell(cells, "year")
+        year_text = values.get("year", "")
         year = int(year_text) if year_text.isdigit() else None
         if year is None:
             problems.append(("year", _("“%(value)s” is not a year.") % {"value": year_text}))
@@ -156,12 +154,12 @@ def check_table(table: Table, context: Context, *, progress=None) -> Checked:
         value = None
         if facts is not None:
             try:
-                value = _value(cells, cell, facts, context)
+                value = _value(values, facts, context)
             except ValidationError as error:
                 problems.append(("value", " ".join(error.messages)))
             except ValueError:
-                problems.append(("value", _("“%(value)s” is not a number.") % {"value": cell(cells, "value")}))
-            unit = cell(cells, "unit")
+                problems.append(("value", _("“%(value)s” is not a number.") % {"value": values.get("value", "")}))
+            unit = values.get("unit", "")
             if unit and unit.lower() not in facts.unit_names:
                 problems.append(
                     (
@@ -192,13 +190,15 @@ def check_table(table: Table, context: Context, *, progress=None) -> Checked:
         if problems:
             out.errors.extend((number, column, message) for column, message in problems)
         else:
-            out.rows.append(Row(number, facts.id, country_id, year, value, cell(cells, "source"), cell(cells, "note")))
+            out.rows.append(
+                Row(number, facts.id, country_id, year, value, values.get("source", ""), values.get("note", ""))
+            )
     return out
 
 
-def _value(cells, cell, facts: PartFacts, context: Context) -> TypedValueFields:
-    raw = cell(cells, "value")
-    qualifier_text = cell(cells, "qualifier")
+def _value(values: dict[str, str], facts: PartFacts, context: Context) -> TypedValueFields:
+    raw = values.get("value", "")
+    qualifier_text = values.get("qualifier", "")
     if qualifier_text not in _QUALIFIERS:
         raise ValidationError(_("“%(value)s” is not a qualifier (use <, <=, >, >= or ~).") % {"value": qualifier_text})
     qualifier = _QUALIFIERS[qualifier_text]
