@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SECONDS = int(os.environ.get("BENCH_SECONDS", 30))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", 50))
-WORKERS = int(os.environ.get("BENCH_WEB_WORKERS", 2 * (os.cpu_count() or 1) + 1))
+WORKERS = int(os.environ.get("BENCH_WEB_WORKERS", 2 * (os.cpu_count() or 1)))
 TARGETS = [
     ("bare Django view (floor)", "/ping"),
     ("home page", "/en/"),
