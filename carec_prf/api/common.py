@@ -110,3 +110,10 @@ class PublicCacheMixin:
         from clusters.cache import cached_page
 
         return cached_page(super().as_view(*args, **kwargs))
+
+
+def response_example(summary: str, value):
+    """An example response for the OpenAPI documentation."""
+    from drf_spectacular.utils import OpenApiExample
+
+    return OpenApiExample(summary, value=value, response_only=True)

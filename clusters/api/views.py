@@ -1,11 +1,11 @@
 """Read-only API of the framework's shape."""
 
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import AllowAny
 
-from carec_prf.api.common import CodeLookupMixin, LanguageMixin, PublicCacheMixin, TranslatedField
+from carec_prf.api.common import CodeLookupMixin, LanguageMixin, PublicCacheMixin, TranslatedField, response_example
 from clusters.models import Cluster, Country, Framework, Result, Sector
 
 
@@ -66,15 +66,11 @@ class CountrySerializer(serializers.ModelSerializer):
         fields = ["code", "adb_code", "name", "member_from", "member_until", "membership_note"]
 
 
-def _example(summary: str, value) -> OpenApiExample:
-    return OpenApiExample(summary, value=value, response_only=True)
-
-
 @extend_schema_view(
     list=extend_schema(
         summary="Frameworks",
         examples=[
-            _example(
+            response_example(
                 "CAREC 2030",
                 [
                     {
@@ -102,7 +98,7 @@ class FrameworkViewSet(PublicCacheMixin, LanguageMixin, viewsets.ReadOnlyModelVi
     list=extend_schema(
         summary="Clusters",
         examples=[
-            _example(
+            response_example(
                 "Cluster 1",
                 [
                     {
@@ -141,7 +137,7 @@ class SectorFilter(filters.FilterSet):
     list=extend_schema(
         summary="Sectors and pillars",
         examples=[
-            _example(
+            response_example(
                 "Trade",
                 [
                     {
@@ -181,7 +177,7 @@ class ResultFilter(filters.FilterSet):
     list=extend_schema(
         summary="Results (impact, outcomes, outputs)",
         examples=[
-            _example(
+            response_example(
                 "An output",
                 [
                     {
@@ -213,7 +209,7 @@ class ResultViewSet(PublicCacheMixin, CodeLookupMixin, LanguageMixin, viewsets.R
     list=extend_schema(
         summary="Member countries",
         examples=[
-            _example(
+            response_example(
                 "Afghanistan",
                 [
                     {

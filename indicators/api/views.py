@@ -9,16 +9,19 @@ from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 
-from carec_prf.api.common import CodeLookupMixin, LanguageMixin, PublicCacheMixin, TranslatedField, TypedValueField
+from carec_prf.api.common import (
+    CodeLookupMixin,
+    LanguageMixin,
+    PublicCacheMixin,
+    TranslatedField,
+    TypedValueField,
+    response_example,
+)
 from clusters.models import Country
 from indicators.models import Baseline, Indicator, IndicatorPart, Milestone, Observation
 from indicators.values import TypedValueFields, typed_value
 from workflow import services
 from workflow.permissions import Access
-
-
-def _example(summary: str, value) -> OpenApiExample:
-    return OpenApiExample(summary, value=value, response_only=True)
 
 
 class PartSerializer(serializers.ModelSerializer):
@@ -82,7 +85,7 @@ class IndicatorFilter(filters.FilterSet):
     list=extend_schema(
         summary="Indicators with their parts",
         examples=[
-            _example(
+            response_example(
                 "TRP OP 1",
                 [
                     {
@@ -191,7 +194,7 @@ class MilestoneFilter(BaselineFilter):
     list=extend_schema(
         summary="Baselines with every revision",
         examples=[
-            _example(
+            response_example(
                 "Revised trade baseline",
                 [
                     {
@@ -229,7 +232,7 @@ class BaselineViewSet(PublicCacheMixin, LanguageMixin, viewsets.ReadOnlyModelVie
     list=extend_schema(
         summary="Milestones with every revision",
         examples=[
-            _example(
+            response_example(
                 "2023 target",
                 [
                     {
@@ -357,8 +360,12 @@ _OBS_EXAMPLE = {
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Observations you may see", examples=[_example("Border crossing time", [_OBS_EXAMPLE])]),
-    retrieve=extend_schema(summary="One observation", examples=[_example("Border crossing time", _OBS_EXAMPLE)]),
+    list=extend_schema(
+        summary="Observations you may see", examples=[response_example("Border crossing time", [_OBS_EXAMPLE])]
+    ),
+    retrieve=extend_schema(
+        summary="One observation", examples=[response_example("Border crossing time", _OBS_EXAMPLE)]
+    ),
     create=extend_schema(
         summary="Enter or edit a value (a draft)",
         request=ObservationWriteSerializer,

@@ -1,16 +1,12 @@
 """API of computed results: regional values (aggregates) and ratings by report year."""
 
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import AllowAny
 
-from carec_prf.api.common import LanguageMixin, PublicCacheMixin, TranslatedField
+from carec_prf.api.common import LanguageMixin, PublicCacheMixin, TranslatedField, response_example
 from progress.models import IndicatorRating, PartRating, RatingMethod, RegionalValue
-
-
-def _example(summary: str, value) -> OpenApiExample:
-    return OpenApiExample(summary, value=value, response_only=True)
 
 
 class RegionalValueSerializer(serializers.ModelSerializer):
@@ -45,7 +41,7 @@ class RegionalFilter(filters.FilterSet):
     list=extend_schema(
         summary="Regional values, reported or aggregated from countries",
         examples=[
-            _example(
+            response_example(
                 "Export growth",
                 [
                     {
@@ -153,7 +149,7 @@ class _DefaultMethod:
     list=extend_schema(
         summary="Ratings of indicator parts by report year",
         examples=[
-            _example(
+            response_example(
                 "Fuel trade",
                 [
                     {
@@ -199,7 +195,7 @@ class PartRatingViewSet(PublicCacheMixin, _DefaultMethod, viewsets.ReadOnlyModel
     list=extend_schema(
         summary="Ratings of indicators by report year",
         examples=[
-            _example(
+            response_example(
                 "TRD OC 1",
                 [
                     {
@@ -238,7 +234,7 @@ class RatingMethodSerializer(serializers.ModelSerializer):
     list=extend_schema(
         summary="Rating methods with every setting",
         examples=[
-            _example(
+            response_example(
                 "v1",
                 [
                     {
