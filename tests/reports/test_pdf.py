@@ -1,7 +1,6 @@
 """The PDF read back: pdftotext finds each language's headings and the indicator codes, pdffonts
 shows the CJK font embedded. WeasyPrint takes seconds per edition, so these are slow tests."""
 
-import shutil
 import subprocess
 
 import pytest
@@ -13,8 +12,8 @@ from reports.models import ReportEdition
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.django_db,
-    pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs poppler-utils (pdftotext, pdffonts)"),
 ]
+# poppler-utils (pdftotext, pdffonts) is installed by scripts/test-deps.sh; without it these fail loudly.
 
 # What each language's PDF must say: the title, a cluster heading, a rating label, and the
 # framework's words for the trade sector.
