@@ -279,7 +279,7 @@ def rows_import(*, user, checked: Checked, upload: Upload | None = None) -> dict
                 }
             )
         if len(changes) < CHANGES_KEPT:
-            changes.append({"row": row.number, "old": old, "new": format_value(_Shown(row.value))})
+            changes.append({"row": row.number, "old": old, "new": format_value(row.value)})
 
     cache_key = progress_key(upload.pk) if upload else None
     insert_rows(Observation, to_create)
@@ -326,12 +326,6 @@ def rows_import(*, user, checked: Checked, upload: Upload | None = None) -> dict
     if to_create or to_update:
         _notify_reviewers(part_ids={r.part_id for r in rows}, count=len(to_create) + len(to_update))
     return {"created": len(to_create), "changed": len(to_update), "unchanged": unchanged, "changes": changes}
-
-
-class _Shown:
-    def __init__(self, value) -> None:
-        self.__dict__.update(value.model_fields())
-        self.availability = value.availability
 
 
 def _audit_bulk(*, user, created, updated, reason: str) -> None:

@@ -7,7 +7,8 @@ from indicators.models import Availability, ValueType
 
 
 def format_value(row) -> str:
-    """A baseline, milestone or observation's value as text, in the active language."""
+    """A baseline, milestone or observation's value (or a TypedValueFields) as text, in the active
+    language."""
     if getattr(row, "availability", Availability.VALUE) == Availability.NOT_APPLICABLE:
         return _("not applicable")
     if getattr(row, "availability", Availability.VALUE) == Availability.NOT_AVAILABLE:

@@ -108,7 +108,7 @@ def observation_save(
         if expected_version != pending.version:
             raise ConflictError(
                 theirs=format_value(pending),
-                mine=format_value(_Shown(value)),
+                mine=format_value(value),
                 by=str(pending.updated_by or pending.created_by or _("unknown")),
             )
         if approved and not revision_reason.strip() and not pending.revision_reason:
@@ -127,7 +127,7 @@ def observation_save(
         audit_record(actor=user, action=AuditEntry.Action.UPDATE, obj=pending, before=before)
         return pending
     if expected_version not in (None, 0):
-        raise ConflictError(theirs=_("removed"), mine=format_value(_Shown(value)), by=_("someone else"))
+        raise ConflictError(theirs=_("removed"), mine=format_value(value), by=_("someone else"))
     if approved and not revision_reason.strip():
         raise ValidationError(_("Give a reason for revising the approved value."), code="reason_required")
     try:
@@ -143,19 +143,11 @@ def observation_save(
             )
     except IntegrityError:
         raise ConflictError(
-            theirs=_("a value entered at the same moment"), mine=format_value(_Shown(value)), by=_("someone else")
+            theirs=_("a value entered at the same moment"), mine=format_value(value), by=_("someone else")
         ) from None
     observation.countries.set(Country.objects.filter(code__in=value.countries))
     audit_record(actor=user, action=AuditEntry.Action.CREATE, obj=observation, before={})
     return observation
-
-
-class _Shown:
-    """Adapts TypedValueFields to format_value."""
-
-    def __init__(self, value: TypedValueFields) -> None:
-        self.__dict__.update(value.model_fields())
-        self.availability = value.availability
 
 
 def _locked_pending(observation: Observation) -> Observation:
