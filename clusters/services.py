@@ -17,13 +17,12 @@ from indicators.models import (
     Indicator,
     IndicatorPart,
     Milestone,
-    Observation,
     OrdinalLevel,
     Source,
     Unit,
     ValueType,
 )
-from indicators.services import baseline_revise, milestone_revise, observation_record_approved
+from indicators.services import baseline_revise, milestone_revise
 from indicators.values import typed_value
 
 REGION_CODE = "CAREC"
@@ -400,8 +399,9 @@ def framework_import(*, data: dict) -> ImportSummary:
 
 @transaction.atomic
 def progress_import(*, data: dict, framework_code: str = "CAREC2030") -> ImportSummary:
-    """Load published progress values (carec2030_progress.yaml) as approved observations,
-    baseline revisions and milestones set after the framework."""
+    """Load the baseline revisions and milestones set after the framework from the published
+    progress values (carec2030_progress.yaml); its observations go through the one way in
+    (workflow.loading)."""
     summary = ImportSummary()
     _sources_import(data.get("sources"), summary)
     look = _Lookups()
@@ -459,30 +459,4 @@ def progress_import(*, data: dict, framework_code: str = "CAREC2030") -> ImportS
         )
         summary.add("milestone revisions")
 
-    for i, item in enumerate(data.get("observations") or []):
-        where = (
-            f"observations[{i}] ({item.get('indicator')} {item.get('part')} {item.get('country')} {item.get('year')})"
-        )
-        part = part_of(item, where)
-        country_code = item.get("country")
-        if country_code == REGION_CODE:
-            country = None
-        elif country_code in look.countries:
-            country = look.countries[country_code]
-        else:
-            raise ValidationError(f"{where}: unknown country “{country_code}” (ISO alpha-3, or {REGION_CODE}).")
-        kind = item.get("kind", Observation.Kind.ACTUAL)
-        if kind not in Observation.Kind.values:
-            raise ValidationError(f"{where}: unknown kind “{kind}”.")
-        observation_record_approved(
-            part=part,
-            year=item["year"],
-            country=country,
-            value=_part_value(part, item, where, scale=scales.get(part.id, []), countries=set(look.countries)),
-            kind=kind,
-            source=look.source(item["source"], where),
-            note=translated_fields("note", item.get("note"), where=where),
-            countries_by_code=look.countries,
-        )
-        summary.add("observations")
     return summary

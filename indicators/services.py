@@ -1,11 +1,12 @@
-"""Writes to indicator data: baselines and milestones with their revisions, and observations."""
+"""Writes to indicator data: baselines and milestones with their revisions. Observations are
+written through the one way in, workflow.entry."""
 
 import datetime
 
 from django.db import transaction
 
 from clusters.models import Country
-from indicators.models import Baseline, IndicatorPart, Milestone, Observation, Source
+from indicators.models import Baseline, IndicatorPart, Milestone, Source
 from indicators.values import TypedValueFields
 
 
@@ -84,36 +85,3 @@ def milestone_revise(
         setattr(existing, name, field_value)
     existing.save()
     return existing
-
-
-@transaction.atomic
-def observation_record_approved(
-    *,
-    part: IndicatorPart,
-    year: int,
-    country: Country | None,
-    value: TypedValueFields,
-    kind: str,
-    source: Source,
-    note: dict[str, str] | None = None,
-    countries_by_code: dict[str, Country],
-    user=None,
-) -> Observation:
-    """Record a value that was already reviewed elsewhere (a published report) as approved.
-
-    Used for loading published figures; values entered in the platform go through the review
-    workflow instead."""
-    fields = {
-        "availability": value.availability,
-        **value.model_fields(),
-        "kind": kind,
-        "source": source,
-        **(note or {}),
-        "created_by": user,
-    }
-    row, _created = Observation.objects.update_or_create(
-        part=part, year=year, country=country, status=Observation.Status.APPROVED, defaults=fields
-    )
-    _set_countries(row, value, countries_by_code)
-    return row
-

@@ -195,10 +195,30 @@ _QUALIFIER_NORMAL = {"≤": "<=", "≥": ">=", "≈": "~"}
 _NOT_AVAILABLE_WORDS = {"n/a", "na", "…", "...", "—", "-", "–", "н/д", "нет данных", "无数据", "不详"}
 _NOT_APPLICABLE_WORDS = {"not applicable", "不适用", "неприменимо", "не применимо"}
 
+# What a stored number may be: the value columns are DECIMAL(20, 6), so at most 14 digits before
+# the point on either database. A value with more decimals is rounded to six, the column's scale.
+STORED_DECIMALS = 6
+STORED_LIMIT = Decimal(10) ** 14
+_QUANTUM = Decimal(1).scaleb(-STORED_DECIMALS)
+
+
+def decimal_comma_for(language: str | None, *, delimiter: str = "") -> bool:
+    """How numbers are written: the one statement of it, used by every way in.
+
+    Russian writes a decimal comma and groups thousands with spaces (1 234,5); English and Chinese
+    write a decimal point and group thousands with commas (1,234.5). A semicolon-separated file is
+    written by a spreadsheet that uses decimal commas, whatever the reader's language."""
+    return (language or "en").startswith("ru") or delimiter == ";"
+
 
 def parse_number_text(text: str, *, decimal_comma: bool) -> tuple[str, str]:
     """Read a number typed by a person: "1 234,5" (Russian), "1,234.5" (English), "<1", "12%".
-    Returns (qualifier, canonical decimal string); raises ValidationError saying what is wrong."""
+    Returns (qualifier, canonical decimal string); raises ValidationError saying what is wrong.
+
+    Spaces and apostrophes always group thousands. With a decimal point (English, Chinese) a comma
+    groups thousands, so it must be followed by three digits: "1,5" is refused, never guessed. With
+    a decimal comma (Russian) a point may group thousands before the comma ("1.234,5"), and a lone
+    point is read as a decimal point ("1.5"), as people paste it from English sources."""
     raw = text.strip().replace("\u00a0", " ").replace("\u202f", " ")
     qualifier = ""
     for prefix in _QUALIFIER_PREFIXES:
@@ -209,32 +229,139 @@ def parse_number_text(text: str, *, decimal_comma: bool) -> tuple[str, str]:
     if raw.endswith("%"):
         raw = raw[:-1].strip()
     compact = raw.replace(" ", "").replace("'", "")
-    if decimal_comma:
-        if compact.count(",") > 1:
-            raise ValidationError(
-                _("“%(value)s” has more than one decimal comma."), code="bad_number", params={"value": text}
-            )
-        compact = compact.replace(".", "") if "," in compact and "." in compact else compact
-        compact = compact.replace(",", ".")
-    elif "," in compact:
-        groups = compact.split(".")[0].lstrip("-+").split(",")
-        if any(len(g) != 3 for g in groups[1:]) or not groups[0]:
-            raise ValidationError(
-                _(
-                    "“%(value)s” is not a number: use a point for decimals (1234.5) or commas between thousands "
-                    "(1,234.5)."
-                ),
-                code="bad_number",
-                params={"value": text},
-            )
-        compact = compact.replace(",", "")
+    decimal_mark, group_mark = (",", ".") if decimal_comma else (".", ",")
+    if decimal_comma and "," not in compact and compact.count(".") == 1:
+        decimal_mark, group_mark = ".", ","  # a lone point is a decimal point, even in Russian
+    if compact.count(decimal_mark) > 1:
+        raise ValidationError(
+            _("“%(value)s” has more than one decimal mark."), code="bad_number", params={"value": text}
+        )
+    whole, mark, fraction = compact.partition(decimal_mark)
+    if group_mark in fraction:
+        raise ValidationError(_bad_grouping(decimal_comma), code="bad_number", params={"value": text})
+    if group_mark in whole:
+        sign = whole[:1] if whole[:1] in ("+", "-") else ""
+        groups = whole[len(sign) :].split(group_mark)
+        if not groups[0] or len(groups[0]) > 3 or any(len(g) != 3 for g in groups[1:]):
+            raise ValidationError(_bad_grouping(decimal_comma), code="bad_number", params={"value": text})
+        whole = sign + "".join(groups)
+    canonical = whole + ("." + fraction if mark else "")
     try:
-        number = Decimal(compact)
+        number = Decimal(canonical)
     except InvalidOperation:
         raise ValidationError(_("“%(value)s” is not a number."), code="not_a_number", params={"value": text}) from None
     if not number.is_finite():
         raise ValidationError(_("“%(value)s” is not a number."), code="not_a_number", params={"value": text})
     return qualifier, str(number)
+
+
+def _bad_grouping(decimal_comma: bool) -> str:
+    if decimal_comma:
+        return _(
+            "“%(value)s” is not a number: use a comma for decimals (1234,5) and spaces between thousands (1 234,5)."
+        )
+    return _("“%(value)s” is not a number: use a point for decimals (1234.5) or commas between thousands (1,234.5).")
+
+
+def check_storable(number: Decimal) -> Decimal:
+    """The number as the database stores it, or a ValidationError when no column could hold it."""
+    if abs(number) >= STORED_LIMIT:
+        raise ValidationError(
+            _("%(value)s is too large: values must be smaller than 100 000 000 000 000 in size."),
+            code="too_large",
+            params={"value": f"{number:,.0f}" if abs(number) < Decimal(10) ** 40 else f"{number:.3e}"},
+        )
+    if number.as_tuple().exponent < -STORED_DECIMALS:  # type: ignore[operator]
+        number = number.quantize(_QUANTUM)
+    return number
+
+
+def check_range(number: Decimal, *, low: Decimal | None, high: Decimal | None, unit: str) -> None:
+    """The unit's plausible range: a hard limit for every way in."""
+    if (low is not None and number < low) or (high is not None and number > high):
+        raise ValidationError(
+            _("%(value)s is outside the plausible range of %(unit)s (%(low)s to %(high)s)."),
+            code="out_of_range",
+            params={"value": _plain(number), "unit": unit, "low": _plain(low), "high": _plain(high)},
+        )
+
+
+def _plain(value) -> str:
+    return "—" if value is None else format(Decimal(value).normalize(), "f")
+
+
+def read_value(
+    raw: object,
+    *,
+    value_type: str,
+    decimal_comma: bool,
+    qualifier: str = "",
+    availability: str | None = None,
+    countries: Iterable[str] = (),
+    scale_codes: Collection[str] = (),
+    known_countries: Collection[str] = (),
+) -> TypedValueFields:
+    """The one reading of an entered value, whichever way it came in: text typed in the grid or a
+    file cell, or a JSON or YAML value (a number, true/false, a code). A qualifier may lead the
+    text ("<1"); "N/A" and "not applicable" in any of the three languages set the availability."""
+    countries = [c.strip().upper() for c in countries or () if c and c.strip()]
+    if isinstance(raw, str):
+        raw = raw.strip()
+        for prefix in _QUALIFIER_PREFIXES:
+            if raw.startswith(prefix) and value_type not in (ValueType.BOOLEAN,):
+                if qualifier and _QUALIFIER_NORMAL.get(prefix, prefix) != qualifier:
+                    raise ValidationError(
+                        _("The value starts with “%(prefix)s” but the qualifier given is “%(qualifier)s”."),
+                        code="bad_qualifier",
+                        params={"prefix": prefix, "qualifier": qualifier},
+                    )
+                qualifier, raw = _QUALIFIER_NORMAL.get(prefix, prefix), raw[len(prefix) :].strip()
+                break
+        qualifier = _QUALIFIER_NORMAL.get(qualifier, qualifier)
+        said = availability_of_text(raw) if raw else None
+        if said is not None:
+            if availability not in (None, Availability.VALUE, said):
+                raise ValidationError(
+                    _("A value marked “%(availability)s” cannot also hold a value."),
+                    code="value_not_expected",
+                    params={"availability": Availability(availability).label},
+                )
+            availability, raw = said, ""
+    availability = availability or Availability.VALUE
+    if availability != Availability.VALUE or raw in (None, ""):
+        if value_type == ValueType.COUNTRY_SET and countries:
+            return typed_value(
+                value_type=value_type,
+                availability=availability,
+                countries=countries,
+                qualifier=qualifier,
+                known_countries=known_countries,
+            )
+        return typed_value(value_type=value_type, availability=availability, value=raw, qualifier=qualifier)
+    if value_type == ValueType.BOOLEAN:
+        value = parse_boolean_text(raw) if isinstance(raw, str) else raw
+        return typed_value(value_type=value_type, value=value, qualifier=qualifier)
+    if value_type == ValueType.ORDINAL:
+        return typed_value(value_type=value_type, value=raw, qualifier=qualifier, scale_codes=scale_codes)
+    if value_type == ValueType.COUNTRY_SET and isinstance(raw, str) and not countries:
+        codes = [c.strip().upper() for c in raw.replace(";", ",").split(",") if c.strip()]
+        if codes and all(c.isalpha() for c in codes):
+            return typed_value(
+                value_type=value_type, countries=codes, qualifier=qualifier, known_countries=known_countries
+            )
+    if isinstance(raw, str):
+        text_qualifier, raw = parse_number_text(raw, decimal_comma=decimal_comma)
+        qualifier = qualifier or text_qualifier
+    elif isinstance(raw, bool) or not isinstance(raw, int | float | Decimal):
+        raise ValidationError(_("“%(value)s” is not a number."), code="not_a_number", params={"value": raw})
+    number = check_storable(_decimal(raw))
+    return typed_value(
+        value_type=value_type,
+        value=number,
+        countries=countries,
+        qualifier=qualifier,
+        known_countries=known_countries,
+    )
 
 
 def availability_of_text(text: str) -> str | None:

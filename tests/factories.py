@@ -76,3 +76,23 @@ def open_year(year: int, **kwargs):
     from workflow.models import ReportingYear
 
     return ReportingYear.objects.update_or_create(year=year, defaults={"status": "open", **kwargs})[0]
+
+
+def trp_country_part():
+    """A part of TRP OP 1 reported by country, for tests of country-level rights: every TRP part of
+    the PRF is reported only for the region, and the one way in refuses country values there."""
+    from indicators.models import IndicatorPart
+
+    regional = IndicatorPart.objects.get(indicator__code="TRP OP 1", code="ROAD_BCP_TIME")
+    return IndicatorPart.objects.get_or_create(
+        indicator=regional.indicator,
+        code="BCP_TIME_BY_COUNTRY",
+        defaults={
+            "name": "Border crossing time by country",
+            "unit": regional.unit,
+            "value_type": ValueType.NUMBER,
+            "direction": regional.direction,
+            "aggregation": IndicatorPart.Aggregation.MEAN,
+            "order": 99,
+        },
+    )[0]

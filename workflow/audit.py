@@ -34,7 +34,7 @@ def snapshot(obj: models.Model | None) -> dict:
         return {}
     state = {f.attname: _plain(getattr(obj, f.attname)) for f in obj._meta.concrete_fields if not f.primary_key}
     for field in obj._meta.many_to_many:
-        state[field.name] = sorted(getattr(obj, field.name).values_list("pk", flat=True))
+        state[field.name] = sorted(related.pk for related in getattr(obj, field.name).all())
     return state
 
 
@@ -52,20 +52,58 @@ def _indicator_of(obj) -> int | None:
     return None
 
 
-def audit_record(*, actor, action: str, obj: models.Model, before: dict, reason: str = "") -> AuditEntry:
+def _entry(*, actor, action: str, obj: models.Model, before: dict, reason: str, indicator_id, content_type):
     after = snapshot(obj) if action != AuditEntry.Action.DELETE else {}
     keys = (set(before) | set(after)) - _IGNORED
     changes = {k: [before.get(k), after.get(k)] for k in sorted(keys) if before.get(k) != after.get(k)}
-    return AuditEntry.objects.create(
+    return AuditEntry(
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,
-        content_type=ContentType.objects.get_for_model(obj),
+        content_type=content_type,
         object_id=obj.pk,
-        object_repr=str(obj)[:300],
-        indicator_id=_indicator_of(obj),
+        object_repr=str(obj)[:300] if indicator_id is None else f"{obj._meta.model_name} {obj.pk}",
+        indicator_id=indicator_id,
         changes=changes,
         state=after or before,
         reason=reason,
+    )
+
+
+def audit_record(*, actor, action: str, obj: models.Model, before: dict, reason: str = "") -> AuditEntry:
+    entry = _entry(
+        actor=actor,
+        action=action,
+        obj=obj,
+        before=before,
+        reason=reason,
+        indicator_id=_indicator_of(obj),
+        content_type=ContentType.objects.get_for_model(obj),
+    )
+    entry.object_repr = str(obj)[:300]
+    entry.save()
+    return entry
+
+
+def audit_many(*, actor, entries: list[tuple[str, models.Model, dict]], indicator_of: dict[int, int], reason: str):
+    """The same entries as audit_record, for many objects of one model at once (a grid, an upload):
+    (action, object, state before) each; indicator_of maps a part to its indicator."""
+    if not entries:
+        return
+    content_type = ContentType.objects.get_for_model(entries[0][1])
+    AuditEntry.objects.bulk_create(
+        [
+            _entry(
+                actor=actor,
+                action=action,
+                obj=obj,
+                before=before,
+                reason=reason,
+                indicator_id=indicator_of.get(obj.part_id),
+                content_type=content_type,
+            )
+            for action, obj, before in entries
+        ],
+        batch_size=2000,
     )
 
 
@@ -78,6 +116,12 @@ def audit_restore(*, entry: AuditEntry, actor, reason: str = "") -> models.Model
         raise ValidationError(_("This object no longer exists and cannot be restored."), code="gone")
     before = snapshot(obj)
     many = {f.name for f in obj._meta.many_to_many}
+    known = {f.attname for f in obj._meta.concrete_fields} | many
+    if not entry.state or not set(entry.state) <= known:
+        raise ValidationError(
+            _("This history entry does not hold a complete earlier version, so it cannot be restored."),
+            code="incomplete",
+        )
     for name, value in entry.state.items():
         if name in many or name in _IGNORED:
             continue

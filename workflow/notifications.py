@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from workflow.models import NotificationPreference, ReportingYear, Role
 
@@ -58,36 +59,6 @@ def notify_returned(observation, comment: str) -> None:
     transaction.on_commit(lambda: _send(author, "on_returned", message))
 
 
-def notify_review_waiting(observation) -> None:
-    sector_id = observation.part.indicator.result.sector_id
-    reviewers = (
-        get_user_model()
-        .objects.filter(
-            is_active=True,
-            groups__name=Role.FOCAL_POINT,
-            assignments__sector_id=sector_id,
-        )
-        .filter(Q(assignments__country__isnull=True) | Q(assignments__country_id=observation.country_id))
-        .distinct()
-    )
-
-    def message():
-        params = {
-            "indicator": observation.part.indicator.code,
-            "part": observation.part.name,
-            "where": _where(observation),
-            "year": observation.year,
-        }
-        return (
-            _("Waiting for your review: %(indicator)s, %(where)s, %(year)s") % params,
-            _("A value for %(part)s (%(indicator)s), %(where)s, %(year)s was submitted and waits for your review.")
-            % params,
-        )
-
-    for reviewer in list(reviewers):
-        transaction.on_commit(lambda reviewer=reviewer: _send(reviewer, "on_review", message))
-
-
 def deadline_reminders(*, today: datetime.date, days_before: int = 7) -> int:
     """Remind everyone who enters or reviews values that an open year's deadline is near; once
     per year. Returns the number of e-mails sent."""
@@ -122,25 +93,60 @@ def deadline_reminders(*, today: datetime.date, days_before: int = 7) -> int:
     return sent
 
 
-def notify_bulk_review_waiting(*, part_ids: set[int], count: int) -> None:
-    """After an upload: one e-mail per reviewer of the sectors concerned."""
-    from indicators.models import IndicatorPart
+def notify_submitted(observations) -> None:
+    """Values submitted for review, by any way in: one e-mail per reviewer for the whole batch.
+    The reviewers are the focal points assigned to the sector (and country); with separation of
+    duties, nobody is asked to review their own values."""
+    from workflow.models import FocalPointAssignment
 
-    sector_ids = set(
-        IndicatorPart.objects.filter(id__in=part_ids).values_list("indicator__result__sector_id", flat=True)
-    )
-    reviewers = (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name=Role.FOCAL_POINT, assignments__sector_id__in=sector_ids)
-        .distinct()
-    )
-
-    def message():
-        return (
-            _("%(count)s uploaded values wait for your review") % {"count": count},
-            _("An upload added or changed %(count)s values in your sectors; they wait for your review.")
-            % {"count": count},
-        )
+    observations = list(observations)
+    if not observations:
+        return
+    places = {(o.part.indicator.result.sector_id, o.country_id) for o in observations}
+    authors = {o.updated_by_id or o.created_by_id for o in observations} if settings.SEPARATION_OF_DUTIES else set()
+    sector_ids = {sector for sector, _country in places}
+    wanted: dict[int, int] = {}
+    for user_id, sector_id, country_id in FocalPointAssignment.objects.filter(
+        sector_id__in=sector_ids, user__is_active=True
+    ).values_list("user_id", "sector_id", "country_id"):
+        covered = sum(1 for s, c in places if s == sector_id and (country_id is None or country_id == c))
+        if covered and user_id not in authors:
+            wanted[user_id] = wanted.get(user_id, 0) + covered
+    reviewers = get_user_model().objects.filter(pk__in=wanted).select_related("notifications")
+    first = observations[0]
 
     for reviewer in list(reviewers):
-        transaction.on_commit(lambda reviewer=reviewer: _send(reviewer, "on_review", message))
+        count = min(wanted[reviewer.pk], len(observations))
+
+        def message(count=count):
+            if len(observations) == 1:
+                params = {
+                    "indicator": first.part.indicator.code,
+                    "part": first.part.name,
+                    "where": _where(first),
+                    "year": first.year,
+                }
+                return (
+                    _("Waiting for your review: %(indicator)s, %(where)s, %(year)s") % params,
+                    _(
+                        "A value for %(part)s (%(indicator)s), %(where)s, %(year)s was submitted and waits for your "
+                        "review."
+                    )
+                    % params,
+                )
+            return (
+                ngettext(
+                    "%(count)s submitted value waits for your review",
+                    "%(count)s submitted values wait for your review",
+                    count,
+                )
+                % {"count": count},
+                ngettext(
+                    "%(count)s value in your sectors was added or changed and waits for your review.",
+                    "%(count)s values in your sectors were added or changed and wait for your review.",
+                    count,
+                )
+                % {"count": count},
+            )
+
+        transaction.on_commit(lambda reviewer=reviewer, message=message: _send(reviewer, "on_review", message))

@@ -3,19 +3,21 @@ refuses locked years, works in one transaction and leaves an audit entry."""
 
 import mimetypes
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clusters.models import Country, Sector
 from indicators.display import format_value
-from indicators.models import Indicator, IndicatorPart, Observation, Source
+from indicators.models import Indicator, IndicatorPart, Observation
 from indicators.values import TypedValueFields
 from workflow import notifications
-from workflow.audit import audit_record, snapshot
+from workflow.audit import audit_many, audit_record, snapshot
+from workflow.entry import REGION, Entry, EntryErrors, entries_check, entries_write, facts_load
 from workflow.models import Attachment, AuditEntry, Comment, FocalPointAssignment, Narrative, ReportingYear
 from workflow.permissions import Access
 
@@ -64,7 +66,49 @@ def _sector_id(part: IndicatorPart) -> int | None:
     return part.indicator.result.sector_id
 
 
-@transaction.atomic
+def entry_of(
+    *,
+    part: IndicatorPart,
+    country: Country | None,
+    year: int,
+    value: TypedValueFields,
+    **fields,
+) -> Entry:
+    """An already-typed value (a test, a restore, a script) as the raw entry every way in gives,
+    so that it meets the same checks."""
+    raw = value.value_boolean if value.value_boolean is not None else value.value_text or value.value_number
+    return Entry(
+        indicator=part.indicator.code,
+        part=part.code,
+        country=country.code if country else REGION,
+        year=year,
+        value=None if value.countries else raw,
+        qualifier=value.qualifier,
+        countries=value.countries,
+        availability=value.availability,
+        **fields,
+    )
+
+
+def entries_save(*, user, entries: list[Entry], status: str = Observation.Status.DRAFT, decimal_comma: bool = False):
+    """Check and write entries: the path of the grid, the API and scripts. Raises EntryErrors
+    with every problem, and writes nothing, when any entry is wrong."""
+    facts = facts_load(user=user, part_ids=_part_ids(entries))
+    checked = entries_check(entries, facts, decimal_comma=decimal_comma)
+    if checked.errors:
+        raise EntryErrors(checked.errors, checked.denied)
+    return entries_write(user=user, rows=checked.rows, status=status)
+
+
+def _part_ids(entries: list[Entry]) -> list[int]:
+    codes = {(str(e.indicator).strip().upper(), str(e.part).strip().upper()) for e in entries}
+    return [
+        pk
+        for pk, indicator, part in IndicatorPart.objects.values_list("id", "indicator__code", "code")
+        if (indicator.upper(), part.upper()) in codes
+    ]
+
+
 def observation_save(
     *,
     user,
@@ -74,80 +118,35 @@ def observation_save(
     value: TypedValueFields,
     expected_version: int | None,
     kind: str = Observation.Kind.ACTUAL,
-    source: Source | None = None,
-    citation: str = "",
-    evidence_url: str = "",
-    note: str = "",
+    citation: str | None = None,
+    evidence_url: str | None = None,
+    note: str | None = None,
     revision_reason: str = "",
 ) -> Observation:
-    """Enter or edit a value (a draft). expected_version is the version the user saw (None for a
-    cell that was empty); a different one means someone else saved meanwhile."""
-    access = Access(user)
-    if not access.can_enter(_sector_id(part), country.pk if country else None):
-        raise _deny(_("You may not enter values for this sector or country."))
-    year_check_open(year)
-    pending = (
-        Observation.objects.select_for_update(of=("self",))
-        .filter(part=part, country=country, year=year, status__in=PENDING)
-        .first()
+    """Enter or edit one value (a draft). expected_version is the version the user saw (None for
+    a cell that was empty); a different one means someone else saved meanwhile."""
+    entry = entry_of(
+        part=part,
+        country=country,
+        year=year,
+        value=value,
+        kind=kind,
+        citation=citation,
+        evidence_url=evidence_url,
+        note=note,
+        revision_reason=revision_reason,
+        version=expected_version,
+        ref="value",
     )
-    approved = Observation.objects.filter(
-        part=part, country=country, year=year, status=Observation.Status.APPROVED
-    ).exists()
-    fields = {
-        "availability": value.availability,
-        **value.model_fields(),
-        "kind": kind,
-        "source": source,
-        "citation": citation,
-        "evidence_url": evidence_url,
-        "note": note,
-        "revision_reason": revision_reason,
-    }
-    if pending is not None:
-        if expected_version != pending.version:
-            raise ConflictError(
-                theirs=format_value(pending),
-                mine=format_value(value),
-                by=str(pending.updated_by or pending.created_by or _("unknown")),
-            )
-        if approved and not revision_reason.strip() and not pending.revision_reason:
-            raise ValidationError(_("Give a reason for revising the approved value."), code="reason_required")
-        before = snapshot(pending)
-        for name, field_value in fields.items():
-            setattr(pending, name, field_value)
-        if not revision_reason:
-            pending.revision_reason = before.get("revision_reason", "")
-        pending.status = Observation.Status.DRAFT
-        pending.updated_by = user
-        pending.version += 1
-        pending.full_clean(exclude=["part", "country", "countries", "source", "created_by"], validate_unique=False)
-        pending.save()
-        pending.countries.set(Country.objects.filter(code__in=value.countries))
-        audit_record(actor=user, action=AuditEntry.Action.UPDATE, obj=pending, before=before)
-        return pending
-    if expected_version not in (None, 0):
-        raise ConflictError(theirs=_("removed"), mine=format_value(value), by=_("someone else"))
-    if approved and not revision_reason.strip():
-        raise ValidationError(_("Give a reason for revising the approved value."), code="reason_required")
-    try:
-        with transaction.atomic():  # a savepoint: someone may create the same cell at this moment
-            observation = Observation.objects.create(
-                part=part,
-                country=country,
-                year=year,
-                status=Observation.Status.DRAFT,
-                created_by=user,
-                updated_by=user,
-                **fields,
-            )
-    except IntegrityError:
-        raise ConflictError(
-            theirs=_("a value entered at the same moment"), mine=format_value(value), by=_("someone else")
-        ) from None
-    observation.countries.set(Country.objects.filter(code__in=value.countries))
-    audit_record(actor=user, action=AuditEntry.Action.CREATE, obj=observation, before={})
-    return observation
+    _raise_denied_first(user, part, country)
+    written = entries_save(user=user, entries=[entry])
+    return written.observations["value"]
+
+
+def _raise_denied_first(user, part: IndicatorPart, country: Country | None) -> None:
+    """A denial is a 403, not a 400: say it before any other problem."""
+    if not Access(user).can_enter(_sector_id(part), country.pk if country else None):
+        raise _deny(_("You may not enter values for this sector or country."))
 
 
 def _locked_pending(observation: Observation) -> Observation:
@@ -178,39 +177,125 @@ def observation_submit(*, user, observation: Observation, expected_version: int 
     observation.version += 1
     observation.save(update_fields=["status", "version", "updated_at"])
     audit_record(actor=user, action=AuditEntry.Action.SUBMIT, obj=observation, before=before)
-    notifications.notify_review_waiting(observation)
+    notifications.notify_submitted([observation])
     return observation
 
 
+def separation_problem(user, observation: Observation) -> str | None:
+    """Separation of duties (settings.SEPARATION_OF_DUTIES, on by default): whoever entered or last
+    changed a value does not review it."""
+    if not settings.SEPARATION_OF_DUTIES or not getattr(user, "pk", None):
+        return None
+    if user.pk in (observation.created_by_id, observation.updated_by_id):
+        return _("You entered or last changed this value: someone else must review it.")
+    return None
+
+
+@dataclass
+class ReviewOutcome:
+    done: list[Observation]
+    skipped: list[tuple[Observation, str]]  # with the reason, in the reviewer's language
+
+
 @transaction.atomic
+def observations_review(*, user, observations, decision: str, comment: str = "") -> ReviewOutcome:
+    """Approve or return many submitted values at once (a whole upload, a whole indicator-year).
+    Each value is checked as if reviewed alone; those the reviewer may not review (their own
+    entries, another sector, a locked year) are skipped with the reason. One recompute is queued."""
+    if decision not in ("approve", "return"):
+        raise ValidationError(_("Choose approve or return."), code="bad_decision")
+    if decision == "return" and not comment.strip():
+        raise ValidationError(
+            _("Say what needs to change: a comment is required to return a value."), code="comment_required"
+        )
+    access = Access(user)
+    ids = [o.pk for o in observations]
+    locked = list(
+        Observation.objects.select_for_update(of=("self",))
+        .select_related("part__indicator__result", "country", "created_by")
+        .filter(pk__in=ids)
+        .order_by("pk")
+    )
+    open_years = set(ReportingYear.objects.filter(status=ReportingYear.Status.OPEN).values_list("year", flat=True))
+    done, skipped = [], []
+    for observation in locked:
+        if not access.can_review(_sector_id(observation.part), observation.country_id):
+            skipped.append((observation, _("Only a focal point of this sector may review its values.")))
+        elif observation.status != Observation.Status.SUBMITTED:
+            message = (
+                _("Only a submitted value can be approved; this one is “%(status)s”.")
+                if decision == "approve"
+                else _("Only a submitted value can be returned; this one is “%(status)s”.")
+            )
+            skipped.append((observation, message % {"status": Observation.Status(observation.status).label}))
+        elif observation.year not in open_years:
+            skipped.append((observation, _("The reporting year %(year)s is not open.") % {"year": observation.year}))
+        elif problem := separation_problem(user, observation):
+            skipped.append((observation, problem))
+        else:
+            done.append(observation)
+    now = timezone.now()
+    befores = {o.pk: snapshot(o) for o in done}
+    if decision == "approve":
+        for observation in done:
+            Observation.objects.filter(
+                part_id=observation.part_id,
+                country_id=observation.country_id,
+                year=observation.year,
+                status=Observation.Status.APPROVED,
+            ).update(status=Observation.Status.SUPERSEDED)
+            observation.status = Observation.Status.APPROVED
+    else:
+        for observation in done:
+            observation.status = Observation.Status.RETURNED
+            observation.review_comment = comment.strip()
+    for observation in done:
+        observation.reviewed_by, observation.reviewed_at = user, now
+        observation.version += 1
+        observation.updated_at = now
+    Observation.objects.bulk_update(
+        done, ["status", "review_comment", "version", "reviewed_by", "reviewed_at", "updated_at"], batch_size=2000
+    )
+    action = AuditEntry.Action.APPROVE if decision == "approve" else AuditEntry.Action.RETURN
+    audit_many(
+        actor=user,
+        entries=[(action, o, befores[o.pk]) for o in done],
+        indicator_of={o.part_id: o.part.indicator_id for o in done},
+        reason=comment.strip(),
+    )
+    if decision == "approve" and done:
+        after_approval(done)
+    for observation in done if decision == "return" else []:
+        notifications.notify_returned(observation, comment.strip())
+    return ReviewOutcome(done=done, skipped=skipped)
+
+
+def after_approval(observations: list[Observation]) -> None:
+    """What follows approved values, whichever way they were approved: one recompute of their
+    parts, queued with the approval's transaction (it also clears the pages that show them)."""
+    _queue_recompute(sorted({o.part_id for o in observations}))
+
+
+def _review_one(*, user, observation: Observation, decision: str, comment: str = "") -> Observation:
+    outcome = observations_review(user=user, observations=[observation], decision=decision, comment=comment)
+    if outcome.skipped:
+        _obs, reason = outcome.skipped[0]
+        current = Observation.objects.select_related("part__indicator__result").get(pk=observation.pk)
+        if not Access(user).can_review(_sector_id(current.part), current.country_id) or separation_problem(
+            user, current
+        ):
+            raise _deny(reason)
+        if current.status == Observation.Status.SUBMITTED:
+            year_check_open(current.year)
+        raise ValidationError(reason, code="not_reviewable")
+    return outcome.done[0]
+
+
 def observation_approve(*, user, observation: Observation) -> Observation:
     """Approve a submitted value. The value it revises (same part, place and year) stays in
     force until this moment, then is kept as superseded; the ratings that depend on the part
     are recomputed once the transaction commits."""
-    observation = _locked_pending(observation)
-    if not Access(user).can_review(_sector_id(observation.part), observation.country_id):
-        raise _deny(_("Only a focal point of this sector may approve its values."))
-    year_check_open(observation.year)
-    if observation.status != Observation.Status.SUBMITTED:
-        raise ValidationError(
-            _("Only a submitted value can be approved; this one is “%(status)s”."),
-            code="not_submitted",
-            params={"status": Observation.Status(observation.status).label},
-        )
-    before = snapshot(observation)
-    Observation.objects.filter(
-        part_id=observation.part_id,
-        country_id=observation.country_id,
-        year=observation.year,
-        status=Observation.Status.APPROVED,
-    ).update(status=Observation.Status.SUPERSEDED)
-    observation.status = Observation.Status.APPROVED
-    observation.reviewed_by, observation.reviewed_at = user, timezone.now()
-    observation.version += 1
-    observation.save(update_fields=["status", "version", "reviewed_by", "reviewed_at", "updated_at"])
-    audit_record(actor=user, action=AuditEntry.Action.APPROVE, obj=observation, before=before)
-    _queue_recompute([observation.part_id])
-    return observation
+    return _review_one(user=user, observation=observation, decision="approve")
 
 
 def _queue_recompute(part_ids: list[int]) -> None:
@@ -219,31 +304,8 @@ def _queue_recompute(part_ids: list[int]) -> None:
     recompute_request(part_ids=part_ids)
 
 
-@transaction.atomic
 def observation_return(*, user, observation: Observation, comment: str) -> Observation:
-    observation = _locked_pending(observation)
-    if not Access(user).can_review(_sector_id(observation.part), observation.country_id):
-        raise _deny(_("Only a focal point of this sector may return its values."))
-    year_check_open(observation.year)
-    if not comment.strip():
-        raise ValidationError(
-            _("Say what needs to change: a comment is required to return a value."), code="comment_required"
-        )
-    if observation.status != Observation.Status.SUBMITTED:
-        raise ValidationError(
-            _("Only a submitted value can be returned; this one is “%(status)s”."),
-            code="not_submitted",
-            params={"status": Observation.Status(observation.status).label},
-        )
-    before = snapshot(observation)
-    observation.status = Observation.Status.RETURNED
-    observation.review_comment = comment.strip()
-    observation.reviewed_by, observation.reviewed_at = user, timezone.now()
-    observation.version += 1
-    observation.save(update_fields=["status", "review_comment", "version", "reviewed_by", "reviewed_at", "updated_at"])
-    audit_record(actor=user, action=AuditEntry.Action.RETURN, obj=observation, before=before, reason=comment)
-    notifications.notify_returned(observation, comment.strip())
-    return observation
+    return _review_one(user=user, observation=observation, decision="return", comment=comment)
 
 
 @transaction.atomic
@@ -363,6 +425,12 @@ def attachment_add(*, user, observation: Observation, uploaded) -> Attachment:
     access = Access(user)
     if not access.can_enter(_sector_id(observation.part), observation.country_id):
         raise _deny(_("You may not add evidence to this value."))
+    year_check_open(observation.year)
+    if observation.status not in PENDING:
+        raise ValidationError(
+            _("Evidence is added to a value under review: start a revision of the approved value first."),
+            code="not_pending",
+        )
     limit = settings.EVIDENCE_MAX_BYTES
     if uploaded.size > limit:
         raise ValidationError(
@@ -419,15 +487,51 @@ def history_restore(*, user, entry: AuditEntry, reason: str = ""):
     return audit_restore(entry=entry, actor=user, reason=reason)
 
 
-@transaction.atomic
-def observation_evidence_set(*, user, observation: Observation, citation: str, evidence_url: str) -> Observation:
-    observation = _locked_pending(observation)
-    if not Access(user).can_enter(_sector_id(observation.part), observation.country_id):
-        raise _deny(_("You may not change the evidence of this value."))
-    if (observation.citation, observation.evidence_url) == (citation, evidence_url):
+def observation_evidence_set(
+    *,
+    user,
+    observation: Observation,
+    citation: str,
+    evidence_url: str,
+    revision_reason: str = "",
+    new_file: bool = False,
+) -> Observation:
+    """Change the source citation or evidence link of a value. Like a value revision: a pending
+    value changes in place; an approved one gets a revision (with a reason) that waits for review
+    while the approved value and its source stay public; a locked year refuses."""
+    observation = Observation.objects.select_related("part__indicator__result", "country").get(pk=observation.pk)
+    if (observation.citation, observation.evidence_url) == (citation, evidence_url) and not (
+        new_file and observation.status == Observation.Status.APPROVED
+    ):
+        if new_file:
+            year_check_open(observation.year)
         return observation
-    before = snapshot(observation)
-    observation.citation, observation.evidence_url = citation, evidence_url
-    observation.save(update_fields=["citation", "evidence_url", "updated_at"])
-    audit_record(actor=user, action=AuditEntry.Action.UPDATE, obj=observation, before=before)
-    return observation
+    if observation.status not in (*PENDING, Observation.Status.APPROVED):
+        raise ValidationError(_("This value has been replaced; change the current one."), code="superseded")
+    _raise_denied_first(user, observation.part, observation.country)
+    entry = entry_of(
+        part=observation.part,
+        country=observation.country,
+        year=observation.year,
+        value=_typed_of(observation),
+        kind=observation.kind,
+        citation=citation,
+        evidence_url=evidence_url,
+        revision_reason=revision_reason,
+        ref="value",
+        force=new_file,
+    )
+    status = observation.status if observation.status in PENDING else Observation.Status.DRAFT
+    return entries_save(user=user, entries=[entry], status=status).observations["value"]
+
+
+def _typed_of(observation: Observation) -> TypedValueFields:
+    return TypedValueFields(
+        value_type=observation.value_type,
+        availability=observation.availability,
+        value_number=observation.value_number,
+        value_boolean=observation.value_boolean,
+        value_text=observation.value_text,
+        qualifier=observation.qualifier,
+        countries=tuple(sorted(c.code for c in observation.countries.all())),
+    )

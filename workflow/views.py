@@ -7,12 +7,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from indicators.models import Observation
+from indicators.values import decimal_comma_for
 from workflow import selectors, services
-from workflow.forms import CommentForm, EvidenceForm, NarrativeForm, NotificationForm, ReturnForm, parse_cell
+from workflow.entry import REGION, Entry, EntryErrors
+from workflow.forms import CommentForm, EvidenceForm, NarrativeForm, NotificationForm, ReturnForm
 from workflow.models import Attachment, AuditEntry, NotificationPreference, ReportingYear
 from workflow.permissions import Access
 
@@ -20,10 +23,6 @@ from workflow.permissions import Access
 @login_required
 def my_work(request):
     return render(request, "workflow/my_work.html", selectors.my_work(user=request.user))
-
-
-class _Rollback(Exception):
-    pass
 
 
 @login_required
@@ -41,71 +40,71 @@ def entry_grid(request, slug: str, year: int):
 
 
 def _save_grid(request, context) -> bool:
-    """Check every cell first; save all of them in one transaction or none."""
+    """Every cell goes through the one way in (workflow.entry): all cells are checked first, and
+    all are saved in one transaction, or none."""
+    cells = {cell.key: cell for cell in context["rows"] if cell.can_enter}
     entries = []
-    for cell in context["rows"]:
-        if not cell.can_enter:
+    for key, cell in cells.items():
+        raw = (request.POST.get(f"{key}-value") or "").strip()
+        chosen = [c for c in request.POST.getlist(f"{key}-countries") if c]
+        reason = (request.POST.get(f"{key}-reason") or "").strip()
+        cell.entered = {"value": raw, "countries": chosen, "reason": reason}
+        if not raw and not chosen:
             continue
-        cell.entered = {
-            "value": request.POST.get(f"{cell.key}-value", ""),
-            "countries": request.POST.getlist(f"{cell.key}-countries"),
-            "reason": request.POST.get(f"{cell.key}-reason", ""),
-        }
-        try:
-            value, reason = parse_cell(cell, request.POST)
-        except ValidationError as error:
-            cell.error = " ".join(error.messages)
-            continue
-        if value is not None:
-            version = request.POST.get(f"{cell.key}-version") or None
-            entries.append((cell, value, reason, int(version) if version and version.isdigit() else None))
-    if any(cell.error for cell in context["rows"]):
-        messages.error(request, _("Nothing was saved: correct the values marked below."))
-        return False
+        version = request.POST.get(f"{key}-version") or ""
+        entries.append(
+            Entry(
+                indicator=cell.part.indicator.code,
+                part=cell.part.code,
+                country=cell.country.code if cell.country else REGION,
+                year=context["year"],
+                value=raw,
+                countries=chosen,
+                revision_reason=reason,
+                version=int(version) if version.isascii() and version.isdigit() else None,
+                ref=key,
+            )
+        )
     submit = "submit" in request.POST
     try:
         with transaction.atomic():
-            saved = []
-            for cell, value, reason, version in entries:
-                try:
-                    saved.append(
-                        services.observation_save(
-                            user=request.user,
-                            part=cell.part,
-                            country=cell.country,
-                            year=context["year"],
-                            value=value,
-                            expected_version=version,
-                            revision_reason=reason,
-                        )
-                    )
-                except (ValidationError, PermissionDenied) as error:
-                    cell.error = " ".join(getattr(error, "messages", None) or [str(error)])
-                    raise _Rollback from None
+            written = services.entries_save(
+                user=request.user, entries=entries, decimal_comma=decimal_comma_for(get_language())
+            )
             submitted = 0
             if submit:
-                for cell in context["rows"]:
-                    if not cell.can_enter:
-                        continue
-                    pending = next((o for o in saved if o.part_id == cell.part.pk and o.country == cell.country), None)
-                    pending = pending or cell.current
+                for key, cell in cells.items():
+                    pending = written.observations.get(key) or cell.current
                     if pending is not None and pending.status in ("draft", "returned"):
                         services.observation_submit(user=request.user, observation=pending)
                         submitted += 1
-    except _Rollback:
+    except EntryErrors as problems:
+        for ref, _column, message in problems.errors:
+            cell = cells.get(ref)
+            if cell is not None:
+                cell.error = f"{cell.error} {message}".strip()
         messages.error(request, _("Nothing was saved: correct the values marked below."))
         return False
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, " ".join(getattr(error, "messages", None) or [str(error)]))
         return False
+    saved = written.created + written.changed
     if submit:
         messages.success(
             request,
-            _("Saved %(saved)s values and submitted %(submitted)s for review.")
-            % {"saved": len(saved), "submitted": submitted},
+            ngettext(
+                "Saved %(saved)s value and submitted %(submitted)s for review.",
+                "Saved %(saved)s values and submitted %(submitted)s for review.",
+                saved,
+            )
+            % {"saved": saved, "submitted": submitted},
         )
     else:
-        messages.success(request, _("Saved %(saved)s values as drafts.") % {"saved": len(saved)})
+        messages.success(
+            request,
+            ngettext("Saved %(saved)s value as a draft.", "Saved %(saved)s values as drafts.", saved)
+            % {"saved": saved},
+        )
     return True
 
 
@@ -143,18 +142,19 @@ def observation_detail(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
-                if form.cleaned_data["file"]:
-                    services.attachment_add(
-                        user=request.user, observation=observation, uploaded=form.cleaned_data["file"]
-                    )
-                services.observation_evidence_set(
+                # evidence of an approved value goes to a revision that waits for review
+                target = services.observation_evidence_set(
                     user=request.user,
                     observation=observation,
                     citation=form.cleaned_data["citation"],
                     evidence_url=form.cleaned_data["evidence_url"],
+                    revision_reason=form.cleaned_data["revision_reason"],
+                    new_file=bool(form.cleaned_data["file"]),
                 )
+                if form.cleaned_data["file"]:
+                    services.attachment_add(user=request.user, observation=target, uploaded=form.cleaned_data["file"])
             messages.success(request, _("Evidence saved."))
-            return redirect(request.path)
+            return redirect("workflow:observation_detail", pk=target.pk)
         except ValidationError as error:
             form.add_error(None, error)
     return render(

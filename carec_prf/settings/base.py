@@ -206,6 +206,8 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+# Whoever entered or last changed a value cannot approve or return it (workflow.services).
+SEPARATION_OF_DUTIES = env_bool("SEPARATION_OF_DUTIES", True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "carec-results@localhost")
 
 # The public pages' cache (clusters/cache.py). In-process by default (make run, where Celery runs

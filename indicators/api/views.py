@@ -2,10 +2,13 @@
 the same rights as the pages (workflow.permissions); writes go through the workflow services."""
 
 from django.db.models import Prefetch
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny, IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 
@@ -17,10 +20,10 @@ from carec_prf.api.common import (
     TypedValueField,
     response_example,
 )
-from clusters.models import Country
 from indicators.models import Baseline, Indicator, IndicatorPart, Milestone, Observation
-from indicators.values import TypedValueFields, typed_value
+from indicators.values import decimal_comma_for
 from workflow import services
+from workflow.entry import Entry, EntryErrors
 from workflow.permissions import Access
 
 
@@ -311,7 +314,8 @@ class ObservationWriteSerializer(serializers.Serializer):
         help_text="The version you last saw, to detect concurrent edits; omit for a new value",
     )
     revision_reason = serializers.CharField(required=False, allow_blank=True, default="")
-    citation = serializers.CharField(required=False, allow_blank=True, default="")
+    citation = serializers.CharField(required=False, allow_blank=True, help_text="Omit to keep the recorded one")
+    evidence_url = serializers.CharField(required=False, allow_blank=True, help_text="Omit to keep the recorded one")
 
 
 class ReturnRequestSerializer(serializers.Serializer):
@@ -403,37 +407,33 @@ class ObservationViewSet(PublicCacheMixin, LanguageMixin, mixins.CreateModelMixi
         data = ObservationWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
-        part = (
-            IndicatorPart.objects.select_related("indicator__result")
-            .filter(indicator__code=d["indicator"], code=d["part"])
-            .first()
-        )
-        if part is None:
-            return Response({"part": [f"No part {d['part']} in indicator {d['indicator']}."]}, status=400)
-        country = None
-        if d["country"].upper() != "CAREC":
-            country = Country.objects.filter(code=d["country"].upper()).first()
-            if country is None:
-                return Response({"country": [f"Unknown country {d['country']}."]}, status=400)
-        value: TypedValueFields = typed_value(
-            value_type=part.value_type,
-            availability=d["availability"],
-            value=d["value"],
-            countries=d["countries"],
-            qualifier=d["qualifier"],
-            scale_codes=[s.code for s in part.scale.all()],
-            known_countries=set(Country.objects.values_list("code", flat=True)),
-        )
-        observation = services.observation_save(
-            user=request.user,
-            part=part,
-            country=country,
+        entry = Entry(
+            indicator=d["indicator"],
+            part=d["part"],
+            country=d["country"],
             year=d["year"],
-            value=value,
-            expected_version=d.get("version"),
+            value=d["value"],
+            qualifier=d["qualifier"],
+            countries=d["countries"],
+            availability=d["availability"],
+            citation=d.get("citation"),
+            evidence_url=d.get("evidence_url"),
             revision_reason=d["revision_reason"],
-            citation=d["citation"],
+            version=d.get("version"),
+            ref="value",
         )
+        try:
+            written = services.entries_save(
+                user=request.user, entries=[entry], decimal_comma=decimal_comma_for(get_language())
+            )
+        except EntryErrors as problems:
+            if problems.denied:
+                raise PermissionDenied(_("You may not enter values for this sector or country.")) from None
+            body: dict[str, list[str]] = {}
+            for _ref, column, message in problems.errors:
+                body.setdefault(column, []).append(message)
+            return Response(body, status=status.HTTP_400_BAD_REQUEST)
+        observation = written.observations["value"]
         return Response(
             ObservationSerializer(observation, context={"request": request}).data, status=status.HTTP_201_CREATED
         )

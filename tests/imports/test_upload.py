@@ -91,14 +91,14 @@ def test_a_dry_run_checks_and_imports_nothing(secretariat):
     [
         ("TRD OP 2,RESPONDENTS_IMPROVED,CAREC,2023,250,,,,", "value", "outside the plausible range"),
         ("TRP OP 1,ROAD_BCP_TIME,CAREC,2045,13,,,,", "year", "outside the framework's years"),
-        ("TRP OP 1,ROAD_BCP_TIME,CAREC,2022,13,,,,", "year", "locked or not open"),
+        ("TRP OP 1,ROAD_BCP_TIME,CAREC,2022,13,,,,", "year", "is not open for entry"),
         ("TRP OP 1,ROAD_BCP_TIME,KAZ,2023,13,,,,", "country", "only for the whole region"),
         ("TRP OP 1,RAIL,CAREC,2023,13,,,,", "part", "has no part “RAIL”"),
         ("TRP OP 1,ROAD_BCP_TIME,CAREC,2023,fast,,,,", "value", "is not a number"),
         ("TRP OP 1,ROAD_BCP_TIME,CAREC,2023,13,,km/h,,", "unit", "does not match the part's unit"),
         ("TRD OP 3,BODIES_FUNCTIONING,CAREC,2023,maybe,,,,", "value", "Expected yes or no"),
         ("TRP OP 1,ROAD_BCP_TIME,CAREC,twenty,13,,,,", "year", "is not a year"),
-        ("TRP OP 1,ROAD_BCP_TIME,CAREC,2023,13,about,,,", "value", "is not a qualifier"),
+        ("TRP OP 1,ROAD_BCP_TIME,CAREC,2023,13,about,,,", "value", "is not a known qualifier"),
     ],
 )
 def test_each_row_problem_is_named_with_its_column(secretariat, row, column, message):
@@ -266,7 +266,7 @@ def test_command_imports_and_exits_non_zero_when_refused(secretariat, tmp_path, 
     assert uploaded().count() == 4
     bad = tmp_path / "bad.csv"
     bad.write_text(HEADER + "TRP OP 1,ROAD_BCP_TIME,CAREC,2023,fast,,,,\n", encoding="utf-8")
-    with pytest.raises(CommandError, match="problems found"):
+    with pytest.raises(CommandError, match="1 problem found"):
         call_command("import_progress", str(bad), "--user", "sec")
     assert "row 2, column value" in capsys.readouterr().err
 

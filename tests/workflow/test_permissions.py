@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from clusters.models import Country, Sector
 from indicators.models import Indicator, IndicatorPart, Observation, ValueType
 from indicators.values import typed_value
+from tests import factories
 from workflow import services
 from workflow.models import AuditEntry, Narrative
 from workflow.permissions import Access
@@ -17,15 +18,19 @@ pytestmark = pytest.mark.django_db
 ROLES = ["secretariat", "focal", "national", "other_focal", "viewer", "nobody", "anonymous"]
 
 
-def _part():
-    return IndicatorPart.objects.get(indicator__code="TRP OP 1", code="ROAD_BCP_TIME")
+def _part(country_code=None):
+    return (
+        factories.trp_country_part()
+        if country_code
+        else IndicatorPart.objects.get(indicator__code="TRP OP 1", code="ROAD_BCP_TIME")
+    )
 
 
 def _submitted(people, country_code=None):
     country = Country.objects.get(code=country_code) if country_code else None
     draft = services.observation_save(
         user=people["secretariat"],
-        part=_part(),
+        part=_part(country_code),
         country=country,
         year=2023,
         value=typed_value(value_type=ValueType.NUMBER, value="14"),
@@ -47,7 +52,7 @@ def _enter(country_code):
         country = Country.objects.get(code=country_code) if country_code else None
         services.observation_save(
             user=user,
-            part=_part(),
+            part=_part(country_code),
             country=country,
             year=2023,
             value=typed_value(value_type=ValueType.NUMBER, value="14"),

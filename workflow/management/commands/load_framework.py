@@ -1,4 +1,5 @@
-"""Load the framework and the published progress values from the YAML files in fixtures/."""
+"""Load the framework and the published progress values from the YAML files in fixtures/. It lives
+in workflow, above the framework's app, because published values go through the one way in."""
 
 from pathlib import Path
 
@@ -6,8 +7,10 @@ import yaml
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from clusters.services import framework_import, progress_import
+from workflow.loading import published_observations_import
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 
@@ -37,11 +40,13 @@ class Command(BaseCommand):
         framework_data = read_yaml(framework)
         progress_data = None if no_progress else read_yaml(progress)
         try:
-            summary = framework_import(data=framework_data)
-            self._report(framework, summary)
-            if progress_data is not None:
-                summary = progress_import(data=progress_data, framework_code=framework_data["framework"]["code"])
-                self._report(progress, summary)
+            with transaction.atomic():
+                summary = framework_import(data=framework_data)
+                self._report(framework, summary)
+                if progress_data is not None:
+                    summary = progress_import(data=progress_data, framework_code=framework_data["framework"]["code"])
+                    summary.counts["observations"] = published_observations_import(data=progress_data)
+                    self._report(progress, summary)
         except ValidationError as error:
             raise CommandError("Nothing was loaded:\n" + "\n".join(error.messages)) from None
         except KeyError as error:
