@@ -40,8 +40,8 @@ def main() -> None:
 
     from clusters.models import Country
     from imports.services import upload_create, upload_process
-    from indicators.models import Observation
-    from workflow.models import ReportingYear, Role
+    from indicators.models import Observation, ReportingYear
+    from workflow.models import Role
 
     parts_needed = -(-ROWS // PLACES)
     parts = build_framework(indicators=-(-parts_needed // 3), parts_per_indicator=3)

@@ -173,7 +173,7 @@ def country_page(*, code: str) -> dict:
     if country is None:
         raise Http404
     observations = list(
-        Observation.objects.approved()
+        Observation.objects.public()
         .filter(country=country)
         .exclude(kind=Observation.Kind.FORECAST)
         .select_related("part__indicator", "part__unit")

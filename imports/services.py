@@ -38,6 +38,11 @@ def upload_create(*, user, name: str, data: bytes, dry_run: bool, language: str)
     return upload
 
 
+def upload_batch(upload: Upload) -> str:
+    """The tag its values carry, so that a reviewer can approve or return the whole upload."""
+    return f"upload:{upload.pk}"
+
+
 def progress_key(upload_id: int) -> str:
     return f"upload-progress-{upload_id}"
 
@@ -165,7 +170,13 @@ def rows_import(*, user, checked: Checked, upload: Upload | None = None) -> dict
     """Write checked rows as submitted values through the one way in, all in one transaction."""
     reason = _("Bulk upload of %(name)s") % {"name": upload.original_name} if upload else _("Bulk upload")
     try:
-        written = entries_write(user=user, rows=checked.rows, status=Observation.Status.SUBMITTED, reason=reason)
+        written = entries_write(
+            user=user,
+            rows=checked.rows,
+            status=Observation.Status.SUBMITTED,
+            reason=reason,
+            batch=upload_batch(upload) if upload else "",
+        )
     finally:
         if upload is not None:
             cache.set(progress_key(upload.pk), {"validated": len(checked.rows), "imported": len(checked.rows)}, 3600)

@@ -369,9 +369,50 @@ class Milestone(TypedValue):
         )
 
 
+class ReportingYear(models.Model):
+    """A year of reporting: open for entry, locked for review, or published. Which values anyone
+    may see depends on it (ObservationQuerySet.public), so it lives beside the observations."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open for entry")
+        LOCKED = "locked", _("locked")
+        PUBLISHED = "published", _("published")
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    deadline = models.DateField(_("deadline for entry"), null=True, blank=True)
+    reminder_sent_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reporting year")
+        verbose_name_plural = _("reporting years")
+        ordering = ["-year"]
+        db_table = "workflow_reportingyear"  # created by workflow's first migration
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+def public_years_excluded():
+    """The years whose values the public may not see yet: every reporting year not published.
+    A year never opened for entry holds only figures loaded from published reports."""
+    return ReportingYear.objects.exclude(status=ReportingYear.Status.PUBLISHED).values("year")
+
+
+def public_q(prefix: str = "") -> Q:
+    """public() as a Q, for related lookups (prefix such as "observation__")."""
+    return Q(**{f"{prefix}status": "approved"}) & ~Q(**{f"{prefix}year__in": public_years_excluded()})
+
+
 class ObservationQuerySet(models.QuerySet):
     def approved(self) -> "ObservationQuerySet":
+        """Approved values of any year: for staff and the workflow. What the public sees is public()."""
         return self.filter(status=Observation.Status.APPROVED)
+
+    def public(self) -> "ObservationQuerySet":
+        """What anyone may see, and what every public page, chart, rating, open-data file and
+        report is made of: approved values of published (or never opened) years."""
+        return self.filter(public_q())
 
     def regional(self) -> "ObservationQuerySet":
         return self.filter(country__isnull=True)
@@ -418,6 +459,9 @@ class Observation(TypedValue):
     revision_reason = models.TextField(_("reason for revising the approved value"), blank=True)
     review_comment = models.TextField(_("reviewer's comment"), blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
+    batch = models.CharField(
+        _("batch"), max_length=40, blank=True, db_index=True, help_text=_("The upload that last wrote it, if any.")
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     created_by = models.ForeignKey(

@@ -234,7 +234,7 @@ def indicator_page(*, slug: str, as_of: int | None = None) -> dict:
     )
     # The country breakdown: every approved country value of the indicator's parts, one query.
     observations = (
-        Observation.objects.approved()
+        Observation.objects.public()
         .filter(part__indicator=indicator, country__isnull=False, year__lte=as_of)
         .exclude(kind=Observation.Kind.FORECAST)
         .select_related("country")
@@ -333,6 +333,6 @@ def indicator_list(*, filters: dict, scope: Scope) -> list[Indicator]:
         )
     if filters.get("country"):
         indicators = indicators.filter(
-            pk__in=Observation.objects.approved().filter(country__code=filters["country"]).values("part__indicator_id")
+            pk__in=Observation.objects.public().filter(country__code=filters["country"]).values("part__indicator_id")
         )
     return indicator_summaries(indicators.distinct(), scope)

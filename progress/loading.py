@@ -62,10 +62,11 @@ class Frames:
         return None if number is None else float(number)
 
     def _observations(self, part_ids: set[int]) -> pd.DataFrame:
-        """Approved actual values as floats. Read through a plain cursor: a million rows through
+        """Public actual values as floats (ratings and regional values are published figures, so
+        they are made of what the public may see). Read through a plain cursor: a million rows through
         model iteration would cost seconds."""
         query = (
-            Observation.objects.approved()
+            Observation.objects.public()
             .filter(part_id__in=part_ids, availability=Availability.VALUE)
             .exclude(kind=Observation.Kind.FORECAST)
             .values_list(

@@ -208,7 +208,7 @@ def content_build(scope: ReportScope) -> dict:
     # Sources: those cited by the values shown (approved, up to the cut-off), baselines and milestones.
     observation_sources: dict[int, set[int]] = defaultdict(set)
     for part_id, source_id in (
-        Observation.objects.approved()
+        Observation.objects.public()
         .filter(part_id__in=part_ids, year__lte=scope.cut_off, source__isnull=False)
         .exclude(kind=Observation.Kind.FORECAST)
         .values_list("part_id", "source_id")

@@ -73,7 +73,7 @@ def focal_point(username: str, sector_code: str, country_code: str | None = None
 
 
 def open_year(year: int, **kwargs):
-    from workflow.models import ReportingYear
+    from indicators.models import ReportingYear
 
     return ReportingYear.objects.update_or_create(year=year, defaults={"status": "open", **kwargs})[0]
 

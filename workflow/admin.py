@@ -1,6 +1,7 @@
 from django.contrib import admin
 from modeltranslation.admin import TabbedTranslationAdmin
 
+from indicators.models import ReportingYear
 from workflow.audit import AuditedAdminMixin
 from workflow.models import (
     Attachment,
@@ -9,7 +10,6 @@ from workflow.models import (
     FocalPointAssignment,
     Narrative,
     NotificationPreference,
-    ReportingYear,
 )
 
 
@@ -19,10 +19,30 @@ class FocalPointAssignmentAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_filter = ("sector", "country")
     autocomplete_fields = ("user",)
 
+    def save_model(self, request, obj, form, change):
+        """A new assignment goes through the same service as any other (rights, group, audit)."""
+        if change:
+            return super().save_model(request, obj, form, change)
+        from workflow.services import focal_point_assign
+
+        saved = focal_point_assign(user=request.user, assignee=obj.user, sector=obj.sector, country=obj.country)
+        obj.pk = saved.pk
+        obj._state.adding = False
+        return None
+
 
 @admin.register(ReportingYear)
 class ReportingYearAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("year", "status", "deadline", "reminder_sent_on")
+
+    def save_model(self, request, obj, form, change):
+        """Opening, locking and publishing go through the service: it recomputes what the public
+        sees and clears the page cache."""
+        from workflow.services import reporting_year_set
+
+        saved = reporting_year_set(user=request.user, year=obj.year, status=obj.status, deadline=obj.deadline)
+        obj.pk = saved.pk
+        obj._state.adding = False
 
 
 @admin.register(Narrative)

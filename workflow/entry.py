@@ -27,9 +27,9 @@ from django.utils.translation import gettext as _
 
 from clusters.models import Country
 from indicators.display import format_value
-from indicators.models import Baseline, IndicatorPart, Milestone, Observation, OrdinalLevel, ValueType
+from indicators.models import Baseline, IndicatorPart, Milestone, Observation, OrdinalLevel, ReportingYear, ValueType
 from indicators.values import TypedValueFields, check_range, read_value
-from workflow.models import AuditEntry, ReportingYear
+from workflow.models import AuditEntry
 from workflow.permissions import Access
 
 REGION = "CAREC"
@@ -179,18 +179,25 @@ def facts_load(*, user, system: bool = False, part_ids: Iterable[int] | None = N
         code: (pk, start.year, end.year if end else None)
         for code, pk, start, end in Country.objects.values_list("code", "id", "member_from", "member_until")
     }
-    first = Baseline.objects.filter(is_current=True).aggregate(y=Min("year"))["y"] or 2000
-    last = Milestone.objects.aggregate(y=Max("year"))["y"] or datetime.date.today().year
+    first, last = framework_years()
     access = Access(user)
     return Facts(
         parts=parts,
         countries=countries,
         first_year=first,
-        last_year=max(last, datetime.date.today().year),
+        last_year=last,
         year_status=dict(ReportingYear.objects.values_list("year", "status")),
         can_enter=_cached(access.can_enter),
         system=system,
     )
+
+
+def framework_years() -> tuple[int, int]:
+    """The years values may be entered for: from the earliest current baseline to the later of
+    the last milestone and this year (two queries)."""
+    first = Baseline.objects.filter(is_current=True).aggregate(y=Min("year"))["y"] or 2000
+    last = Milestone.objects.aggregate(y=Max("year"))["y"] or datetime.date.today().year
+    return first, max(last, datetime.date.today().year)
 
 
 def _cached(function):
@@ -434,7 +441,9 @@ def _same(existing: Observation, row: CheckedEntry, codes: dict[str, int]) -> bo
 
 
 @transaction.atomic
-def entries_write(*, user, rows: list[CheckedEntry], status: str, reason: str = "", source=None) -> Written:
+def entries_write(
+    *, user, rows: list[CheckedEntry], status: str, reason: str = "", source=None, batch: str = ""
+) -> Written:
     """Write checked rows as values in the given status (draft, submitted; approved for published
     figures loaded by the secretariat's tools), all or none.
 
@@ -515,6 +524,7 @@ def entries_write(*, user, rows: list[CheckedEntry], status: str, reason: str = 
             fields["note"] = row.note
         if source is not None:
             fields["source"] = source
+        fields["batch"] = batch
         if target is not None:
             befores[target.pk] = snapshot(target)
             for name, field_value in fields.items():
@@ -587,6 +597,7 @@ def entries_write(*, user, rows: list[CheckedEntry], status: str, reason: str = 
                 "note",
                 *(f"note_{code}" for code in ("en", "zh_hans", "ru")),
                 "source",
+                "batch",
                 "status",
                 "updated_by",
                 "version",

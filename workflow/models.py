@@ -46,26 +46,6 @@ class FocalPointAssignment(models.Model):
         return f"{self.user} · {self.sector.code}" + (f" · {self.country.code}" if self.country_id else "")
 
 
-class ReportingYear(models.Model):
-    class Status(models.TextChoices):
-        OPEN = "open", _("open for entry")
-        LOCKED = "locked", _("locked")
-        PUBLISHED = "published", _("published")
-
-    year = models.PositiveSmallIntegerField(_("year"), unique=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
-    deadline = models.DateField(_("deadline for entry"), null=True, blank=True)
-    reminder_sent_on = models.DateField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("reporting year")
-        verbose_name_plural = _("reporting years")
-        ordering = ["-year"]
-
-    def __str__(self) -> str:
-        return str(self.year)
-
-
 class NotificationPreference(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     on_returned = models.BooleanField(_("a value of mine is returned"), default=True)

@@ -13,7 +13,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from workflow.models import NotificationPreference, ReportingYear, Role
+from indicators.models import ReportingYear
+from workflow.models import NotificationPreference, Role
 
 
 def _preference(user) -> NotificationPreference:

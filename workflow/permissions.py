@@ -6,7 +6,8 @@ from functools import cached_property
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 
-from workflow.models import FocalPointAssignment, ReportingYear, Role
+from indicators.models import public_q
+from workflow.models import FocalPointAssignment, Role
 
 
 class Access:
@@ -41,8 +42,6 @@ class Access:
     def assignments(self) -> list[tuple[int, int | None]]:
         """(sector_id, country_id or None) pairs; None covers every country and the region."""
         if not (self.user.is_authenticated and self.user.is_active):
-            return []
-        if not (Role.FOCAL_POINT in self.groups or self.user.is_superuser):
             return []
         return list(FocalPointAssignment.objects.filter(user=self.user).values_list("sector_id", "country_id"))
 
@@ -83,10 +82,12 @@ class Access:
     # --- reads ----------------------------------------------------------------------------
 
     def observation_filter(self, prefix: str = "") -> Q:
-        """A Q selecting the observations this user may see (prefix for related lookups)."""
+        """A Q selecting the observations this user may see (prefix for related lookups): the one
+        read rule, asked by every page, the API, the open data and the reports. The public sees
+        indicators.models.public_q; readers every approved value; focal points also what is
+        under way in their sectors; the secretariat everything."""
         p = prefix
-        published_years = ReportingYear.objects.exclude(status=ReportingYear.Status.PUBLISHED).values("year")
-        public = Q(**{f"{p}status": "approved"}) & ~Q(**{f"{p}year__in": published_years})
+        public = public_q(p)
         if self.is_secretariat:
             return Q()
         if not self.user.is_authenticated:

@@ -3,14 +3,15 @@ inside (workflow.permissions.Access)."""
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from clusters.models import Country
-from indicators.models import Baseline, Indicator, IndicatorPart, Milestone, Observation
-from workflow.models import AuditEntry, Comment, Narrative, ReportingYear
+from indicators.models import Baseline, Indicator, IndicatorPart, Milestone, Observation, ReportingYear
+from workflow.models import AuditEntry, Comment, Narrative
 from workflow.permissions import Access
 
 PENDING = ("draft", "submitted", "returned")
@@ -121,6 +122,8 @@ def my_work(*, user) -> dict:
         .select_related("part__indicator", "country", "created_by")
         .order_by("part__indicator__code", "year")
     )
+    if settings.SEPARATION_OF_DUTIES:  # one's own entries wait for someone else
+        to_review = to_review.exclude(created_by=user).exclude(updated_by=user)
     mine = visible.filter(Q(created_by=user) | Q(updated_by=user))
     returned = mine.filter(status="returned").select_related("part__indicator", "country", "reviewed_by")
     drafts = mine.filter(status="draft").select_related("part__indicator", "country")
@@ -141,8 +144,17 @@ def my_work(*, user) -> dict:
         to_enter = [
             (indicator, year) for year in open_years for indicator in indicators if not filled.get(indicator.pk)
         ]
+    to_review = list(to_review)
+    groups: dict[tuple, list] = {}
+    batches: dict[str, int] = {}
+    for observation in to_review:
+        groups.setdefault((observation.part.indicator, observation.year), []).append(observation)
+        if observation.batch.startswith("upload:"):
+            batches[observation.batch] = batches.get(observation.batch, 0) + 1
     return {
-        "to_review": list(to_review),
+        "to_review": to_review,
+        "review_groups": [(indicator, year, len(values)) for (indicator, year), values in groups.items()],
+        "review_uploads": [(int(batch.split(":")[1]), count) for batch, count in sorted(batches.items())],
         "returned": list(returned),
         "drafts": list(drafts),
         "to_enter": to_enter,

@@ -1,6 +1,7 @@
 """Writes of the review workflow. Every function checks the user's rights (workflow.permissions),
 refuses locked years, works in one transaction and leaves an audit entry."""
 
+import datetime
 import mimetypes
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -11,14 +12,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clusters.cache import page_cache_clear
 from clusters.models import Country, Sector
 from indicators.display import format_value
-from indicators.models import Indicator, IndicatorPart, Observation
+from indicators.models import Indicator, IndicatorPart, Observation, ReportingYear
 from indicators.values import TypedValueFields
 from workflow import notifications
 from workflow.audit import audit_many, audit_record, snapshot
-from workflow.entry import REGION, Entry, EntryErrors, entries_check, entries_write, facts_load
-from workflow.models import Attachment, AuditEntry, Comment, FocalPointAssignment, Narrative, ReportingYear
+from workflow.entry import REGION, Entry, EntryErrors, entries_check, entries_write, facts_load, framework_years
+from workflow.models import Attachment, AuditEntry, Comment, FocalPointAssignment, Narrative
 from workflow.permissions import Access
 
 PENDING = (Observation.Status.DRAFT, Observation.Status.SUBMITTED, Observation.Status.RETURNED)
@@ -314,15 +316,48 @@ def reporting_year_set(*, user, year: int, status: str, deadline=None) -> Report
         raise _deny(_("Only the secretariat may open or lock a reporting year."))
     if status not in ReportingYear.Status.values:
         raise ValidationError(_("Unknown status “%(status)s”."), params={"status": status}, code="bad_status")
+    year_check_known(year)
+    if deadline is not None and not isinstance(deadline, datetime.date):
+        try:
+            deadline = datetime.date.fromisoformat(str(deadline))
+        except ValueError:
+            raise ValidationError(
+                _("“%(value)s” is not a date: write it as YYYY-MM-DD."), code="bad_date", params={"value": deadline}
+            ) from None
     reporting, _created = ReportingYear.objects.select_for_update(of=("self",)).get_or_create(year=year)
     before = snapshot(reporting) if not _created else {}
+    was_public = not _created and before.get("status") == ReportingYear.Status.PUBLISHED
     reporting.status = status
     if deadline is not None:
         reporting.deadline = deadline
     reporting.save()
     action = {"open": AuditEntry.Action.OPEN, "locked": AuditEntry.Action.LOCK}.get(status, AuditEntry.Action.PUBLISH)
     audit_record(actor=user, action=action, obj=reporting, before=before)
+    # What the public sees changed with the year's status (a year never opened was public too):
+    # recompute the parts that have values in it, and stop serving cached pages at once.
+    if _created or was_public != (status == ReportingYear.Status.PUBLISHED):
+        parts = sorted(
+            set(
+                Observation.objects.filter(year=year, status=Observation.Status.APPROVED).values_list(
+                    "part_id", flat=True
+                )
+            )
+        )
+        if parts:
+            _queue_recompute(parts)
+    transaction.on_commit(page_cache_clear)
     return reporting
+
+
+def year_check_known(year: int) -> None:
+    """A year the framework covers, for every form and URL that names one."""
+    first, last = framework_years()
+    if not first <= year <= last:
+        raise ValidationError(
+            _("%(year)s is outside the framework's years (%(first)s–%(last)s)."),
+            code="year_outside",
+            params={"year": year, "first": first, "last": last},
+        )
 
 
 @transaction.atomic
@@ -343,6 +378,7 @@ def focal_point_assign(*, user, assignee, sector: Sector, country: Country | Non
 def narrative_save(*, user, indicator: Indicator, year: int, texts: dict[str, str], expected_version: int | None):
     if not Access(user).can_write_narrative(indicator.result.sector_id):
         raise _deny(_("You may not write narratives for this sector."))
+    year_check_known(year)
     year_check_open(year)
     narrative = Narrative.objects.select_for_update(of=("self",)).filter(indicator=indicator, year=year).first()
     if narrative is None:
@@ -395,6 +431,7 @@ def narrative_approve(*, user, narrative: Narrative) -> Narrative:
 def comment_add(*, user, indicator: Indicator, year: int, text: str) -> Comment:
     if not Access(user).can_comment(indicator.result.sector_id):
         raise _deny(_("Only the secretariat and this sector's focal points may comment here."))
+    year_check_known(year)
     if not text.strip():
         raise ValidationError(_("The comment is empty."), code="empty")
     return Comment.objects.create(indicator=indicator, year=year, author=user, text=text.strip())

@@ -9,6 +9,7 @@ urlpatterns = [
     path("entry/<str:slug>/<int:year>/", views.entry_grid, name="entry_grid"),
     path("observations/<int:pk>/", views.observation_detail, name="observation_detail"),
     path("observations/<int:pk>/review/", views.observation_review, name="observation_review"),
+    path("review/", views.review_batch, name="review_batch"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
     path("indicators/<str:slug>/<int:year>/", views.indicator_year, name="indicator_year"),
     path("indicators/<str:slug>/history/", views.indicator_history, name="indicator_history"),

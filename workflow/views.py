@@ -7,16 +7,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from indicators.models import Observation
+from indicators.models import Observation, ReportingYear
 from indicators.values import decimal_comma_for
 from workflow import selectors, services
 from workflow.entry import REGION, Entry, EntryErrors
 from workflow.forms import CommentForm, EvidenceForm, NarrativeForm, NotificationForm, ReturnForm
-from workflow.models import Attachment, AuditEntry, NotificationPreference, ReportingYear
+from workflow.models import Attachment, AuditEntry, NotificationPreference
 from workflow.permissions import Access
 
 
@@ -25,8 +26,20 @@ def my_work(request):
     return render(request, "workflow/my_work.html", selectors.my_work(user=request.user))
 
 
+def _known_year_or_back(request, year: int):
+    """A year in a URL that the framework does not cover goes back to My work with the reason."""
+    try:
+        services.year_check_known(year)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("workflow:my_work")
+    return None
+
+
 @login_required
 def entry_grid(request, slug: str, year: int):
+    if back := _known_year_or_back(request, year):
+        return back
     indicator = selectors.indicator_for_user(user=request.user, slug=slug)
     context = selectors.entry_grid(user=request.user, indicator=indicator, year=year)
     if request.method == "POST":
@@ -124,7 +137,53 @@ def observation_review(request, pk: int):
             messages.success(request, _("Returned with your comment."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    return redirect(back if back.startswith("/") else "workflow:my_work")
+    safe = url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+    return redirect(back if safe and back.startswith("/") and not back.startswith("//") else "workflow:my_work")
+
+
+@login_required
+@require_POST
+def review_batch(request):
+    """Approve or return a whole upload or a whole indicator-year in one action. Each value is
+    reviewed as if alone (separation of duties included); one recompute follows."""
+    access = Access(request.user)
+    submitted = Observation.objects.filter(access.observation_filter(), status=Observation.Status.SUBMITTED)
+    upload = (request.POST.get("upload") or "").strip()
+    indicator, year = (request.POST.get("indicator") or "").strip(), (request.POST.get("year") or "").strip()
+    if upload.isascii() and upload.isdigit():
+        chosen = submitted.filter(batch=f"upload:{int(upload)}")
+    elif indicator and year.isascii() and year.isdigit() and len(year) <= 6:
+        chosen = submitted.filter(part__indicator__code=indicator.replace("-", " "), year=int(year))
+    else:
+        messages.error(request, _("Choose an upload or an indicator and year to review."))
+        return redirect("workflow:my_work")
+    try:
+        outcome = services.observations_review(
+            user=request.user,
+            observations=list(chosen),
+            decision=request.POST.get("decision", ""),
+            comment=request.POST.get("comment", ""),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        done = len(outcome.done)
+        if request.POST.get("decision") == "approve":
+            messages.success(request, ngettext("Approved %(n)s value.", "Approved %(n)s values.", done) % {"n": done})
+        else:
+            messages.success(request, ngettext("Returned %(n)s value.", "Returned %(n)s values.", done) % {"n": done})
+        reasons: dict[str, int] = {}
+        for _obs, reason in outcome.skipped:
+            reasons[reason] = reasons.get(reason, 0) + 1
+        for reason, count in reasons.items():
+            messages.warning(
+                request,
+                ngettext("%(n)s value was left: %(reason)s", "%(n)s values were left: %(reason)s", count)
+                % {"n": count, "reason": reason},
+            )
+    back = request.POST.get("next") or ""
+    safe = url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+    return redirect(back if safe and back.startswith("/") and not back.startswith("//") else "workflow:my_work")
 
 
 @login_required
@@ -182,6 +241,8 @@ def attachment_download(request, pk: int):
 
 @login_required
 def indicator_year(request, slug: str, year: int):
+    if back := _known_year_or_back(request, year):
+        return back
     indicator = selectors.indicator_for_user(user=request.user, slug=slug)
     context = selectors.indicator_year(user=request.user, indicator=indicator, year=year)
     narrative = context["narrative"]
@@ -248,7 +309,10 @@ def reporting_years(request):
         raise PermissionDenied(_("Only the secretariat manages reporting years."))
     if request.method == "POST":
         try:
-            year = int(request.POST.get("year", ""))
+            text = request.POST.get("year", "").strip()
+            if not (text.isascii() and text.isdigit() and len(text) <= 6):
+                raise ValueError(text)
+            year = int(text)
             services.reporting_year_set(
                 user=request.user,
                 year=year,

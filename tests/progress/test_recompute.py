@@ -122,7 +122,7 @@ def test_the_full_recompute_is_scheduled_on_beat():
 
 def test_approval_queues_a_recompute_of_the_part(django_capture_on_commit_callbacks):
     from tests import factories
-    from workflow.services import observation_approve
+    from workflow.services import observation_approve, reporting_year_set
 
     factories.open_year(2022)
     reviewer = factories.focal_point("trp-focal", "TRP")
@@ -135,6 +135,11 @@ def test_approval_queues_a_recompute_of_the_part(django_capture_on_commit_callba
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         observation_approve(user=reviewer, observation=submitted)
     assert len(callbacks) == 1  # the recompute, queued once the approval commits
+    # ratings are published figures: a value of a year still open does not move them yet
+    assert rating("TRP OP 1", "ROAD_BCP_TIME", 2023).rating == "improving"
+    secretariat = factories.user("sec", groups=("secretariat",))
+    with django_capture_on_commit_callbacks(execute=True):
+        reporting_year_set(user=secretariat, year=2022, status="published")
     assert rating("TRP OP 1", "ROAD_BCP_TIME", 2023).rating == "worsening"
     assert Observation.objects.get(pk=previous.pk).status == "approved"  # a different year is untouched
 

@@ -9,11 +9,11 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from clusters.models import Country
-from indicators.models import IndicatorPart, Observation, ValueType
+from indicators.models import IndicatorPart, Observation, ReportingYear, ValueType
 from indicators.values import typed_value
 from tests import factories
 from workflow import services
-from workflow.models import AuditEntry, NotificationPreference, ReportingYear
+from workflow.models import AuditEntry, NotificationPreference
 
 pytestmark = pytest.mark.django_db
 
