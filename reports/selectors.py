@@ -12,11 +12,16 @@ def edition_can_see(*, user, edition: ReportEdition) -> bool:
     return edition.is_published or Access(user).is_viewer
 
 
-def edition_list(*, user) -> list[ReportEdition]:
-    editions = ReportEdition.objects.select_related("sector", "method", "previous").order_by("-period_end", "code")
+def editions_visible(*, user):
+    """The editions this user may see: the one rule for the reports page and the API."""
+    editions = ReportEdition.objects.select_related("sector", "method", "previous")
     if not Access(user).is_viewer:
         editions = editions.filter(status=ReportEdition.Status.PUBLISHED)
-    return list(editions)
+    return editions
+
+
+def edition_list(*, user) -> list[ReportEdition]:
+    return list(editions_visible(user=user).order_by("-period_end", "code"))
 
 
 def edition_get(*, user, code: str) -> ReportEdition:

@@ -7,8 +7,8 @@ from rest_framework.routers import DefaultRouter
 
 from clusters.api import views as cluster_views
 from indicators.api import views as indicator_views
-from progress.api import editions as edition_views
 from progress.api import views as progress_views
+from reports.api import editions as edition_views
 
 router = DefaultRouter()
 router.register("frameworks", cluster_views.FrameworkViewSet)

@@ -1,13 +1,12 @@
 """Report editions in the API: published ones for everyone, drafts for the secretariat."""
 
-from django.db.models import Q
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import AllowAny
 
 from carec_prf.api.common import LanguageMixin, PublicCacheMixin, TranslatedField
 from reports.models import ReportEdition
-from workflow.permissions import Access
+from reports.selectors import editions_visible
 
 
 class EditionSerializer(serializers.ModelSerializer):
@@ -70,7 +69,4 @@ class EditionViewSet(PublicCacheMixin, LanguageMixin, viewsets.ReadOnlyModelView
     queryset = ReportEdition.objects.none()
 
     def get_queryset(self):
-        editions = ReportEdition.objects.select_related("sector", "method", "previous").order_by("-period_end")
-        if Access(self.request.user).is_secretariat:
-            return editions
-        return editions.filter(Q(status=ReportEdition.Status.PUBLISHED))
+        return editions_visible(user=self.request.user).order_by("-period_end", "code")
