@@ -27,7 +27,16 @@ from django.utils.translation import gettext as _
 
 from clusters.models import Country
 from indicators.display import format_value
-from indicators.models import Baseline, IndicatorPart, Milestone, Observation, OrdinalLevel, ReportingYear, ValueType
+from indicators.models import (
+    Availability,
+    Baseline,
+    IndicatorPart,
+    Milestone,
+    Observation,
+    OrdinalLevel,
+    ReportingYear,
+    ValueType,
+)
 from indicators.values import TypedValueFields, check_range, read_value
 from workflow.models import AuditEntry
 from workflow.permissions import Access
@@ -85,7 +94,7 @@ class Facts:
     last_year: int
     year_status: dict[int, str]
     can_enter: Callable[[int | None, int | None], bool]
-    system: bool = False  # the loader of published figures: no reporting-year or rights checks
+    system: bool = False  # the loader of published figures: no rights check; years never opened or published
 
     def indicator_known(self, code: str) -> bool:
         return any(key[0] == code for key in self.parts)
@@ -235,9 +244,19 @@ def check_year(year: int, facts: Facts) -> str | None:
             "first": facts.first_year,
             "last": facts.last_year,
         }
-    if facts.system:
-        return None
     status = facts.year_status.get(year)
+    if facts.system:
+        # The loader records published figures: for years never opened here, or published.
+        if status == ReportingYear.Status.OPEN:
+            return _(
+                "The reporting year %(year)s is open for entry: its values are entered and reviewed here, not loaded."
+            ) % {"year": year}
+        if status == ReportingYear.Status.LOCKED:
+            return _(
+                "The reporting year %(year)s is locked: its values can no longer be changed. Ask the secretariat to "
+                "reopen it."
+            ) % {"year": year}
+        return None
     if status is None:
         return _("The reporting year %(year)s is not open for entry; the secretariat opens reporting years.") % {
             "year": year
@@ -315,7 +334,15 @@ def entries_check(entries: Iterable[Entry], facts: Facts, *, decimal_comma: bool
             problems.append(("indicator", _("You may not enter values for this sector or country.")))
             out.denied.add(entry.ref)
         value = None
-        if facts_of_part is not None:
+        if entry.availability not in (None, *Availability.values):
+            problems.append(
+                (
+                    "availability",
+                    _("“%(value)s” is not an availability (use value, not_applicable or not_available).")
+                    % {"value": str(entry.availability)[:40]},
+                )
+            )
+        elif facts_of_part is not None:
             try:
                 value = read_value(
                     entry.value,

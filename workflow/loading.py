@@ -1,6 +1,7 @@
 """Published figures (the sector reports' progress values in fixtures/carec2030_progress.yaml)
 loaded as approved observations, through the one way in: the same checks as the grid, the upload
-and the API, without the reporting-year and rights checks, which are for values entered here."""
+and the API, except that published figures go into years never opened here (or published), not
+into years open for entry, and need no entry rights."""
 
 from collections import defaultdict
 
@@ -9,11 +10,12 @@ from django.db import transaction
 
 from carec_prf.translated import translated_fields
 from indicators.models import Observation, Source
+from indicators.values import decimal_comma_for
 from workflow.entry import Entry, entries_check, entries_write, facts_load
 
 
 @transaction.atomic
-def published_observations_import(*, data: dict) -> int:
+def published_observations_import(*, data: dict, language: str = "en") -> int:
     """Load data["observations"]; returns how many there are. All or nothing: every problem is
     named by its place in the file."""
     sources = {s.code: s for s in Source.objects.all()}
@@ -49,7 +51,7 @@ def published_observations_import(*, data: dict) -> int:
             )
         )
     facts = facts_load(user=None, system=True)
-    checked = entries_check([entry for _source, entry in entries], facts, decimal_comma=False)
+    checked = entries_check([entry for _source, entry in entries], facts, decimal_comma=decimal_comma_for(language))
     problems += [f"{ref}: {column}: {message}" for ref, column, message in checked.errors]
     if problems:
         raise ValidationError(problems)

@@ -103,11 +103,13 @@ def entries_save(*, user, entries: list[Entry], status: str = Observation.Status
 
 
 def _part_ids(entries: list[Entry]) -> list[int]:
-    codes = {(str(e.indicator).strip().upper(), str(e.part).strip().upper()) for e in entries}
+    """The parts of the indicators the entries name: enough to tell an unknown part from an
+    unknown indicator, without loading the whole framework for one value."""
+    codes = {str(e.indicator).strip().upper() for e in entries}
     return [
         pk
-        for pk, indicator, part in IndicatorPart.objects.values_list("id", "indicator__code", "code")
-        if (indicator.upper(), part.upper()) in codes
+        for pk, indicator in IndicatorPart.objects.values_list("id", "indicator__code")
+        if indicator.upper() in codes
     ]
 
 

@@ -92,11 +92,16 @@ def _save_grid(request, context) -> bool:
                         services.observation_submit(user=request.user, observation=pending)
                         submitted += 1
     except EntryErrors as problems:
-        for ref, _column, message in problems.errors:
+        # a problem of the year (locked, not open) concerns the whole page, not one cell
+        for message in dict.fromkeys(m for _ref, column, m in problems.errors if column == "year"):
+            messages.error(request, message)
+        marked = [(ref, m) for ref, column, m in problems.errors if column != "year"]
+        for ref, message in marked:
             cell = cells.get(ref)
             if cell is not None:
                 cell.error = f"{cell.error} {message}".strip()
-        messages.error(request, _("Nothing was saved: correct the values marked below."))
+        if marked:
+            messages.error(request, _("Nothing was saved: correct the values marked below."))
         return False
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, " ".join(getattr(error, "messages", None) or [str(error)]))

@@ -300,13 +300,21 @@ class ObservationSerializer(serializers.ModelSerializer):
 
 
 class ObservationWriteSerializer(serializers.Serializer):
+    """The request as given: every field is checked by the one way in (workflow.entry), so that the
+    API answers with the same messages as the grid and the upload."""
+
     indicator = serializers.CharField(help_text="Indicator code, e.g. TRP OP 1")
     part = serializers.CharField(help_text="Part code, e.g. ROAD_BCP_TIME")
     country = serializers.CharField(help_text="ISO alpha-3 code, or CAREC for the whole region")
-    year = serializers.IntegerField()
-    value = serializers.JSONField(help_text="A number, true/false, a scale level code, or null with availability")
-    availability = serializers.ChoiceField(choices=["value", "not_applicable", "not_available"], default="value")
-    qualifier = serializers.ChoiceField(choices=["", "<", "<=", ">", ">=", "~"], default="")
+    year = serializers.JSONField(help_text="The year, e.g. 2023")
+    value = serializers.JSONField(
+        help_text=(
+            "A number (or its text as your language writes it: 1,234.5 or 1 234,5), true/false, a scale level "
+            "code, N/A, or null with availability"
+        )
+    )
+    availability = serializers.CharField(default="value", help_text="value, not_applicable or not_available")
+    qualifier = serializers.CharField(default="", allow_blank=True, help_text="'', <, <=, >, >= or ~")
     countries = serializers.ListField(child=serializers.CharField(), default=list)
     version = serializers.IntegerField(
         required=False,
