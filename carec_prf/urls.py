@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from carec_prf.health import healthz, ping
-from indicators.api.downloads import downloads_page
+from reports.api.downloads import downloads_page
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -17,8 +17,8 @@ urlpatterns = [
 
 # Pages under a language prefix (/en/, /zh-hans/, /ru/); "/" redirects to the visitor's language.
 urlpatterns += i18n_patterns(
-    path("", include("clusters.urls")),
-    path("", include("indicators.urls")),
+    path("", include("reports.dashboards.framework_urls")),
+    path("", include("reports.dashboards.indicator_urls")),
     path("data/", downloads_page, name="downloads"),
     path("reports/", include("reports.urls")),
     path("work/", include("workflow.urls")),

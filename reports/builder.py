@@ -12,10 +12,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from indicators.charts import RATING_ORDER, MilestoneValue, PartSeries, YearValue
 from progress.method import MethodSettings, Rating
 from reports import svg
 from reports.changes import edition_changes
+from reports.dashboards.charts import RATING_ORDER, MilestoneValue, PartSeries, YearValue
 from reports.formatting import chart_value, number, pick, value_text
 
 

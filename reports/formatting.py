@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from indicators.charts import Value
+from reports.dashboards.charts import Value
 
 SOURCE_LANGUAGE = "en"
 
@@ -66,7 +66,7 @@ def value_text(value: dict | None, language: str) -> str:
 
 
 def chart_value(value: dict | None, language: str) -> Value:
-    """A typed value as indicators.charts plots it (yes = 1, a level = its rank)."""
+    """A typed value as reports.dashboards.charts plots it (yes = 1, a level = its rank)."""
     if not value or value.get("t") in ("not_applicable", "not_available", "none"):
         return Value(None, label=value_text(value, language) if value else "")
     if value.get("t") in ("boolean", "ordinal"):

@@ -7,7 +7,7 @@ import math
 from collections.abc import Callable
 from html import escape
 
-from indicators.charts import (
+from reports.dashboards.charts import (
     ACTUAL,
     BASELINE,
     EXPECTED,

@@ -1,7 +1,11 @@
+"""The admin, audited: every model of the framework, its data and the workflow is registered here,
+above the apps it edits, because every change in the admin leaves an audit entry (workflow.audit)."""
+
 from django.contrib import admin
 from modeltranslation.admin import TabbedTranslationAdmin
 
 from indicators.models import ReportingYear
+from workflow import admin_clusters, admin_indicators, admin_progress  # noqa: F401  (they register)
 from workflow.audit import AuditedAdminMixin
 from workflow.models import (
     Attachment,

@@ -6,9 +6,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from clusters.api import views as cluster_views
-from indicators.api import views as indicator_views
 from progress.api import views as progress_views
 from reports.api import editions as edition_views
+from workflow.api import indicators as indicator_views
 
 router = DefaultRouter()
 router.register("frameworks", cluster_views.FrameworkViewSet)
@@ -29,7 +29,7 @@ router.register("editions", edition_views.EditionViewSet, basename="edition")
 urlpatterns = [
     path("v1/", include(router.urls)),
     path("v1/", include("imports.api.urls")),
-    path("v1/data/", include("indicators.api.download_urls")),
+    path("v1/data/", include("reports.api.download_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
     path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),

@@ -71,3 +71,39 @@ def test_every_runtime_import_comes_from_a_main_dependency():
             if not owners & main:
                 missing.add(f"{path.relative_to(ROOT)} imports {module} ({', '.join(sorted(owners))})")
     assert not missing, "Imported at run time but only installed with the test extras:\n" + "\n".join(sorted(missing))
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def test_apps_import_only_apps_below_them():
+    """clusters, then indicators, then progress, then workflow and imports, then reports: a module
+    imports only its own app and the apps before it, at module level or inside a function."""
+    wrong = []
+    for path in _modules(APPS):
+        app = path.relative_to(ROOT).parts[0]
+        for module, node in _imports(path):
+            top = module.split(".")[0]
+            if top in ORDER and ORDER[top] > ORDER[app]:
+                wrong.append(f"{path.relative_to(ROOT)}:{node.lineno} imports {module}")
+    assert not wrong, "A lower app imports a higher one:\n" + "\n".join(wrong)
+
+
+def test_no_two_modules_import_each_other_at_module_level():
+    """Services and tasks (and any two modules) never import each other at module level both ways;
+    where one needs the other at run time, it imports inside the function."""
+    names = {_module_name(path): path for path in _modules(RUNTIME)}
+    edges = set()
+    for name, path in names.items():
+        for module, node in _imports(path):
+            if isinstance(node.parent, ast.Module) and module in names and module != name:
+                edges.add((name, module))
+            elif isinstance(node, ast.ImportFrom) and isinstance(node.parent, ast.Module):
+                for alias in node.names:
+                    target = f"{module}.{alias.name}"
+                    if target in names and target != name:
+                        edges.add((name, target))
+    both = sorted({tuple(sorted(edge)) for edge in edges if (edge[1], edge[0]) in edges})
+    assert not both, both

@@ -78,26 +78,15 @@ def test_result_list_and_sector_pages_open(admin_client):
         assert admin_client.get(_url(name, "ru", obj.pk)).status_code == 200
 
 
-def test_observation_admin_refuses_a_number_for_a_yes_no_part(admin_client):
+def test_observation_admin_is_read_only_values_come_through_the_one_way_in(admin_client):
     part = IndicatorPart.objects.get(indicator__code="TRD OP 3", code="BODIES_FUNCTIONING")
     before = Observation.objects.count()
     response = admin_client.post(
         _url("admin:indicators_observation_add", "en"),
-        {
-            "part": part.pk,
-            "year": 2023,
-            "availability": "value",
-            "value_number": "7",
-            "value_boolean": "unknown",
-            "value_text": "",
-            "qualifier": "",
-            "kind": "actual",
-            "status": "draft",
-            "note_en": "",
-            "note_zh_hans": "",
-            "note_ru": "",
-        },
+        {"part": part.pk, "year": 2023, "availability": "value", "value_boolean": "true", "status": "approved"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 403
     assert Observation.objects.count() == before
-    assert "errornote" in response.content.decode()
+    observation = Observation.objects.first()
+    page = admin_client.get(_url("admin:indicators_observation_change", "en", observation.pk))
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()

@@ -6,8 +6,8 @@ import io
 import plotly.io
 from openpyxl import load_workbook
 
-from indicators import charts
-from indicators.charts import MilestoneValue, PartSeries, Value, YearValue
+from reports.dashboards import charts
+from reports.dashboards.charts import MilestoneValue, PartSeries, Value, YearValue
 
 LABELS = {
     "actual": "Actual",

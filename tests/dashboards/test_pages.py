@@ -201,7 +201,7 @@ def test_the_approved_narrative_of_the_year_is_shown_and_a_draft_is_not(rated, p
 
 
 def test_the_list_form_shows_the_year_it_rates_for(rated, client):
-    from indicators.selectors import report_scope
+    from reports.dashboards.indicator_pages import report_scope
 
     year = report_scope().as_of
     html = client.get("/en/indicators/?cluster=C2").content.decode()

@@ -7,10 +7,10 @@ import re
 
 from django.utils import translation
 
-from indicators.charts import MilestoneValue, PartSeries, Value, YearValue
 from reports import svg
 from reports.builder import period_label
 from reports.changes import edition_changes
+from reports.dashboards.charts import MilestoneValue, PartSeries, Value, YearValue
 from reports.formatting import pick, value_text
 
 LABELS = {

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from clusters.services import framework_import, progress_import
+from indicators.framework_import import framework_import, progress_import
 from workflow.loading import published_observations_import
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"

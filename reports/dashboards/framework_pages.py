@@ -4,9 +4,11 @@ from django.db.models import Prefetch
 from django.http import Http404
 
 from clusters.models import Cluster, Country, Framework, Result, Sector
-from indicators import charts
 from indicators.models import Indicator, Observation
-from indicators.selectors import (
+from progress.models import RegionalValue
+from progress.selectors import rating_summary
+from reports.dashboards import charts
+from reports.dashboards.indicator_pages import (
     Scope,
     chart_labels,
     figure_json_text,
@@ -17,8 +19,6 @@ from indicators.selectors import (
     typed_value,
     unit_text,
 )
-from progress.models import RegionalValue
-from progress.selectors import rating_summary
 
 
 def framework_tree(framework_code: str | None = None) -> dict:

@@ -13,7 +13,7 @@ from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 
 from carec_prf.translated import lang_suffix
-from indicators.charts import Value
+from reports.dashboards.charts import Value
 
 register = template.Library()
 

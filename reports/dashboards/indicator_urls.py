@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from indicators import views
+from reports.dashboards import indicator_views as views
 
 urlpatterns = [
     path("indicators/", views.indicator_index, name="indicator_index"),

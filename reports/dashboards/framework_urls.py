@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clusters import views
+from reports.dashboards import framework_views as views
 
 urlpatterns = [
     path("", views.home, name="home"),

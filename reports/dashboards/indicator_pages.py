@@ -11,12 +11,12 @@ from django.utils.formats import get_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from indicators import charts
-from indicators.charts import MilestoneValue, PartSeries, Value, YearValue
 from indicators.models import Availability, Baseline, Indicator, IndicatorPart, Milestone, Observation, ValueType
 from progress.explain import explain_part
 from progress.method import MethodSettings
 from progress.models import IndicatorRating, PartRating, RatingMethod, RegionalValue
+from reports.dashboards import charts
+from reports.dashboards.charts import MilestoneValue, PartSeries, Value, YearValue
 
 
 def code_from_slug(slug: str) -> str:

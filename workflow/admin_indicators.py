@@ -177,6 +177,17 @@ class ObservationAdmin(AuditedAdminMixin, TabbedTranslationAdmin):
     raw_id_fields = ("part",)
     readonly_fields = ("version", "created_at", "updated_at", "created_by")
 
+    # Values come in through the one way in (the grid, the upload, the API, the loader), which
+    # checks, reviews and audits them; here they are only looked at.
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
     @admin.display(description=_("value"))
     def value_display(self, obj: Observation) -> str:
         from indicators.display import format_value

@@ -7,8 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from clusters.cache import cached_page
 from clusters.models import Cluster, Country, Sector, Theme
-from indicators import charts, selectors
 from indicators.models import Indicator
+from reports.dashboards import charts
+from reports.dashboards import indicator_pages as selectors
 
 
 def _year(request) -> int | None:

@@ -13,7 +13,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import api_view, permission_classes, throttle_classes
 from rest_framework.permissions import AllowAny
 
-from indicators import opendata
+from reports import opendata
 
 
 class _Echo:

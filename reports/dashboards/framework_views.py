@@ -5,8 +5,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import render
 from django.urls import reverse
 
-from clusters import selectors
 from clusters.cache import cached_page
+from reports.dashboards import framework_pages as selectors
 
 
 def _year(request) -> int | None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from indicators.api import downloads
+from reports.api import downloads
 
 urlpatterns = [
     path("observations.csv", downloads.observations_csv, name="opendata-csv"),
