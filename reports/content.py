@@ -29,6 +29,7 @@ from indicators.models import (
 from progress.explain import explain_part
 from progress.method import MethodSettings
 from progress.models import IndicatorRating, PartRating, RatingMethod, RegionalValue
+from workflow.permissions import observations_visible
 
 # Bump when the shape of the content changes; the builder reads every schema it has known.
 SCHEMA = 1
@@ -156,8 +157,9 @@ def _chain(results: list[Result], by_result: dict[int, list[str]]) -> list[dict]
     return chain
 
 
-def content_build(scope: ReportScope) -> dict:
-    """The report's content, read live from the database."""
+def content_build(scope: ReportScope, user=None) -> dict:
+    """The report's content, read live from the database, made of what the reader may see
+    (workflow.permissions.observations_visible): a published edition is built for the public."""
     method = scope.method
     method_settings = MethodSettings.from_dict(method.settings)
     framework = Framework.objects.order_by("code").first()
@@ -208,7 +210,7 @@ def content_build(scope: ReportScope) -> dict:
     # Sources: those cited by the values shown (approved, up to the cut-off), baselines and milestones.
     observation_sources: dict[int, set[int]] = defaultdict(set)
     for part_id, source_id in (
-        Observation.objects.public()
+        observations_visible(user)
         .filter(part_id__in=part_ids, year__lte=scope.cut_off, source__isnull=False)
         .exclude(kind=Observation.Kind.FORECAST)
         .values_list("part_id", "source_id")

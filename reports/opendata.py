@@ -1,4 +1,5 @@
-"""Open data: the approved, published observations as tidy rows, and the same rows as
+"""Open data: the observations the reader may see (the public: approved values of published years)
+as tidy rows, and the same rows as
 SDMX (SDMX-CSV 2.0, SDMX-JSON 1.0, with an SDMX-ML data structure definition). The row
 builders are pure; the views stream what they yield."""
 
@@ -10,6 +11,7 @@ from django.utils.translation import get_language
 
 from clusters.models import Country
 from indicators.models import IndicatorPart, Observation, Source
+from workflow.permissions import observations_visible
 
 COLUMNS = [
     "indicator",
@@ -38,11 +40,10 @@ def neutralise(text: str) -> str:
     return "'" + text if text and text.startswith(_FORMULA_START) else text
 
 
-def public_observations():
-    """What anyone may see: approved values of published (or never-opened) years."""
-    return Observation.objects.public().order_by(
-        "part__indicator__code", "part__order", "year", "country__order", "id"
-    )
+def public_observations(user=None):
+    """What this user may see (workflow.permissions.observations_visible): for everyone not signed
+    in, approved values of published (or never-opened) years; staff see more, with its status."""
+    return observations_visible(user).order_by("part__indicator__code", "part__order", "year", "country__order", "id")
 
 
 class Lookups:
@@ -115,10 +116,10 @@ def tidy_rows(lookups: Lookups, rows: Iterable[dict]) -> Iterator[dict]:
         }
 
 
-def observation_values(language: str) -> Iterator[dict]:
+def observation_values(language: str, user=None) -> Iterator[dict]:
     suffix = (language or "en").replace("-", "_")
     fields = [*_FIELDS, f"note_{suffix}"] if suffix != "en" else [*_FIELDS, "note_en"]
-    return public_observations().values(*fields).iterator(chunk_size=2000)
+    return public_observations(user).values(*fields).iterator(chunk_size=2000)
 
 
 def csv_cell(value) -> str:

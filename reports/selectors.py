@@ -49,24 +49,30 @@ def edition_scope(edition: ReportEdition) -> ReportScope:
     )
 
 
-def edition_content(edition: ReportEdition) -> dict:
-    """A published edition's frozen snapshot; a draft's content built live."""
+def edition_content(edition: ReportEdition, user=None) -> dict:
+    """A published edition's frozen snapshot (built for the public); a draft's content built
+    live from what this reader may see."""
     if edition.is_published:
         return edition.snapshot.content
-    return content_build(edition_scope(edition))
+    return content_build(edition_scope(edition), user)
 
 
-def edition_previous_content(edition: ReportEdition) -> dict | None:
+def edition_previous_content(edition: ReportEdition, user=None) -> dict | None:
     """What the edition compares itself with: the previous edition's snapshot, or its live
     content while that one is not published either."""
     if edition.previous_id is None:
         return None
-    return edition_content(ReportEdition.objects.select_related("sector", "method").get(pk=edition.previous_id))
+    previous = ReportEdition.objects.select_related("sector", "method").get(pk=edition.previous_id)
+    return edition_content(previous, user)
 
 
 def render_job_get(*, user, pk: int) -> RenderJob:
+    """A rendering: of a published edition, for whoever may see the edition; of a draft, for the
+    one who asked for it, since it is made of what they may see."""
     job = RenderJob.objects.select_related("edition").filter(pk=pk).first()
     if job is None or not edition_can_see(user=user, edition=job.edition):
+        raise Http404
+    if not job.frozen and job.requested_by_id != getattr(user, "pk", None):
         raise Http404
     return job
 

@@ -196,11 +196,14 @@ def render_job_run(*, job_id: int) -> RenderJob | None:
     )
     if not claimed:
         return None
-    job = RenderJob.objects.select_related("edition__sector", "edition__method", "edition__previous").get(pk=job_id)
+    job = RenderJob.objects.select_related(
+        "edition__sector", "edition__method", "edition__previous", "requested_by"
+    ).get(pk=job_id)
     try:
         edition = job.edition
-        content = edition_content(edition)
-        previous = edition_previous_content(edition)
+        reader = None if job.frozen else job.requested_by  # a draft is rendered for who asked
+        content = edition_content(edition, reader)
+        previous = edition_previous_content(edition, reader)
         data = report_render(content, previous, language=job.language, format=job.format, progress=_progress(job.pk))
         name = f"{edition.code}-{job.language}-{job.pk}.{job.format}"
         job.file.save(name, ContentFile(data), save=False)

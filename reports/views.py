@@ -51,7 +51,9 @@ def edition_detail(request, code: str):
     edition = selectors.edition_get(user=request.user, code=code)
     language = get_language()
     document = report_document(
-        selectors.edition_content(edition), selectors.edition_previous_content(edition), language=language
+        selectors.edition_content(edition, request.user),
+        selectors.edition_previous_content(edition, request.user),
+        language=language,
     )
     ready = selectors.render_jobs_ready(edition=edition)
     from django.conf import settings

@@ -100,3 +100,24 @@ class Access:
             visible |= scope & ~Q(**{f"{p}status": "superseded"})
         visible |= Q(**{f"{p}created_by": self.user})
         return visible
+
+
+def observations_visible(user):
+    """The one way out: the observations this user may see, as every page, chart, API endpoint,
+    open-data file and report asks for them. Superseded values are history, not data."""
+    from indicators.models import Observation
+
+    return Observation.objects.filter(Access(user).observation_filter()).exclude(status="superseded")
+
+
+def current_per_cell(observations):
+    """One value per part, place and year: the approved one where the user may see it, else the
+    working copy under way (staff only). Keeps the order of the rows given."""
+    chosen: dict[tuple, object] = {}
+    for observation in observations:
+        key = (observation.part_id, observation.country_id, observation.year)
+        kept = chosen.get(key)
+        if kept is None or (kept.status != "approved" and observation.status == "approved"):
+            chosen[key] = observation
+    keep = {id(o) for o in chosen.values()}
+    return [o for o in observations if id(o) in keep]

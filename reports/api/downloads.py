@@ -1,5 +1,6 @@
 """Open data downloads: tidy CSV (streamed), JSON (streamed), XLSX, a Frictionless data
-package, and SDMX (SDMX-CSV, SDMX-JSON and the SDMX-ML structure). Public data only."""
+package, and SDMX (SDMX-CSV, SDMX-JSON and the SDMX-ML structure). What the reader may see:
+the public data for everyone not signed in."""
 
 import csv
 import io
@@ -26,9 +27,9 @@ def _attachment(response, name: str):
     return response
 
 
-def _tidy():
+def _tidy(request):
     lookups = opendata.Lookups()
-    return opendata.tidy_rows(lookups, opendata.observation_values(get_language() or "en"))
+    return opendata.tidy_rows(lookups, opendata.observation_values(get_language() or "en", request.user))
 
 
 @extend_schema(summary="All public observations as tidy CSV (streamed)", responses={(200, "text/csv"): str})
@@ -39,7 +40,7 @@ def observations_csv(request):
 
     def lines():
         yield "\ufeff" + writer.writerow(opendata.COLUMNS)
-        for row in _tidy():
+        for row in _tidy(request):
             yield writer.writerow([opendata.csv_cell(row[c]) for c in opendata.COLUMNS])
 
     return _attachment(
@@ -53,7 +54,7 @@ def observations_csv(request):
 def observations_json(request):
     def chunks():
         yield '{"observations": ['
-        for i, row in enumerate(_tidy()):
+        for i, row in enumerate(_tidy(request)):
             yield ("," if i else "") + json.dumps(row, ensure_ascii=False)
         yield "]}"
 
@@ -72,7 +73,7 @@ def observations_xlsx(request):
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("observations")
     sheet.append(opendata.COLUMNS)
-    for row in _tidy():
+    for row in _tidy(request):
         sheet.append(
             [
                 value if isinstance(value, int | float | bool) or value is None else opendata.neutralise(str(value))
@@ -102,7 +103,7 @@ def datapackage(request):
 @permission_classes([AllowAny])
 def sdmx_csv(request):
     writer = csv.writer(_Echo())
-    records = opendata.sdmx_csv_records(opendata.sdmx_rows(_tidy()))
+    records = opendata.sdmx_csv_records(opendata.sdmx_rows(_tidy(request)))
     return _attachment(
         StreamingHttpResponse(
             (writer.writerow(r) for r in records), content_type="application/vnd.sdmx.data+csv;version=2.0.0"
@@ -117,7 +118,7 @@ def sdmx_csv(request):
 @api_view(["GET"])
 @permission_classes([AllowAny])
 def sdmx_json(request):
-    body = opendata.sdmx_json(list(opendata.sdmx_rows(_tidy())))
+    body = opendata.sdmx_json(list(opendata.sdmx_rows(_tidy(request))))
     return HttpResponse(json.dumps(body), content_type="application/vnd.sdmx.data+json;version=1.0.0")
 
 

@@ -40,6 +40,7 @@ class Value:
     number: float | None
     qualifier: str = ""
     label: str = ""
+    status: str = ""  # shown beside a value the public does not see yet (staff pages only)
 
 
 @dataclass(frozen=True)
@@ -396,6 +397,8 @@ def on_track_count(counts: dict[str, int]) -> tuple[int, int]:
 
 def _plain(cell):
     if isinstance(cell, Value):
+        if cell.status:
+            return f"{_plain(Value(cell.number, cell.qualifier, cell.label)) or ''} ({cell.status})"
         if cell.label or cell.number is None:
             return cell.label or None
         return f"{cell.qualifier}{_number_text(cell.number)}" if cell.qualifier else _tidy(cell.number)

@@ -13,12 +13,14 @@ from reports.dashboards.indicator_pages import (
     chart_labels,
     figure_json_text,
     indicator_summaries,
+    marked_value,
     regional_value,
     report_scope,
     separators,
-    typed_value,
     unit_text,
+    unpublished_years,
 )
+from workflow.permissions import current_per_cell, observations_visible
 
 
 def framework_tree(framework_code: str | None = None) -> dict:
@@ -166,20 +168,23 @@ def country_list() -> dict:
     return {"countries": list(Country.objects.all())}
 
 
-def country_page(*, code: str) -> dict:
+def country_page(*, code: str, user=None) -> dict:
     """A member's approved values in every indicator that has country data, beside the region's
     values, each part with its chart and table (five queries)."""
     country = Country.objects.filter(code=code.upper()).first()
     if country is None:
         raise Http404
-    observations = list(
-        Observation.objects.public()
-        .filter(country=country)
-        .exclude(kind=Observation.Kind.FORECAST)
-        .select_related("part__indicator", "part__unit")
-        .prefetch_related("part__scale")
-        .order_by("part__indicator__code", "part__order", "year")
+    observations = current_per_cell(
+        list(
+            observations_visible(user)
+            .filter(country=country)
+            .exclude(kind=Observation.Kind.FORECAST)
+            .select_related("part__indicator", "part__unit")
+            .prefetch_related("part__scale")
+            .order_by("part__indicator__code", "part__order", "year")
+        )
     )
+    unpublished = unpublished_years() if user is not None and user.is_authenticated else set()
     parts: dict[int, object] = {}
     for observation in observations:
         part = parts.setdefault(observation.part_id, observation.part)
@@ -191,7 +196,7 @@ def country_page(*, code: str) -> dict:
     labels = labels | {"country": country.name}
     part_list = list(parts.values())
     for part in part_list:
-        mine = [charts.YearValue(o.year, typed_value(o, part)) for o in part.own]
+        mine = [charts.YearValue(o.year, marked_value(o, part, unpublished)) for o in part.own]
         region = [charts.YearValue(v.year, regional_value(v, part)) for v in regional.get(part.pk, [])]
         part.figure_json = figure_json_text(
             charts.country_series_figure(mine, region, labels=labels, unit=unit_text(part), separators=separator)

@@ -37,7 +37,7 @@ def country_index(request):
 
 @cached_page
 def country_detail(request, code: str):
-    return render(request, "clusters/country_detail.html", selectors.country_page(code=code))
+    return render(request, "clusters/country_detail.html", selectors.country_page(code=code, user=request.user))
 
 
 def translation_status(request):

@@ -1,7 +1,7 @@
 """Reads for the public indicator pages, in a fixed number of queries whatever the data."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import plotly.io
 from django.db.models import Max, Min, Prefetch, Q, QuerySet
@@ -11,12 +11,22 @@ from django.utils.formats import get_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from indicators.models import Availability, Baseline, Indicator, IndicatorPart, Milestone, Observation, ValueType
+from indicators.models import (
+    Availability,
+    Baseline,
+    Indicator,
+    IndicatorPart,
+    Milestone,
+    Observation,
+    ValueType,
+    public_years_excluded,
+)
 from progress.explain import explain_part
 from progress.method import MethodSettings
 from progress.models import IndicatorRating, PartRating, RatingMethod, RegionalValue
 from reports.dashboards import charts
 from reports.dashboards.charts import MilestoneValue, PartSeries, Value, YearValue
+from workflow.permissions import current_per_cell, observations_visible
 
 
 def code_from_slug(slug: str) -> str:
@@ -211,7 +221,22 @@ def figure_json_text(figure: dict) -> str:
     return plotly.io.to_json(figure, validate=True, pretty=False)
 
 
-def indicator_page(*, slug: str, as_of: int | None = None) -> dict:
+def marked_value(observation, part, unpublished: set[int]) -> Value:
+    """An observation as a chart value, marked with its status where the public does not see it
+    (a value under way, or approved in a year not yet published): staff pages only."""
+    value = typed_value(observation, part)
+    if observation.status != Observation.Status.APPROVED:
+        return replace(value, status=Observation.Status(observation.status).label)
+    if observation.year in unpublished:
+        return replace(value, status=_("approved, not yet published"))
+    return value
+
+
+def unpublished_years() -> set[int]:
+    return set(public_years_excluded().values_list("year", flat=True))
+
+
+def indicator_page(*, slug: str, as_of: int | None = None, user=None) -> dict:
     indicator = (
         Indicator.objects.select_related("result__sector__cluster", "result__parent")
         .filter(code=code_from_slug(slug))
@@ -233,13 +258,14 @@ def indicator_page(*, slug: str, as_of: int | None = None) -> dict:
         .order_by("order")
     )
     # The country breakdown: every approved country value of the indicator's parts, one query.
-    observations = (
-        Observation.objects.public()
+    observations = current_per_cell(
+        observations_visible(user)
         .filter(part__indicator=indicator, country__isnull=False, year__lte=as_of)
         .exclude(kind=Observation.Kind.FORECAST)
         .select_related("country")
         .order_by("part_id", "year", "country__order")
     )
+    unpublished = unpublished_years() if user is not None and user.is_authenticated else set()
     by_part: dict[int, list[Observation]] = {}
     for observation in observations:
         by_part.setdefault(observation.part_id, []).append(observation)
@@ -268,7 +294,11 @@ def indicator_page(*, slug: str, as_of: int | None = None) -> dict:
         country_rows = by_part.get(part.pk, [])
         part.countries_year = max((o.year for o in country_rows), default=None)
         if part.countries_year is not None:
-            latest = [(o.country.name, typed_value(o, part)) for o in country_rows if o.year == part.countries_year]
+            latest = [
+                (o.country.name, marked_value(o, part, unpublished))
+                for o in country_rows
+                if o.year == part.countries_year
+            ]
             part.countries_figure_json = figure_json_text(
                 charts.country_figure(latest, unit=unit_text(part), separators=separator, ticks=_ticks(part))
             )
@@ -293,9 +323,11 @@ def _approved_narrative(indicator: Indicator, year: int):
     return Narrative.objects.filter(indicator=indicator, year=year, status=Narrative.Status.APPROVED).first()
 
 
-def indicator_table(*, slug: str, part_code: str, table: str, as_of: int | None = None) -> tuple[charts.Table, str]:
+def indicator_table(
+    *, slug: str, part_code: str, table: str, as_of: int | None = None, user=None
+) -> tuple[charts.Table, str]:
     """The table behind one of the indicator page's charts, for download, and a file name."""
-    page = indicator_page(slug=slug, as_of=as_of)
+    page = indicator_page(slug=slug, as_of=as_of, user=user)
     part = next((p for p in page["parts"] if p.code == part_code), None)
     if part is None:
         raise Http404

@@ -19,12 +19,14 @@ def _year(request) -> int | None:
 
 @cached_page
 def indicator_detail(request, slug: str):
-    context = selectors.indicator_page(slug=slug, as_of=_year(request))
+    context = selectors.indicator_page(slug=slug, as_of=_year(request), user=request.user)
     return render(request, "indicators/indicator_detail.html", context)
 
 
 def indicator_download(request, slug: str, part_code: str, table: str, fmt: str):
-    data, name = selectors.indicator_table(slug=slug, part_code=part_code, table=table, as_of=_year(request))
+    data, name = selectors.indicator_table(
+        slug=slug, part_code=part_code, table=table, as_of=_year(request), user=request.user
+    )
     if fmt == "xlsx":
         content = charts.table_xlsx(data, title=name)
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

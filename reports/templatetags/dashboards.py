@@ -64,9 +64,8 @@ def num(value) -> str:
     if value is None:
         return "—"
     if isinstance(value, Value):
-        if value.label:
-            return value.label
-        return "—" if value.number is None else format_number(value.number, value.qualifier)
+        text = value.label or ("—" if value.number is None else format_number(value.number, value.qualifier))
+        return f"{text} ({value.status})" if value.status else text
     return format_number(value)
 
 
