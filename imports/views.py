@@ -3,10 +3,11 @@ the templates. Thin: who may do what is decided in workflow.permissions."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -15,6 +16,7 @@ from imports.models import Upload
 from imports.services import error_report, upload_create
 from imports.template_files import template_csv, template_rows, template_xlsx
 from workflow.permissions import Access
+from workflow.services import year_check_known
 
 
 def _may_upload(user) -> Access:
@@ -100,10 +102,16 @@ def upload_progress(request, pk: int):
 @login_required
 def upload_errors(request, pk: int):
     upload = _own(request.user, pk)
+    if not upload.errors:
+        # A file refused as a whole (too large, binary, a zip bomb, not UTF-8) has no rows to mark.
+        messages.error(
+            request, _("This upload has no problems by row to download: %(message)s") % {"message": upload.message}
+        )
+        return redirect("imports:detail", pk=upload.pk)
     content, content_type, extension = error_report(upload)
     response = HttpResponse(content, content_type=content_type)
     stem = upload.original_name.rsplit(".", 1)[0]
-    response["Content-Disposition"] = f'attachment; filename="{stem}-problems.{extension}"'
+    response["Content-Disposition"] = content_disposition_header(True, f"{stem}-problems.{extension}")
     return response
 
 
@@ -113,10 +121,15 @@ def template_download(request):
     sector = get_object_or_404(Sector, code=request.GET.get("sector", ""))
     if not (access.is_secretariat or access.covers_sector(sector.pk)):
         raise PermissionDenied(_("You may not upload values for this sector."))
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
+    text = request.GET.get("year", "").strip()
+    if not (text.isascii() and text.isdigit() and len(text) <= 6):
         messages.error(request, _("Give the year as four digits, such as 2024."))
+        return redirect("imports:upload")
+    year = int(text)
+    try:
+        year_check_known(year)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
         return redirect("imports:upload")
     rows = template_rows(sector=sector, year=year)
     if request.GET.get("format") == "csv":
@@ -126,5 +139,5 @@ def template_download(request):
         content = template_xlsx(rows, sector_name=sector.name, year=year, countries=countries)
         content_type, extension = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="carec-{sector.code}-{year}.{extension}"'
+    response["Content-Disposition"] = content_disposition_header(True, f"carec-{sector.code}-{year}.{extension}")
     return response

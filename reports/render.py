@@ -80,6 +80,19 @@ def render_pdf(document: dict, progress: Progress = _no_progress) -> bytes:
     return laid_out.write_pdf()
 
 
+def _neutralise_formulas(book) -> None:
+    """Texts that a spreadsheet would run as a formula ("=1+1", "+7", "@SUM") are written as text
+    with a leading apostrophe, as the open data does (reports.opendata.neutralise)."""
+    from reports.opendata import neutralise
+
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value != neutralise(cell.value):
+                    cell.value = neutralise(cell.value)
+                    cell.data_type = "s"
+
+
 def _sheet_title(text: str, taken: set[str]) -> str:
     title = re.sub(r"[\[\]:*?/\\]", "", text)[:31].strip() or "Sheet"
     base, n = title, 2
@@ -178,6 +191,7 @@ def render_xlsx(document: dict, progress: Progress = _no_progress) -> bytes:
             sheet.append([row["label"], row["score"]])
         sheet.column_dimensions["A"].width = 50
         out = io.BytesIO()
+        _neutralise_formulas(book)
         book.save(out)
     return out.getvalue()
 
