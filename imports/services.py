@@ -102,18 +102,7 @@ def _process(upload: Upload) -> Upload:
             else []
         )
         if checked.errors:
-            return _finish(
-                upload,
-                status=Upload.Status.REFUSED,
-                rows_validated=len(table.rows),
-                errors=[list(e) for e in checked.errors],
-                message=ngettext(
-                    "%(count)s problem found; nothing was imported.",
-                    "%(count)s problems found; nothing was imported.",
-                    len(checked.errors),
-                )
-                % {"count": len(checked.errors)},
-            )
+            return _refuse(upload, rows=len(table.rows), errors=checked.errors)
         if upload.dry_run:
             return _finish(
                 upload,
@@ -123,19 +112,8 @@ def _process(upload: Upload) -> Upload:
             )
         try:
             result = rows_import(user=upload.uploaded_by, checked=checked, upload=upload)
-        except EntryErrors as problems:
-            return _finish(
-                upload,
-                status=Upload.Status.REFUSED,
-                rows_validated=len(table.rows),
-                errors=[list(e) for e in problems.errors],
-                message=ngettext(
-                    "%(count)s problem found; nothing was imported.",
-                    "%(count)s problems found; nothing was imported.",
-                    len(problems.errors),
-                )
-                % {"count": len(problems.errors)},
-            )
+        except EntryErrors as problems:  # found while writing: a conflict with a value saved meanwhile
+            return _refuse(upload, rows=len(table.rows), errors=problems.errors)
         return _finish(
             upload,
             status=Upload.Status.DONE,
@@ -155,6 +133,21 @@ def _process(upload: Upload) -> Upload:
                 else _("Nothing changed: all %(unchanged)s values are already recorded.") % result
             ),
         )
+
+
+def _refuse(upload: Upload, *, rows: int, errors: list) -> Upload:
+    return _finish(
+        upload,
+        status=Upload.Status.REFUSED,
+        rows_validated=rows,
+        errors=[list(e) for e in errors],
+        message=ngettext(
+            "%(count)s problem found; nothing was imported.",
+            "%(count)s problems found; nothing was imported.",
+            len(errors),
+        )
+        % {"count": len(errors)},
+    )
 
 
 def _finish(upload: Upload, **fields) -> Upload:

@@ -112,16 +112,7 @@ def test_approved_values_of_an_open_year_do_not_reach_the_public(sec, client):
 
 
 def test_readers_see_the_same_editions_on_the_page_and_in_the_api(sec, client):
-    from reports.services import report_edition_create
-
-    report_edition_create(
-        user=sec,
-        code="draft-x",
-        titles={"en": "Draft X"},
-        period_start=_date(2021),
-        period_end=_date(2023, 12, 31),
-        cut_off=2023,
-    )
+    _draft_edition(sec, "draft-x", "Draft X")
     reader = factories.user("reader", groups=(Role.VIEWER,))
     for user, sees in ((reader, True), (AnonymousUser(), False)):
         codes = [e["code"] for e in _api_for(user).get("/api/v1/editions/").json()["results"]]
@@ -131,6 +122,19 @@ def test_readers_see_the_same_editions_on_the_page_and_in_the_api(sec, client):
             client.logout()
         page = client.get(url("reports:edition_list")).content.decode()
         assert ("draft-x" in codes) == sees == ("Draft X" in page)
+
+
+def _draft_edition(user, code: str, title: str):
+    from reports.services import report_edition_create
+
+    return report_edition_create(
+        user=user,
+        code=code,
+        titles={"en": title},
+        period_start=_date(2021),
+        period_end=_date(2023, 12, 31),
+        cut_off=2023,
+    )
 
 
 def _date(year, month=1, day=1):
@@ -404,16 +408,8 @@ def test_a_non_ascii_upload_name_survives_in_the_problems_file(sec, client):
 def test_report_xlsx_neutralises_formulas(sec):
     from reports.render import report_render
     from reports.selectors import edition_content
-    from reports.services import report_edition_create
 
-    edition = report_edition_create(
-        user=sec,
-        code="f",
-        titles={"en": '=HYPERLINK("http://x")'},
-        period_start=_date(2021),
-        period_end=_date(2023, 12, 31),
-        cut_off=2023,
-    )
+    edition = _draft_edition(sec, "f", '=HYPERLINK("http://x")')
     data = report_render(edition_content(edition, sec), None, language="en", format="xlsx")
     book = load_workbook(io.BytesIO(data))
     texts = [c.value for sheet in book.worksheets for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
