@@ -8,6 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models.fields.files import FieldFile
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from workflow.models import AuditEntry
@@ -28,13 +29,17 @@ def _plain(value):
     return value
 
 
-def snapshot(obj: models.Model | None) -> dict:
-    """The object's stored fields as plain values (foreign keys as ids, sets as sorted ids)."""
+def snapshot(obj: models.Model | None, many: dict[str, list[int]] | None = None) -> dict:
+    """The object's stored fields as plain values (foreign keys as ids, sets as sorted ids; many
+    gives sets already known, so that they are not read again)."""
     if obj is None or obj.pk is None:
         return {}
     state = {f.attname: _plain(getattr(obj, f.attname)) for f in obj._meta.concrete_fields if not f.primary_key}
     for field in obj._meta.many_to_many:
-        state[field.name] = sorted(related.pk for related in getattr(obj, field.name).all())
+        if many is not None and field.name in many:
+            state[field.name] = sorted(many[field.name])
+        else:
+            state[field.name] = sorted(related.pk for related in getattr(obj, field.name).all())
     return state
 
 
@@ -52,59 +57,71 @@ def _indicator_of(obj) -> int | None:
     return None
 
 
-def _entry(*, actor, action: str, obj: models.Model, before: dict, reason: str, indicator_id, content_type):
-    after = snapshot(obj) if action != AuditEntry.Action.DELETE else {}
+def _changes(before: dict, after: dict) -> dict:
     keys = (set(before) | set(after)) - _IGNORED
-    changes = {k: [before.get(k), after.get(k)] for k in sorted(keys) if before.get(k) != after.get(k)}
-    return AuditEntry(
+    return {k: [before.get(k), after.get(k)] for k in sorted(keys) if before.get(k) != after.get(k)}
+
+
+def audit_record(*, actor, action: str, obj: models.Model, before: dict, reason: str = "") -> AuditEntry:
+    after = snapshot(obj) if action != AuditEntry.Action.DELETE else {}
+    return AuditEntry.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,
-        content_type=content_type,
+        content_type=ContentType.objects.get_for_model(obj),
         object_id=obj.pk,
-        object_repr=str(obj)[:300] if indicator_id is None else f"{obj._meta.model_name} {obj.pk}",
-        indicator_id=indicator_id,
-        changes=changes,
+        object_repr=str(obj)[:300],
+        indicator_id=_indicator_of(obj),
+        changes=_changes(before, after),
         state=after or before,
         reason=reason,
     )
 
 
-def audit_record(*, actor, action: str, obj: models.Model, before: dict, reason: str = "") -> AuditEntry:
-    entry = _entry(
-        actor=actor,
-        action=action,
-        obj=obj,
-        before=before,
-        reason=reason,
-        indicator_id=_indicator_of(obj),
-        content_type=ContentType.objects.get_for_model(obj),
-    )
-    entry.object_repr = str(obj)[:300]
-    entry.save()
-    return entry
+def state_of(model: type[models.Model], row: dict, many: dict[str, list[int]]) -> dict:
+    """What snapshot() records, for a row written as a plain dict of attnames (COPY): the
+    columns it leaves out hold their defaults."""
+    state = {}
+    for field in model._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        value = row[field.attname] if field.attname in row else None if field.null else field.get_default()
+        state[field.attname] = _plain(value)
+    return state | {name: sorted(ids) for name, ids in many.items()}
 
 
-def audit_many(*, actor, entries: list[tuple[str, models.Model, dict]], indicator_of: dict[int, int], reason: str):
-    """The same entries as audit_record, for many objects of one model at once (a grid, an upload):
-    (action, object, state before) each; indicator_of maps a part to its indicator."""
+def audit_many(*, actor, entries: list[tuple], indicator_of: dict[int, int], reason: str) -> None:
+    """The same entries as audit_record, for many rows of one model at once (a grid, an upload),
+    written with COPY on PostgreSQL: (action, model, row, state before, country ids) each, the row
+    an instance or a dict of attnames with its "id"; indicator_of maps a part to its indicator."""
     if not entries:
         return
+    from carec_prf.bulk import insert_rows
+
     content_type = ContentType.objects.get_for_model(entries[0][1])
-    AuditEntry.objects.bulk_create(
-        [
-            _entry(
-                actor=actor,
-                action=action,
-                obj=obj,
-                before=before,
-                reason=reason,
-                indicator_id=indicator_of.get(obj.part_id),
-                content_type=content_type,
-            )
-            for action, obj, before in entries
-        ],
-        batch_size=2000,
-    )
+    actor_id = actor.pk if actor is not None and actor.is_authenticated else None
+    now = timezone.now()
+    rows = []
+    for action, model, row, before, countries in entries:
+        if isinstance(row, dict):
+            pk, part_id, after = row["id"], row["part_id"], state_of(model, row, {"countries": countries})
+        else:
+            after = snapshot(row, many={"countries": countries})
+            pk, part_id = row.pk, row.part_id
+        rows.append(
+            {
+                "at": now,
+                "actor_id": actor_id,
+                "action": action,
+                "content_type_id": content_type.pk,
+                "object_id": pk,
+                "object_repr": f"{model._meta.model_name} {pk}",
+                "indicator_id": indicator_of.get(part_id),
+                "changes": _changes(before, after),
+                "state": after,
+                "reason": reason,
+            }
+        )
+    insert_rows(AuditEntry, rows)
 
 
 @transaction.atomic

@@ -22,9 +22,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Max, Min
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from carec_prf.bulk import insert_rows
 from clusters.models import Country
 from indicators.display import format_value
 from indicators.models import (
@@ -422,6 +423,15 @@ def entries_check(entries: Iterable[Entry], facts: Facts, *, decimal_comma: bool
 
 @dataclass
 class Written:
+    @dataclass(frozen=True)
+    class Cell:
+        """A value written, as the notifications and the recompute need it."""
+
+        part_id: int
+        country_id: int | None
+        year: int
+        author_id: int | None
+
     created: int = 0
     changed: int = 0
     unchanged: int = 0
@@ -432,18 +442,9 @@ class Written:
         return {"created": self.created, "changed": self.changed, "unchanged": self.unchanged, "changes": self.changes}
 
 
+NOTE_FIELDS = ("note", "note_en", "note_zh_hans", "note_ru")
 _VALUE_FIELDS = ("availability", "value_type", "value_number", "value_boolean", "value_text", "qualifier")
 _TEXT_FIELDS = ("kind", "citation", "evidence_url", "note")
-
-
-class _Chosen(list):
-    """The countries just written, standing in for the prefetched set of a written row."""
-
-    def all(self):
-        return self
-
-    def _clone(self):
-        return self
 
 
 def _country_ids(obs: Observation) -> list[int]:
@@ -469,15 +470,24 @@ def _same(existing: Observation, row: CheckedEntry, codes: dict[str, int]) -> bo
 
 @transaction.atomic
 def entries_write(
-    *, user, rows: list[CheckedEntry], status: str, reason: str = "", source=None, batch: str = ""
+    *,
+    user,
+    rows: list[CheckedEntry],
+    status: str,
+    reason: str = "",
+    source=None,
+    batch: str = "",
+    fetch: bool = True,
 ) -> Written:
     """Write checked rows as values in the given status (draft, submitted; approved for published
     figures loaded by the secretariat's tools), all or none.
 
     A row changes the working copy of its cell, or starts one beside the approved value it
     revises (which stays in force until the revision is approved, and needs a reason). A row equal
-    to what is recorded changes nothing. A row whose version is not the one stored is a conflict."""
-    from workflow.audit import audit_many
+    to what is recorded changes nothing. A row whose version is not the one stored is a conflict.
+    New rows go in with COPY on PostgreSQL. fetch=False leaves Written.observations empty (a bulk
+    upload does not read them back)."""
+    from workflow.audit import audit_many, snapshot
     from workflow.services import ConflictError
 
     out = Written()
@@ -533,7 +543,8 @@ def entries_write(
 
     now = timezone.now()
     creates, updates, befores = [], [], {}
-    from workflow.audit import snapshot
+    actor_id = user.pk if getattr(user, "is_authenticated", False) else None
+    language_suffix = (translation.get_language() or "en").replace("-", "_")
 
     for row, pending, approved in plan:
         value = row.value
@@ -547,10 +558,11 @@ def entries_write(
                 fields[name] = getattr(approved, name)  # a revision keeps the evidence it revises
         if isinstance(row.note, dict):
             fields.update(row.note)
+            fields["note"] = row.note.get("note_en", "")
         elif row.note is not None:
-            fields["note"] = row.note
+            fields["note"] = fields[f"note_{language_suffix}"] = row.note
         if source is not None:
-            fields["source"] = source
+            fields["source_id"] = source.pk
         fields["batch"] = batch
         if target is not None:
             befores[target.pk] = snapshot(target)
@@ -564,30 +576,33 @@ def entries_write(
             target.updated_at = now
             updates.append((row, target))
         else:
-            actor = user if getattr(user, "is_authenticated", False) else None
-            obs = Observation(
-                part_id=row.part_id,
-                country_id=row.country_id,
-                year=row.year,
-                status=status,
-                created_by=actor,
-                updated_by=actor,
-                revision_reason=(row.revision_reason or reason) if approved is not None else "",
-                version=1,
+            payload = {
+                "part_id": row.part_id,
+                "country_id": row.country_id,
+                "year": row.year,
+                "status": status,
+                "created_by_id": actor_id,
+                "updated_by_id": actor_id,
+                "revision_reason": (row.revision_reason or reason) if approved is not None else "",
+                "review_comment": "",
+                "version": 1,
+                "created_at": now,
+                "updated_at": now,
                 **fields,
-            )
+            }
             if approved is not None and row.note is None:
-                obs.note = approved.note
-            creates.append((row, obs))
+                payload.update({name: getattr(approved, name) for name in NOTE_FIELDS})
+            creates.append((row, payload))
         if len(out.changes) < CHANGES_KEPT:
             out.changes.append({"row": row.ref, "old": old, "new": format_value(value)})
 
     from django.db import IntegrityError
+    from psycopg import errors as pg_errors
 
     try:
         with transaction.atomic():  # a savepoint: someone may create the same cell at this moment
-            Observation.objects.bulk_create([obs for _row, obs in creates], batch_size=2000)
-    except IntegrityError:
+            insert_rows(Observation, [payload for _row, payload in creates])
+    except (IntegrityError, pg_errors.IntegrityError):
         raise EntryErrors(
             [
                 (
@@ -599,11 +614,11 @@ def entries_write(
                         by=_("someone else"),
                     ).messages[0],
                 )
-                for row, _obs in creates
+                for row, _payload in creates
             ]
         ) from None
-    if any(obs.pk is None for _row, obs in creates):  # a backend that does not return keys
-        keys = {(r.part_id, r.country_id, r.year) for r, _obs in creates}
+    if creates:  # COPY returns no keys: read them back by cell, one query
+        keys = {row.key for row, _payload in creates}
         ids = {
             (p, c, y): pk
             for pk, p, c, y in Observation.objects.filter(part_id__in=part_ids, year__in=years, status=status)
@@ -611,8 +626,8 @@ def entries_write(
             .values_list("id", "part_id", "country_id", "year")
             if (p, c, y) in keys
         }
-        for row, obs in creates:
-            obs.pk = ids[row.key]
+        for row, payload in creates:
+            payload["id"] = ids[row.key]
     if updates:
         Observation.objects.bulk_update(
             [obs for _row, obs in updates],
@@ -634,32 +649,36 @@ def entries_write(
             batch_size=2000,
         )
     through = Observation.countries.through
-    set_rows = [(obs, row) for row, obs in [*creates, *updates] if row.value.countries or obs.pk in befores]
-    if set_rows:
-        through.objects.filter(observation_id__in=[obs.pk for obs, _row in set_rows]).delete()
+    members = {payload["id"]: row.value.countries for row, payload in creates if row.value.countries}
+    members |= {obs.pk: row.value.countries for row, obs in updates}
+    if members:
+        through.objects.filter(observation_id__in=[pk for pk, _codes in members.items()]).delete()
         through.objects.bulk_create(
-            [
-                through(observation_id=obs.pk, country_id=codes[code])
-                for obs, row in set_rows
-                for code in row.value.countries
-            ]
+            [through(observation_id=pk, country_id=codes[code]) for pk, chosen in members.items() for code in chosen]
         )
-    written = [obs for _row, obs in [*creates, *updates]]
-    countries_by_code = {
-        c.code: c for c in Country.objects.filter(code__in={c for r in rows for c in r.value.countries})
-    }
-    for row, obs in [*creates, *updates]:
-        chosen = [countries_by_code[code] for code in row.value.countries]
-        obs._prefetched_objects_cache = {"countries": _Chosen(chosen)}
-        out.observations[row.ref] = obs
     audit_many(
         actor=user,
-        entries=[(AuditEntry.Action.CREATE, obs, {}) for _row, obs in creates]
-        + [(AuditEntry.Action.UPDATE, obs, befores[obs.pk]) for _row, obs in updates],
+        entries=[
+            (AuditEntry.Action.CREATE, Observation, payload, {}, sorted(codes[c] for c in row.value.countries))
+            for row, payload in creates
+        ]
+        + [
+            (AuditEntry.Action.UPDATE, Observation, obs, befores[obs.pk], sorted(codes[c] for c in row.value.countries))
+            for row, obs in updates
+        ],
         indicator_of={row.part_id: row.indicator_id for row in rows},
         reason=reason,
     )
+    written_ids = [payload["id"] for _row, payload in creates] + [obs.pk for _row, obs in updates]
+    refs = {payload["id"]: row.ref for row, payload in creates} | {obs.pk: row.ref for row, obs in updates}
+    if fetch and written_ids:
+        for obs in Observation.objects.filter(pk__in=written_ids).prefetch_related("countries"):
+            out.observations[refs[obs.pk]] = obs
     out.created, out.changed = len(creates), len(updates)
+    written = [
+        Written.Cell(part_id=row.part_id, country_id=row.country_id, year=row.year, author_id=actor_id)
+        for row, _x in [*creates, *updates]
+    ]
     if status == Observation.Status.SUBMITTED and written:
         from workflow import notifications
 

@@ -97,14 +97,27 @@ def deadline_reminders(*, today: datetime.date, days_before: int = 7) -> int:
 def notify_submitted(observations) -> None:
     """Values submitted for review, by any way in: one e-mail per reviewer for the whole batch.
     The reviewers are the focal points assigned to the sector (and country); with separation of
-    duties, nobody is asked to review their own values."""
+    duties, nobody is asked to review their own values. Each item needs part_id, country_id, year
+    and the author (author_id, or updated_by_id / created_by_id)."""
+    from clusters.models import Country
+    from indicators.models import IndicatorPart
     from workflow.models import FocalPointAssignment
 
     observations = list(observations)
     if not observations:
         return
-    places = {(o.part.indicator.result.sector_id, o.country_id) for o in observations}
-    authors = {o.updated_by_id or o.created_by_id for o in observations} if settings.SEPARATION_OF_DUTIES else set()
+    parts = {
+        part.pk: part
+        for part in IndicatorPart.objects.filter(id__in={o.part_id for o in observations}).select_related(
+            "indicator__result"
+        )
+    }
+    places = {(parts[o.part_id].indicator.result.sector_id, o.country_id) for o in observations}
+
+    def author(o):
+        return getattr(o, "author_id", None) or getattr(o, "updated_by_id", None) or getattr(o, "created_by_id", None)
+
+    authors = {author(o) for o in observations} if settings.SEPARATION_OF_DUTIES else set()
     sector_ids = {sector for sector, _country in places}
     wanted: dict[int, int] = {}
     for user_id, sector_id, country_id in FocalPointAssignment.objects.filter(
@@ -115,6 +128,8 @@ def notify_submitted(observations) -> None:
             wanted[user_id] = wanted.get(user_id, 0) + covered
     reviewers = get_user_model().objects.filter(pk__in=wanted).select_related("notifications")
     first = observations[0]
+    first_part = parts[first.part_id]
+    first_place = Country.objects.filter(pk=first.country_id).first() if first.country_id else None
 
     for reviewer in list(reviewers):
         count = min(wanted[reviewer.pk], len(observations))
@@ -122,9 +137,9 @@ def notify_submitted(observations) -> None:
         def message(count=count):
             if len(observations) == 1:
                 params = {
-                    "indicator": first.part.indicator.code,
-                    "part": first.part.name,
-                    "where": _where(first),
+                    "indicator": first_part.indicator.code,
+                    "part": first_part.name,
+                    "where": first_place.name if first_place else _("the region"),
                     "year": first.year,
                 }
                 return (

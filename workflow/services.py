@@ -161,28 +161,37 @@ def _locked_pending(observation: Observation) -> Observation:
     )
 
 
-@transaction.atomic
 def observation_submit(*, user, observation: Observation, expected_version: int | None = None) -> Observation:
-    observation = _locked_pending(observation)
+    return observations_submit(user=user, observations=[observation], expected_version=expected_version)[0]
+
+
+@transaction.atomic
+def observations_submit(*, user, observations, expected_version: int | None = None) -> list[Observation]:
+    """Submit drafts or returned values for review (a grid's worth at once): each is checked, and
+    the reviewers get one e-mail for the whole batch."""
     access = Access(user)
-    if not access.can_enter(_sector_id(observation.part), observation.country_id):
-        raise _deny(_("You may not submit values for this sector or country."))
-    year_check_open(observation.year)
-    if expected_version is not None and expected_version != observation.version:
-        raise ConflictError(theirs=format_value(observation), mine="—", by=str(observation.created_by or "?"))
-    if observation.status not in (Observation.Status.DRAFT, Observation.Status.RETURNED):
-        raise ValidationError(
-            _("Only a draft or returned value can be submitted; this one is “%(status)s”."),
-            code="not_draft",
-            params={"status": Observation.Status(observation.status).label},
-        )
-    before = snapshot(observation)
-    observation.status = Observation.Status.SUBMITTED
-    observation.version += 1
-    observation.save(update_fields=["status", "version", "updated_at"])
-    audit_record(actor=user, action=AuditEntry.Action.SUBMIT, obj=observation, before=before)
-    notifications.notify_submitted([observation])
-    return observation
+    submitted = []
+    for given in observations:
+        observation = _locked_pending(given)
+        if not access.can_enter(_sector_id(observation.part), observation.country_id):
+            raise _deny(_("You may not submit values for this sector or country."))
+        year_check_open(observation.year)
+        if expected_version is not None and expected_version != observation.version:
+            raise ConflictError(theirs=format_value(observation), mine="—", by=str(observation.created_by or "?"))
+        if observation.status not in (Observation.Status.DRAFT, Observation.Status.RETURNED):
+            raise ValidationError(
+                _("Only a draft or returned value can be submitted; this one is “%(status)s”."),
+                code="not_draft",
+                params={"status": Observation.Status(observation.status).label},
+            )
+        before = snapshot(observation)
+        observation.status = Observation.Status.SUBMITTED
+        observation.version += 1
+        observation.save(update_fields=["status", "version", "updated_at"])
+        audit_record(actor=user, action=AuditEntry.Action.SUBMIT, obj=observation, before=before)
+        submitted.append(observation)
+    notifications.notify_submitted(submitted)
+    return submitted
 
 
 def separation_problem(user, observation: Observation) -> str | None:
@@ -263,7 +272,7 @@ def observations_review(*, user, observations, decision: str, comment: str = "")
     action = AuditEntry.Action.APPROVE if decision == "approve" else AuditEntry.Action.RETURN
     audit_many(
         actor=user,
-        entries=[(action, o, befores[o.pk]) for o in done],
+        entries=[(action, Observation, o, befores[o.pk], befores[o.pk].get("countries", [])) for o in done],
         indicator_of={o.part_id: o.part.indicator_id for o in done},
         reason=comment.strip(),
     )

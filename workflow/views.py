@@ -86,11 +86,9 @@ def _save_grid(request, context) -> bool:
             )
             submitted = 0
             if submit:
-                for key, cell in cells.items():
-                    pending = written.observations.get(key) or cell.current
-                    if pending is not None and pending.status in ("draft", "returned"):
-                        services.observation_submit(user=request.user, observation=pending)
-                        submitted += 1
+                pending = [written.observations.get(key) or cell.current for key, cell in cells.items()]
+                ready = [o for o in pending if o is not None and o.status in ("draft", "returned")]
+                submitted = len(services.observations_submit(user=request.user, observations=ready))
     except EntryErrors as problems:
         # a problem of the year (locked, not open) concerns the whole page, not one cell
         for message in dict.fromkeys(m for _ref, column, m in problems.errors if column == "year"):
