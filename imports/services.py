@@ -169,6 +169,7 @@ def rows_import(*, user, checked: Checked, upload: Upload | None = None) -> dict
             status=Observation.Status.SUBMITTED,
             reason=reason,
             batch=upload_batch(upload) if upload else "",
+            fetch=False,
         )
     finally:
         if upload is not None:

@@ -2,6 +2,7 @@
 between them, who made it and why; and restoring an object to a recorded state."""
 
 import datetime
+import functools
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
@@ -58,6 +59,8 @@ def _indicator_of(obj) -> int | None:
 
 
 def _changes(before: dict, after: dict) -> dict:
+    if not before:  # a new object: every field it holds
+        return {k: [None, v] for k, v in sorted(after.items()) if v not in (None, "", []) and k not in _IGNORED}
     keys = (set(before) | set(after)) - _IGNORED
     return {k: [before.get(k), after.get(k)] for k in sorted(keys) if before.get(k) != after.get(k)}
 
@@ -80,13 +83,17 @@ def audit_record(*, actor, action: str, obj: models.Model, before: dict, reason:
 def state_of(model: type[models.Model], row: dict, many: dict[str, list[int]]) -> dict:
     """What snapshot() records, for a row written as a plain dict of attnames (COPY): the
     columns it leaves out hold their defaults."""
-    state = {}
-    for field in model._meta.concrete_fields:
-        if field.primary_key:
-            continue
-        value = row[field.attname] if field.attname in row else None if field.null else field.get_default()
-        state[field.attname] = _plain(value)
+    state = {name: _plain(row[name]) if name in row else default for name, default in _column_defaults(model)}
     return state | {name: sorted(ids) for name, ids in many.items()}
+
+
+@functools.cache
+def _column_defaults(model: type[models.Model]) -> tuple[tuple[str, object], ...]:
+    return tuple(
+        (field.attname, None if field.null else _plain(field.get_default()))
+        for field in model._meta.concrete_fields
+        if not field.primary_key
+    )
 
 
 def audit_many(*, actor, entries: list[tuple], indicator_of: dict[int, int], reason: str) -> None:

@@ -478,6 +478,7 @@ def entries_write(
     source=None,
     batch: str = "",
     fetch: bool = True,
+    audit_action: str | None = None,
 ) -> Written:
     """Write checked rows as values in the given status (draft, submitted; approved for published
     figures loaded by the secretariat's tools), all or none.
@@ -659,11 +660,23 @@ def entries_write(
     audit_many(
         actor=user,
         entries=[
-            (AuditEntry.Action.CREATE, Observation, payload, {}, sorted(codes[c] for c in row.value.countries))
+            (
+                audit_action or AuditEntry.Action.CREATE,
+                Observation,
+                payload,
+                {},
+                sorted(codes[c] for c in row.value.countries),
+            )
             for row, payload in creates
         ]
         + [
-            (AuditEntry.Action.UPDATE, Observation, obs, befores[obs.pk], sorted(codes[c] for c in row.value.countries))
+            (
+                audit_action or AuditEntry.Action.UPDATE,
+                Observation,
+                obs,
+                befores[obs.pk],
+                sorted(codes[c] for c in row.value.countries),
+            )
             for row, obs in updates
         ],
         indicator_of={row.part_id: row.indicator_id for row in rows},

@@ -107,9 +107,7 @@ def _part_ids(entries: list[Entry]) -> list[int]:
     unknown indicator, without loading the whole framework for one value."""
     codes = {str(e.indicator).strip().upper() for e in entries}
     return [
-        pk
-        for pk, indicator in IndicatorPart.objects.values_list("id", "indicator__code")
-        if indicator.upper() in codes
+        pk for pk, indicator in IndicatorPart.objects.values_list("id", "indicator__code") if indicator.upper() in codes
     ]
 
 
@@ -532,7 +530,55 @@ def history_restore(*, user, entry: AuditEntry, reason: str = ""):
 
     if not Access(user).can_manage():
         raise _deny(_("Only the secretariat may restore an earlier version."))
+    if entry.content_type.model_class() is Observation:
+        return _observation_restore(user=user, entry=entry, reason=reason)
     return audit_restore(entry=entry, actor=user, reason=reason)
+
+
+def _observation_restore(*, user, entry: AuditEntry, reason: str) -> Observation:
+    """A value is restored through the one way in: the recorded value becomes the working copy
+    again (a revision of the approved value, under review like any other), in an open year only."""
+    from decimal import Decimal
+
+    observation = Observation.objects.select_related("part__indicator", "country").filter(pk=entry.object_id).first()
+    state = entry.state or {}
+    needed = {"value_type", "availability", "value_number", "value_boolean", "value_text", "qualifier"}
+    if observation is None or not needed <= set(state):
+        raise ValidationError(
+            _("This history entry does not hold a complete earlier version, so it cannot be restored."),
+            code="incomplete",
+        )
+    codes = dict(Country.objects.values_list("id", "code"))
+    number = state["value_number"]
+    typed = TypedValueFields(
+        value_type=state["value_type"],
+        availability=state["availability"],
+        value_number=None if number is None else Decimal(str(number)),
+        value_boolean=state["value_boolean"],
+        value_text=state["value_text"] or "",
+        qualifier=state["qualifier"] or "",
+        countries=tuple(sorted(codes[pk] for pk in state.get("countries", []))),
+    )
+    restored = entry_of(
+        part=observation.part,
+        country=observation.country,
+        year=observation.year,
+        value=typed,
+        citation=state.get("citation"),
+        evidence_url=state.get("evidence_url"),
+        revision_reason=reason
+        or _("Restored the version of %(date)s.") % {"date": entry.at.strftime("%Y-%m-%d %H:%M")},
+        ref="value",
+        force=True,
+    )
+    facts = facts_load(user=user, part_ids=[observation.part_id])
+    checked = entries_check([restored], facts, decimal_comma=False)
+    if checked.errors:
+        raise EntryErrors(checked.errors, checked.denied)
+    written = entries_write(
+        user=user, rows=checked.rows, status=Observation.Status.DRAFT, audit_action=AuditEntry.Action.RESTORE
+    )
+    return written.observations["value"]
 
 
 def observation_evidence_set(
