@@ -479,6 +479,7 @@ def entries_write(
     batch: str = "",
     fetch: bool = True,
     audit_action: str | None = None,
+    recompute: bool = True,
 ) -> Written:
     """Write checked rows as values in the given status (draft, submitted; approved for published
     figures loaded by the secretariat's tools), all or none.
@@ -487,7 +488,8 @@ def entries_write(
     revises (which stays in force until the revision is approved, and needs a reason). A row equal
     to what is recorded changes nothing. A row whose version is not the one stored is a conflict.
     New rows go in with COPY on PostgreSQL. fetch=False leaves Written.observations empty (a bulk
-    upload does not read them back)."""
+    upload does not read them back). recompute=False leaves the ratings to the caller (the loader:
+    `recompute_progress` follows it, once for everything)."""
     from workflow.audit import audit_many, snapshot
     from workflow.services import ConflictError
 
@@ -696,7 +698,7 @@ def entries_write(
         from workflow import notifications
 
         notifications.notify_submitted(written)
-    if status == Observation.Status.APPROVED and written:
+    if status == Observation.Status.APPROVED and written and recompute:
         from workflow.services import after_approval
 
         after_approval(written)

@@ -60,5 +60,6 @@ def published_observations_import(*, data: dict, language: str = "en") -> int:
     for row in checked.rows:
         by_source[source_of[row.ref]].append(row)
     for source, rows in by_source.items():
-        entries_write(user=None, rows=rows, status=Observation.Status.APPROVED, source=source)
+        # the ratings follow with `recompute_progress` (make run), once for the whole framework
+        entries_write(user=None, rows=rows, status=Observation.Status.APPROVED, source=source, recompute=False)
     return len(checked.rows)
