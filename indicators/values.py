@@ -277,13 +277,22 @@ def check_storable(number: Decimal) -> Decimal:
 
 
 def check_range(number: Decimal, *, low: Decimal | None, high: Decimal | None, unit: str) -> None:
-    """The unit's plausible range: a hard limit for every way in."""
+    """The unit's plausible range: a hard limit for every way in. The numbers in the message are
+    written the way the reader's language writes them."""
     if (low is not None and number < low) or (high is not None and number > high):
         raise ValidationError(
             _("%(value)s is outside the plausible range of %(unit)s (%(low)s to %(high)s)."),
             code="out_of_range",
-            params={"value": _plain(number), "unit": unit, "low": _plain(low), "high": _plain(high)},
+            params={"value": _local(number), "unit": unit, "low": _local(low), "high": _local(high)},
         )
+
+
+def _local(value) -> str:
+    if value is None:
+        return "—"
+    from django.utils.formats import number_format
+
+    return number_format(Decimal(value).normalize(), use_l10n=True, force_grouping=abs(value) >= 10000)
 
 
 def _plain(value) -> str:

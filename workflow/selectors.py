@@ -64,7 +64,7 @@ def entry_grid(*, user, indicator: Indicator, year: int) -> dict:
         )
         .order_by("order")
     )
-    countries = list(Country.objects.order_by("order"))
+    countries = list(Country.objects.members_in(year).order_by("order"))  # the one way in refuses the others
     observations = (
         Observation.objects.filter(part__in=parts, year__in=[year, year - 1])
         .filter(access.observation_filter())
