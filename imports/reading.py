@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 
 COLUMNS = ["indicator", "part", "country", "year", "value", "qualifier", "unit", "source", "note"]
 REQUIRED = ["indicator", "part", "country", "year", "value"]
+# Columns the template adds to help whoever fills it; read past without a note.
+TEMPLATE_HELP = ["baseline", "milestones", "part_name"]
 
 
 class FileRefused(Exception):
@@ -154,7 +156,7 @@ def _tabulate(rows: list[tuple[int, list[str]]], *, kind: str, delimiter: str) -
         if key in COLUMNS:
             columns[key] = position
             continue
-        if not key:
+        if not key or key in TEMPLATE_HELP:
             continue
         suggestion = difflib.get_close_matches(key, COLUMNS, n=1, cutoff=0.6)
         if suggestion and suggestion[0] not in [h.strip().lower() for h in header]:

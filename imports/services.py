@@ -83,7 +83,7 @@ def _process(upload: Upload) -> Upload:
             Upload.objects.filter(pk=upload.pk).update(rows_validated=validated)
             cache.set(progress_key(upload.pk), {"validated": validated, "imported": 0}, 3600)
 
-        checked, skipped = check_table(
+        checked, skipped, labels = check_table(
             table,
             facts,
             decimal_comma=decimal_comma_for(upload.language, delimiter=table.delimiter),
@@ -102,7 +102,7 @@ def _process(upload: Upload) -> Upload:
             else []
         )
         if checked.errors:
-            return _refuse(upload, rows=len(table.rows), errors=checked.errors)
+            return _refuse(upload, rows=len(table.rows), errors=checked.errors, labels=labels)
         if upload.dry_run:
             return _finish(
                 upload,
@@ -112,8 +112,10 @@ def _process(upload: Upload) -> Upload:
             )
         try:
             result = rows_import(user=upload.uploaded_by, checked=checked, upload=upload)
+            for change in result["changes"]:
+                change["what"] = labels.get(change["row"], "")
         except EntryErrors as problems:  # found while writing: a conflict with a value saved meanwhile
-            return _refuse(upload, rows=len(table.rows), errors=problems.errors)
+            return _refuse(upload, rows=len(table.rows), errors=problems.errors, labels=labels)
         return _finish(
             upload,
             status=Upload.Status.DONE,
@@ -123,24 +125,36 @@ def _process(upload: Upload) -> Upload:
             changed=result["changed"],
             unchanged=result["unchanged"],
             changes=result["changes"],
-            message=(
-                _(
-                    "%(created)s new values, %(changed)s changed, %(unchanged)s unchanged; the new and changed "
-                    "values wait for review."
-                )
-                % result
-                if result["created"] or result["changed"]
-                else _("Nothing changed: all %(unchanged)s values are already recorded.") % result
-            ),
+            message=_outcome(result),
         )
 
 
-def _refuse(upload: Upload, *, rows: int, errors: list) -> Upload:
+def _outcome(result: dict) -> str:
+    """What an import did, in words with the right plural forms."""
+    created, changed, unchanged = result["created"], result["changed"], result["unchanged"]
+    if not (created or changed):
+        return ngettext(
+            "Nothing changed: the %(n)s value is already recorded.",
+            "Nothing changed: all %(n)s values are already recorded.",
+            unchanged,
+        ) % {"n": unchanged}
+    counts = ", ".join(
+        [
+            ngettext("%(n)s new value", "%(n)s new values", created) % {"n": created},
+            ngettext("%(n)s changed", "%(n)s changed", changed) % {"n": changed},
+            ngettext("%(n)s unchanged", "%(n)s unchanged", unchanged) % {"n": unchanged},
+        ]
+    )
+    return _("%(counts)s; the new and changed values wait for review.") % {"counts": counts}
+
+
+def _refuse(upload: Upload, *, rows: int, errors: list, labels: dict[int, str]) -> Upload:
+    """Refused: each problem keeps its row, column and message, and the row's name."""
     return _finish(
         upload,
         status=Upload.Status.REFUSED,
         rows_validated=rows,
-        errors=[list(e) for e in errors],
+        errors=[[row, column, message, labels.get(row, "")] for row, column, message in errors],
         message=ngettext(
             "%(count)s problem found; nothing was imported.",
             "%(count)s problems found; nothing was imported.",
@@ -185,7 +199,7 @@ def error_report(upload: Upload) -> tuple[bytes, str, str]:
     data = upload.file.open("rb").read()
     upload.file.close()
     by_row = defaultdict(list)
-    for number, column, message in upload.errors:
+    for number, column, message, *_name in upload.errors:
         by_row[number].append(f"{column}: {message}")
     header = _("problems")
     if upload.original_name.lower().endswith(".xlsx"):

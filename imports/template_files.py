@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from imports.reading import COLUMNS
+from imports.reading import COLUMNS, TEMPLATE_HELP
 from imports.validation import REGION
 from indicators.display import format_value
 
@@ -70,8 +70,7 @@ def template_xlsx(rows: list[dict], *, sector_name: str, year: int, countries: l
     workbook = Workbook()
     data = workbook.active
     data.title = "data"
-    extra = ["baseline", "milestones", "part_name"]
-    headers = COLUMNS + extra
+    headers = COLUMNS + TEMPLATE_HELP
     data.append(headers)
     bold, grey = Font(bold=True), PatternFill("solid", fgColor="EEEEEE")
     for cell in data[1]:
@@ -84,7 +83,7 @@ def template_xlsx(rows: list[dict], *, sector_name: str, year: int, countries: l
         for (cell,) in data.iter_rows(min_row=2, max_row=last, min_col=column_index, max_col=column_index):
             if name in editable:
                 cell.protection = Protection(locked=False)
-            elif name in extra:
+            elif name in TEMPLATE_HELP:
                 cell.fill = grey
     data.protection.sheet = True  # baseline, milestones and codes are read-only; values are not
     data.protection.formatRows = False

@@ -34,15 +34,20 @@ def _entries(table: Table, skipped: list[int]) -> Iterator[tuple[Entry, str]]:
         yield entry, values.get("unit", "")
 
 
-def check_table(table: Table, facts: Facts, *, decimal_comma: bool, progress=None) -> tuple[Checked, int]:
-    """Check every row; returns the checked rows and problems, and how many rows were empty."""
+def check_table(
+    table: Table, facts: Facts, *, decimal_comma: bool, progress=None
+) -> tuple[Checked, int, dict[int, str]]:
+    """Check every row; returns the checked rows and problems, how many rows were empty, and each
+    row's name as a person reads it (indicator · part · country · year, as the file gives them)."""
     skipped: list[int] = []
     units: list[tuple[Entry, str]] = []
+    labels: dict[int, str] = {}
 
     def entries():
         for entry, unit in _entries(table, skipped):
             if unit:
                 units.append((entry, unit))
+            labels[entry.ref] = " · ".join(str(v) for v in (entry.indicator, entry.part, entry.country, entry.year))
             yield entry
 
     checked = entries_check(entries(), facts, decimal_comma=decimal_comma, progress=progress)
@@ -61,4 +66,4 @@ def check_table(table: Table, facts: Facts, *, decimal_comma: bool, progress=Non
         bad = {ref for ref, _column, _message in checked.errors}
         checked.rows = [row for row in checked.rows if row.ref not in bad]
         checked.errors.sort(key=lambda error: error[0])
-    return checked, len(skipped)
+    return checked, len(skipped), labels

@@ -21,7 +21,7 @@ from workflow.services import year_check_known
 
 def _may_upload(user) -> Access:
     access = Access(user)
-    if not (access.is_secretariat or access.is_focal_point):
+    if not access.can_upload():
         raise PermissionDenied(_("Only the secretariat and focal points upload values."))
     return access
 

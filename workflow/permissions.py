@@ -49,6 +49,10 @@ class Access:
     def is_focal_point(self) -> bool:
         return bool(self.assignments)
 
+    def can_upload(self) -> bool:
+        """Bulk uploads: the secretariat and focal points."""
+        return self.is_secretariat or self.is_focal_point
+
     def covers(self, sector_id: int | None, country_id: int | None) -> bool:
         return any(s == sector_id and (c is None or c == country_id) for s, c in self.assignments)
 
@@ -121,3 +125,11 @@ def current_per_cell(observations):
             chosen[key] = observation
     keep = {id(o) for o in chosen.values()}
     return [o for o in observations if id(o) in keep]
+
+
+def access_context(request) -> dict:
+    """Templates ask `access` what the reader may do (the header's links); computed only when a
+    template asks, and only for someone signed in."""
+    from django.utils.functional import SimpleLazyObject
+
+    return {"access": SimpleLazyObject(lambda: Access(request.user))}

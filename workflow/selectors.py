@@ -4,7 +4,7 @@ inside (workflow.permissions.Access)."""
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -65,17 +65,19 @@ def entry_grid(*, user, indicator: Indicator, year: int) -> dict:
         .order_by("order")
     )
     countries = list(Country.objects.members_in(year).order_by("order"))  # the one way in refuses the others
+    # this year's values, and the last approved value of any earlier year (ordered by year, so
+    # the latest one stays)
     observations = (
-        Observation.objects.filter(part__in=parts, year__in=[year, year - 1])
+        Observation.objects.filter(part__in=parts, year__lte=year)
         .filter(access.observation_filter())
         .exclude(status="superseded")
+        .exclude(~Q(year=year) & ~Q(status="approved"))
         .prefetch_related("countries")
+        .order_by("year")
     )
     by_key: dict[tuple, dict[str, Observation]] = {}
     for obs in observations:
-        slot = "last_year" if obs.year == year - 1 else ("approved" if obs.status == "approved" else "current")
-        if obs.year == year - 1 and obs.status != "approved":
-            continue
+        slot = "last_year" if obs.year < year else ("approved" if obs.status == "approved" else "current")
         by_key.setdefault((obs.part_id, obs.country_id), {})[slot] = obs
     rows = []
     for part in parts:
@@ -183,5 +185,81 @@ def indicator_history(*, user, indicator: Indicator) -> dict:
     access = Access(user)
     if not (access.is_secretariat or access.covers_sector(indicator.result.sector_id)):
         raise PermissionDenied(_("You may not see the history of this indicator."))
-    entries = AuditEntry.objects.filter(indicator=indicator).select_related("actor", "content_type")[:500]
-    return {"indicator": indicator, "entries": list(entries), "can_restore": access.can_manage()}
+    entries = list(AuditEntry.objects.filter(indicator=indicator).select_related("actor", "content_type")[:500])
+    readable_changes(entries)
+    return {"indicator": indicator, "entries": entries, "can_restore": access.can_manage()}
+
+
+# Bookkeeping that says nothing to a reader of the history.
+_UNREAD = {"version", "updated_at", "created_at", "reviewed_at", "recorded_at", "value_type", "batch"}
+
+
+def readable_changes(entries: list[AuditEntry]) -> None:
+    """Each entry's changes as a person reads them, in the reader's language: field labels, names
+    of people and places, status labels, yes/no, numbers without trailing zeros (entry.readable:
+    (label, old, new) rows). A fixed number of queries for the whole page."""
+    from django.contrib.auth import get_user_model
+
+    user_ids, country_ids, part_ids = set(), set(), set()
+    for entry in entries:
+        for name, pair in entry.changes.items():
+            target = {"part_id": part_ids, "country_id": country_ids}.get(name)
+            if name.endswith("_by_id"):
+                target = user_ids
+            if target is not None:
+                target.update(v for v in pair if isinstance(v, int))
+    people = {u.pk: (u.get_full_name() or u.username) for u in get_user_model().objects.filter(pk__in=user_ids)}
+    places = dict(Country.objects.filter(pk__in=country_ids).values_list("pk", "name"))
+    parts = dict(IndicatorPart.objects.filter(pk__in=part_ids).values_list("pk", "name"))
+    for entry in entries:
+        model = entry.content_type.model_class() if entry.content_type_id else None
+        rows = []
+        for name, (old, new) in sorted(entry.changes.items()):
+            if name in _UNREAD or model is None:
+                continue
+            field = _field(model, name)
+            if field is None:
+                continue
+            rows.append(
+                (str(field.verbose_name), *(_readable(field, name, v, people, places, parts) for v in (old, new)))
+            )
+        entry.readable = rows
+
+
+def _field(model, name: str):
+    for candidate in (name, name[:-3] if name.endswith("_id") else None):
+        if candidate is None:
+            continue
+        try:
+            return model._meta.get_field(candidate)
+        except FieldDoesNotExist:  # not a field of the model (an older shape): left out
+            continue
+    return None
+
+
+def _readable(field, name: str, value, people, places, parts) -> str:
+    from decimal import Decimal, InvalidOperation
+
+    from django.utils.formats import number_format
+
+    if value in (None, "", []):
+        return "—"
+    if name.endswith("_by_id"):
+        return people.get(value, str(value))
+    if name == "country_id":
+        return places.get(value, str(value))
+    if name == "part_id":
+        return parts.get(value, str(value))
+    if name == "countries" and isinstance(value, list):
+        return ", ".join(places.get(v, str(v)) for v in value) if places else str(len(value))
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    choices = dict(field.flatchoices) if getattr(field, "choices", None) else {}
+    if value in choices:
+        return str(choices[value])
+    if isinstance(value, str) and field.get_internal_type() == "DecimalField":
+        try:
+            return number_format(Decimal(value).normalize(), use_l10n=True)
+        except InvalidOperation:
+            return value
+    return str(value)

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
 from clusters.cache import page_cache_clear
@@ -427,7 +428,7 @@ def narrative_approve(*, user, narrative: Narrative) -> Narrative:
         raise ValidationError(
             _("The narrative needs its text in every language before approval; missing: %(languages)s."),
             code="languages_missing",
-            params={"languages": ", ".join(missing)},
+            params={"languages": ", ".join(str(get_language_info(code)["name_translated"]) for code in missing)},
         )
     before = snapshot(narrative)
     narrative.status = Narrative.Status.APPROVED

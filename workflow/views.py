@@ -12,6 +12,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from indicators.display import format_value
 from indicators.models import Observation, ReportingYear
 from indicators.values import decimal_comma_for
 from workflow import selectors, services
@@ -124,20 +125,29 @@ def _save_grid(request, context) -> bool:
     return True
 
 
+def _named(observation: Observation) -> str:
+    """A value as a reviewer names it: indicator, part, place, year: value."""
+    place = observation.country.name if observation.country_id else _("region")
+    return (
+        f"{observation.part.indicator.code}, {observation.part.name}, {place}, {observation.year}: "
+        f"{format_value(observation)}"
+    )
+
+
 @login_required
 @require_POST
 def observation_review(request, pk: int):
-    observation = get_object_or_404(Observation.objects.select_related("part__indicator"), pk=pk)
+    observation = get_object_or_404(Observation.objects.select_related("part__indicator", "country"), pk=pk)
     back = request.POST.get("next") or "workflow:my_work"
     try:
         if request.POST.get("decision") == "approve":
-            services.observation_approve(user=request.user, observation=observation)
-            messages.success(request, _("Approved."))
+            done = services.observation_approve(user=request.user, observation=observation)
+            messages.success(request, _("Approved: %(value)s") % {"value": _named(done)})
         else:
-            services.observation_return(
+            done = services.observation_return(
                 user=request.user, observation=observation, comment=request.POST.get("comment", "")
             )
-            messages.success(request, _("Returned with your comment."))
+            messages.success(request, _("Returned with your comment: %(value)s") % {"value": _named(done)})
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     safe = url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure())
@@ -192,10 +202,18 @@ def review_batch(request):
 @login_required
 def observation_detail(request, pk: int):
     access = Access(request.user)
-    observation = get_object_or_404(
-        Observation.objects.filter(access.observation_filter()).select_related("part__indicator__result", "country"),
-        pk=pk,
+    observation = (
+        Observation.objects.filter(access.observation_filter())
+        .select_related("part__indicator__result", "country")
+        .filter(pk=pk)
+        .first()
     )
+    if observation is None:
+        if Observation.objects.filter(pk=pk).exists():
+            raise PermissionDenied(
+                _("This value belongs to a sector or country you do not cover; ask its focal point or the secretariat.")
+            )
+        raise Http404
     form = EvidenceForm(
         request.POST or None,
         request.FILES or None,

@@ -54,7 +54,10 @@ class UploadSerializer(serializers.ModelSerializer):
         }
     )
     def get_errors(self, upload) -> list[dict]:
-        return [{"row": row, "column": column, "message": message} for row, column, message in upload.errors]
+        return [
+            {"row": row, "column": column, "message": message, "what": name[0] if name else ""}
+            for row, column, message, *name in upload.errors
+        ]
 
 
 def _access(user) -> Access:
@@ -80,7 +83,14 @@ _UPLOAD_EXAMPLE = {
     "unchanged": 0,
     "message": "1 problems found; nothing was imported.",
     "notes": [],
-    "errors": [{"row": 3, "column": "value", "message": "“fast” is not a number."}],
+    "errors": [
+        {
+            "row": 3,
+            "column": "value",
+            "message": "“fast” is not a number.",
+            "what": "TRP OP 1 · ROAD_BCP_TIME · CAREC · 2023",
+        }
+    ],
     "changes": [],
 }
 

@@ -9,3 +9,35 @@ register = template.Library()
 def typed_value(row) -> str:
     """A baseline, milestone or observation's value as text in the active language."""
     return format_value(row)
+
+
+@register.filter
+def milestone_phrase(milestone) -> str:
+    """A milestone as a person says it: "target 0.84 by 2023", "at least 7 countries by 2023"."""
+    from django.utils.translation import gettext as _
+    from django.utils.translation import ngettext
+
+    from indicators.models import Milestone, ValueType
+
+    value, year = format_value(milestone), milestone.year
+    if milestone.value_type == ValueType.COUNTRY_SET and milestone.value_number is not None:
+        n = int(milestone.value_number)
+        phrases = {
+            Milestone.Kind.EXACT: ngettext("%(n)s country by %(year)s", "%(n)s countries by %(year)s", n),
+            Milestone.Kind.AT_LEAST: ngettext(
+                "at least %(n)s country by %(year)s", "at least %(n)s countries by %(year)s", n
+            ),
+            Milestone.Kind.AT_MOST: ngettext(
+                "at most %(n)s country by %(year)s", "at most %(n)s countries by %(year)s", n
+            ),
+        }
+        if milestone.kind in phrases:
+            return phrases[milestone.kind] % {"n": n, "year": year}
+    phrases = {
+        Milestone.Kind.EXACT: _("target %(value)s by %(year)s"),
+        Milestone.Kind.AT_LEAST: _("at least %(value)s by %(year)s"),
+        Milestone.Kind.AT_MOST: _("at most %(value)s by %(year)s"),
+    }
+    if milestone.kind in phrases:
+        return phrases[milestone.kind] % {"value": value, "year": year}
+    return f"{year}: {milestone.get_kind_display()}"

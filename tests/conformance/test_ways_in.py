@@ -201,7 +201,7 @@ def way_upload(case, user):
     if upload.status == "done":
         return True, [], _stored(case)
     assert upload.status == "refused", (upload.status, upload.message)
-    return False, [(column, message) for _row, column, message in upload.errors], None
+    return False, [(column, message) for _row, column, message, *_name in upload.errors], None
 
 
 def way_api(case, user):

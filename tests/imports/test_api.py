@@ -35,7 +35,14 @@ def test_refusal_lists_problems_by_row_and_column(api, django_capture_on_commit_
         response = api.post("/api/v1/uploads/", {"file": SimpleUploadedFile("v.csv", data)}, format="multipart")
     followed = api.get(f"/api/v1/uploads/{response.json()['id']}/").json()
     assert followed["status"] == "refused"
-    assert followed["errors"] == [{"row": 2, "column": "value", "message": "“fast” is not a number."}]
+    assert followed["errors"] == [
+        {
+            "row": 2,
+            "column": "value",
+            "message": "“fast” is not a number.",
+            "what": "TRP OP 1 · ROAD_BCP_TIME · CAREC · 2023",
+        }
+    ]
 
 
 def test_anonymous_and_viewers_are_refused(db):

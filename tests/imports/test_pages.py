@@ -48,7 +48,10 @@ def test_upload_from_the_page_then_follow_its_progress_and_result(client, secret
     progress = client.get(url("imports:progress", upload.pk)).json()
     assert progress["finished"] and progress["rows_validated"] == 1 and progress["status"] == "done"
     page = client.get(url("imports:detail", upload.pk)).content.decode()
-    assert "1 new values" in page or "New: 1" in page
+    assert "1 new value, 0 changed, 0 unchanged" in page  # plural forms, and the summary said once
+    assert "New: 1" not in page
+    # a finished upload says how it ended instead of showing a full progress bar
+    assert 'class="outcome outcome-done"' in page and "<progress" not in page
 
 
 def test_refused_upload_offers_the_file_with_a_problems_column(client, secretariat, post):
@@ -60,6 +63,9 @@ def test_refused_upload_offers_the_file_with_a_problems_column(client, secretari
     assert report["Content-Disposition"].endswith('v-problems.csv"')
     assert text.splitlines()[0].endswith(";problems")
     assert "value: “fast” is not a number." in text.splitlines()[1]
+    page = client.get(url("imports:detail", upload.pk)).content.decode()
+    assert 'class="outcome outcome-refused"' in page and "<progress" not in page
+    assert "TRP OP 1 · ROAD_BCP_TIME · CAREC · 2023" in page  # the problem names its row
 
 
 def test_viewers_and_other_people_may_not_upload(client, db):
@@ -104,7 +110,7 @@ def test_a_filled_template_uploads_back(client, secretariat, post):
     assert upload.status == "done", (upload.message, upload.errors)
     assert upload.created == 1
     assert any("rows without a value were skipped" in n for n in upload.notes)
-    assert any("“baseline” is not used" in n for n in upload.notes)
+    assert not any("is not used" in n for n in upload.notes)  # the template's own help columns need no note
 
 
 def test_csv_template(client, secretariat):
@@ -113,3 +119,12 @@ def test_csv_template(client, secretariat):
     assert lines[0] == "indicator,part,country,year,value,qualifier,unit,source,note"
     assert any(line.startswith("TRD OC 1.4,GDP_GROWTH,KAZ,2023") for line in lines)
     assert not any(",AFG," in line for line in lines)  # not a member in 2023
+
+
+def test_the_upload_page_is_one_click_from_the_header_my_work_and_the_grid(client, secretariat):
+    upload_link = f'href="{url("imports:upload")}"'
+    for page in (url("home"), url("workflow:my_work"), url("workflow:entry_grid", "TRP-OP-1", 2023)):
+        assert upload_link in client.get(page).content.decode(), page
+    viewer = factories.user("official", groups=(Role.VIEWER,))
+    client.force_login(viewer)  # readers do not upload, so the header does not offer it
+    assert upload_link not in client.get(url("home")).content.decode()

@@ -68,7 +68,7 @@ def test_a_corrected_file_changes_only_what_differs_and_says_what(secretariat):
     run(secretariat, GOOD)
     corrected = run(secretariat, GOOD.replace(",2023,5.7,", ",2023,5.9,"))
     assert (corrected.created, corrected.changed, corrected.unchanged) == (0, 1, 3)
-    assert corrected.changes == [{"row": 4, "old": "5.7", "new": "5.9"}]
+    assert corrected.changes == [{"row": 4, "old": "5.7", "new": "5.9", "what": "TRD OC 1.4 · GDP_GROWTH · UZB · 2023"}]
     assert uploaded(country__code="UZB").get().value_number == Decimal("5.9")
 
 
@@ -77,7 +77,13 @@ def test_a_file_with_one_bad_row_writes_nothing_and_lists_every_problem(secretar
     upload = run(secretariat, bad)
     assert upload.status == "refused"
     assert not uploaded().exists()
-    assert [6, "indicator", "Unknown indicator code “TRP OP 9”."] in upload.errors
+    # each problem names its row as a person reads it
+    assert [
+        6,
+        "indicator",
+        "Unknown indicator code “TRP OP 9”.",
+        "TRP OP 9 · ROAD_BCP_TIME · CAREC · 2023",
+    ] in upload.errors
     assert any(e[0] == 7 and e[1] == "country" for e in upload.errors)
 
 
@@ -110,7 +116,7 @@ def test_each_row_problem_is_named_with_its_column(secretariat, row, column, mes
 def test_duplicate_and_conflicting_rows(secretariat):
     rows = "TRP OP 1,ROAD_BCP_TIME,CAREC,2023,13,,,,\n"
     upload = run(secretariat, HEADER + rows + rows + rows.replace(",13,", ",14,"))
-    assert [3, "value", "Duplicate of row 2."] in upload.errors
+    assert [3, "value", "Duplicate of row 2."] in [e[:3] for e in upload.errors]
     assert any(e[0] == 4 and "Conflicts with row 2" in e[2] for e in upload.errors)
 
 

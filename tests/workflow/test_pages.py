@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from clusters.models import Country
-from indicators.models import IndicatorPart, Observation
+from indicators.models import IndicatorPart, Observation, ReportingYear
+from workflow import services
 from workflow.models import AuditEntry, Narrative
 
 pytestmark = pytest.mark.django_db
@@ -143,10 +144,10 @@ def test_the_second_save_from_a_stale_page_gets_a_conflict_with_both_values(clie
 
 def test_grid_query_count_does_not_grow_with_parts(client, people, year, django_assert_num_queries):
     login(client, people["secretariat"])
-    with django_assert_num_queries(14) as small:
+    with django_assert_num_queries(15) as small:
         client.get(url("workflow:entry_grid", "TRP-OP-1", 2023))
     with django_assert_num_queries(len(small.captured_queries)):
-        client.get(url("workflow:entry_grid", "TRP-OP-2", 2023))
+        client.get(url("workflow:entry_grid", "TRD-OC-1", 2023))  # more parts, and values too
 
 
 def test_focal_point_of_another_sector_cannot_open_the_grid(client, people, year):
@@ -193,6 +194,10 @@ def test_history_shows_changes_and_the_secretariat_restores_one(client, people, 
     history = url("workflow:indicator_history", "TRP-OP-1")
     html = client.get(history).content.decode()
     assert "14.2 → 19.9" in html
+    # read as a person reads it: field labels, not column names; no bookkeeping fields
+    assert "Value: 14.2 → 19.9" in html and "value_number" not in html and "updated_by_id" not in html
+    html_ru = client.get(url("workflow:indicator_history", "TRP-OP-1", language="ru")).content.decode()
+    assert "value_number" not in html_ru and "14,2 → 19,9" in html_ru  # numbers as Russian writes them
     first = AuditEntry.objects.filter(action="create", indicator__code="TRP OP 1", actor=people["secretariat"]).get()
     client.post(history, {"entry": first.pk})
     assert Observation.objects.get(part=road(), year=2023).value_number == Decimal("14.2")
@@ -210,3 +215,48 @@ def test_reporting_years_page_is_for_the_secretariat(client, people):
     from indicators.models import ReportingYear
 
     assert ReportingYear.objects.get(year=2024).status == "open"
+
+
+def test_the_grid_shows_the_last_approved_value_whatever_its_year_and_milestones_in_words(client, people, year):
+    login(client, people["secretariat"])
+    page = client.get(url("workflow:entry_grid", "TRD-OC-1.4", 2023)).content.decode()
+    assert "Last approved value" in page and ("(2022)" in page or "(2021)" in page)
+    page = client.get(url("workflow:entry_grid", "TRD-OC-1", 2023)).content.decode()
+    assert "target 0.84 by 2023" in page and "exact" not in page.split("<tbody>")[1]
+    page = client.get(url("workflow:entry_grid", "EFS-OP-2", 2023)).content.decode()
+    assert "at least 1 by 2029" in page
+
+
+def test_milestones_of_countries_are_counted_in_words(db):
+    from indicators.models import Milestone
+    from indicators.templatetags.values import milestone_phrase
+
+    at_least = Milestone(kind="at_least", value_type="country_set", value_number=Decimal(7), year=2023)
+    one = Milestone(kind="exact", value_type="country_set", value_number=Decimal(1), year=2026)
+    assert milestone_phrase(at_least) == "at least 7 countries by 2023"
+    assert milestone_phrase(one) == "1 country by 2026"
+    with translation.override("ru"):
+        assert milestone_phrase(at_least) == "не менее 7 стран к 2023 году"
+
+
+def test_review_messages_name_the_value(client, people, year):
+    from workflow.entry import Entry
+
+    entry = Entry(indicator="TRP OP 1", part="ROAD_BCP_TIME", country="CAREC", year=2023, value="13.5", ref="v")
+    value = services.entries_save(user=people["secretariat"], entries=[entry]).observations["v"]
+    services.observation_submit(user=people["secretariat"], observation=value)
+    login(client, people["focal"])
+    page = client.post(
+        url("workflow:observation_review", value.pk),
+        {"decision": "approve", "next": url("workflow:my_work")},
+        follow=True,
+    ).content.decode()
+    assert "Approved: TRP OP 1," in page and ", region, 2023: 13.5" in page
+
+
+def test_a_value_of_another_sector_says_so(client, people, year):
+    other = Observation.objects.filter(part__indicator__result__sector__code="TRD", status="approved").first()
+    login(client, people["national"])
+    ReportingYear.objects.update_or_create(year=other.year, defaults={"status": "open"})  # not public either
+    response = client.get(url("workflow:observation_detail", other.pk))
+    assert response.status_code == 403 and "you do not cover" in response.content.decode()

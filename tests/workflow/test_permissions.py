@@ -218,6 +218,6 @@ def test_narrative_approval_needs_every_language(people, year):
     )
     from django.core.exceptions import ValidationError
 
-    with pytest.raises(ValidationError, match="zh-hans"):
+    with pytest.raises(ValidationError, match="Simplified Chinese"):  # named in words, not by code
         services.narrative_approve(user=people["focal"], narrative=narrative)
     assert Narrative.objects.get(pk=narrative.pk).status == "draft"

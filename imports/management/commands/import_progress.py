@@ -38,7 +38,7 @@ class Command(BaseCommand):
         )
         for note in upload.notes:
             self.stdout.write(f"note: {note}")
-        for row, column, message in upload.errors:
+        for row, column, message, *_name in upload.errors:
             self.stderr.write(f"{file.name}: row {row}, column {column}: {message}")
         if upload.status in (Upload.Status.REFUSED, Upload.Status.FAILED):
             raise CommandError(upload.message)
