@@ -202,6 +202,11 @@ def readable_changes(entries: list[AuditEntry]) -> None:
 
     user_ids, country_ids, part_ids = set(), set(), set()
     for entry in entries:
+        state = entry.state or {}
+        if isinstance(state.get("part_id"), int):
+            part_ids.add(state["part_id"])
+        if isinstance(state.get("country_id"), int):
+            country_ids.add(state["country_id"])
         for name, pair in entry.changes.items():
             target = {"part_id": part_ids, "country_id": country_ids}.get(name)
             if name.endswith("_by_id"):
@@ -213,6 +218,11 @@ def readable_changes(entries: list[AuditEntry]) -> None:
     parts = dict(IndicatorPart.objects.filter(pk__in=part_ids).values_list("pk", "name"))
     for entry in entries:
         model = entry.content_type.model_class() if entry.content_type_id else None
+        state = entry.state or {}
+        entry.subject = ""
+        if "part_id" in state and "year" in state:  # a value: which part, place and year
+            place = places.get(state.get("country_id")) if state.get("country_id") else _("region")
+            entry.subject = f"{parts.get(state['part_id'], '')} · {place} · {state['year']}"
         rows = []
         for name, (old, new) in sorted(entry.changes.items()):
             if name in _UNREAD or model is None:
