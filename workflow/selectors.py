@@ -121,7 +121,8 @@ def my_work(*, user) -> dict:
         review_scope |= scope
     to_review = (
         visible.filter(review_scope, status="submitted")
-        .select_related("part__indicator", "country", "created_by")
+        .select_related("part__indicator", "part__unit", "country", "created_by")
+        .prefetch_related("attachments")
         .order_by("part__indicator__code", "year")
     )
     if settings.SEPARATION_OF_DUTIES:  # one's own entries wait for someone else
@@ -147,6 +148,7 @@ def my_work(*, user) -> dict:
             (indicator, year) for year in open_years for indicator in indicators if not filled.get(indicator.pk)
         ]
     to_review = list(to_review)
+    review_context(to_review)
     groups: dict[tuple, list] = {}
     batches: dict[str, int] = {}
     for observation in to_review:
@@ -163,6 +165,66 @@ def my_work(*, user) -> dict:
         "open_years": open_years,
         "access": access,
     }
+
+
+@dataclass
+class ReviewContext:
+    """What a reviewer needs beside a value: where it started, where it was, where it should go."""
+
+    baseline: Baseline | None = None
+    previous: tuple[int, float] | None = None  # the last approved value before this year
+    milestone: Milestone | None = None  # the next milestone from this year on
+    sparkline: str = ""  # SVG points of the approved values, oldest first
+    change: float | None = None  # the share by which the value moved from the previous one
+    flagged: bool = False
+
+    @property
+    def change_text(self) -> str:
+        return "" if self.change is None else f"{self.change:+.0%}"
+
+
+def review_context(observations: list[Observation]) -> None:
+    """Give each value under review its context (observation.context), in three queries for the
+    whole queue: baselines, milestones and the approved history of the same parts."""
+    part_ids = {o.part_id for o in observations}
+    if not part_ids:
+        return
+    baselines = {b.part_id: b for b in Baseline.objects.filter(part_id__in=part_ids, is_current=True)}
+    milestones: dict[int, list[Milestone]] = {}
+    for m in Milestone.objects.filter(part_id__in=part_ids, is_current=True).order_by("year"):
+        if m.is_set:
+            milestones.setdefault(m.part_id, []).append(m)
+    history: dict[tuple, list[tuple[int, float]]] = {}
+    approved = (
+        Observation.objects.filter(part_id__in=part_ids, status="approved", value_number__isnull=False)
+        .order_by("year")
+        .values_list("part_id", "country_id", "year", "value_number")
+    )
+    for part_id, country_id, year, number in approved:
+        history.setdefault((part_id, country_id), []).append((year, float(number)))
+    share = settings.REVIEW_CHANGE_FLAG_SHARE
+    for o in observations:
+        points = [(y, v) for y, v in history.get((o.part_id, o.country_id), []) if y < o.year]
+        context = ReviewContext(
+            baseline=baselines.get(o.part_id),
+            previous=points[-1] if points else None,
+            milestone=next((m for m in milestones.get(o.part_id, []) if m.year >= o.year), None),
+            sparkline=_sparkline([v for _y, v in points[-8:]] + ([float(o.value_number)] if o.value_number else [])),
+        )
+        if context.previous and o.value_number is not None and context.previous[1]:
+            context.change = (float(o.value_number) - context.previous[1]) / abs(context.previous[1])
+            context.flagged = abs(context.change) > share
+        o.context = context
+
+
+def _sparkline(values: list[float], width: int = 80, height: int = 20) -> str:
+    """Points of an SVG polyline through the values, scaled to the box (empty for fewer than 2)."""
+    if len(values) < 2:
+        return ""
+    low, high = min(values), max(values)
+    span = (high - low) or 1.0
+    step = width / (len(values) - 1)
+    return " ".join(f"{i * step:.1f},{height - 2 - (v - low) / span * (height - 4):.1f}" for i, v in enumerate(values))
 
 
 def indicator_year(*, user, indicator: Indicator, year: int) -> dict:

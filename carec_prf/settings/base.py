@@ -209,6 +209,8 @@ CELERY_BEAT_SCHEDULE = {
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 # Whoever entered or last changed a value cannot approve or return it (workflow.services).
 SEPARATION_OF_DUTIES = env_bool("SEPARATION_OF_DUTIES", True)
+# The review queue flags a value that moved from the previous approved one by more than this share.
+REVIEW_CHANGE_FLAG_SHARE = env_int("REVIEW_CHANGE_FLAG_PERCENT", 50) / 100
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "carec-results@localhost")
 
 # The public pages' cache (clusters/cache.py). In-process by default (make run, where Celery runs

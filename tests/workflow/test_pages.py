@@ -10,6 +10,7 @@ from django.utils import translation
 
 from clusters.models import Country
 from indicators.models import IndicatorPart, Observation, ReportingYear
+from tests import factories
 from workflow import services
 from workflow.models import AuditEntry, Narrative
 
@@ -72,7 +73,6 @@ def test_a_bad_cell_saves_nothing_and_says_what_is_wrong_beside_it(client, peopl
 def test_a_percent_of_250_is_refused(client, people, year):
     login(client, people["secretariat"])
     part = IndicatorPart.objects.get(indicator__code="TRD OP 2", code="RESPONDENTS_IMPROVED")
-    from tests import factories
 
     factories.focal_point("trd-lead", "TRD")
     response = client.post(url("workflow:entry_grid", "TRD-OP-2", 2023), {f"{part.pk}-R-value": "250", "save": ""})
@@ -260,3 +260,27 @@ def test_a_value_of_another_sector_says_so(client, people, year):
     ReportingYear.objects.update_or_create(year=other.year, defaults={"status": "open"})  # not public either
     response = client.get(url("workflow:observation_detail", other.pk))
     assert response.status_code == 403 and "you do not cover" in response.content.decode()
+
+
+def test_the_review_queue_shows_each_value_in_context(client, people, year, django_assert_max_num_queries):
+    from workflow.entry import Entry
+
+    road = Entry(indicator="TRP OP 1", part="ROAD_BCP_TIME", country="CAREC", year=2023, value="45", ref="v")
+    value = services.entries_save(user=people["secretariat"], entries=[road]).observations["v"]
+    services.observation_submit(user=people["secretariat"], observation=value)
+    login(client, people["focal"])
+    page = client.get(url("workflow:my_work")).content.decode()
+    assert 'class="sparkline"' in page  # the approved values so far, and this one
+    assert "baseline: 16.9 (2017)" in page  # the border crossing time's baseline
+    assert "last approved:" in page and "since 2021: check it" in page  # a big jump is flagged
+    with django_assert_max_num_queries(30) as few:
+        client.get(url("workflow:my_work"))
+    more = [
+        Entry(indicator="TRD OC 1.4", part="GDP_GROWTH", country=c, year=2023, value="5", ref=c)
+        for c in ("KAZ", "UZB", "KGZ", "TJK", "MNG")
+    ]
+    for written in services.entries_save(user=people["secretariat"], entries=more).observations.values():
+        services.observation_submit(user=people["secretariat"], observation=written)
+    login(client, people["other_focal"])  # the TRD focal point: five values to review
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(url("workflow:my_work"))
