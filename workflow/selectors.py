@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -136,17 +136,7 @@ def my_work(*, user) -> dict:
     )
     if not access.is_secretariat:
         indicators = indicators.filter(result__sector_id__in=[s for s, _c in access.assignments])
-    to_enter = []
-    if open_years:
-        filled = dict(
-            Observation.objects.filter(year__in=[y.year for y in open_years])
-            .exclude(status="superseded")
-            .values_list("part__indicator_id")
-            .annotate(n=Count("id"))
-        )
-        to_enter = [
-            (indicator, year) for year in open_years for indicator in indicators if not filled.get(indicator.pk)
-        ]
+    to_enter = _to_enter(list(indicators.select_related("result__sector")), open_years)
     to_review = list(to_review)
     review_context(to_review)
     groups: dict[tuple, list] = {}
@@ -165,6 +155,47 @@ def my_work(*, user) -> dict:
         "open_years": open_years,
         "access": access,
     }
+
+
+@dataclass
+class ToEnter:
+    indicator: Indicator
+    year: ReportingYear
+    missing: int
+    expected: int
+
+
+def _to_enter(indicators: list[Indicator], open_years: list[ReportingYear]) -> list[tuple[object, list[ToEnter]]]:
+    """The indicator-years of the open years that still miss values, grouped by sector, with how
+    many of the expected values (each part, for the region or each member of that year) are
+    missing. A fixed number of queries: the parts, the members of each open year, the cells."""
+    if not open_years or not indicators:
+        return []
+    parts: dict[int, list[bool]] = {}
+    for indicator_id, aggregation in IndicatorPart.objects.filter(indicator__in=indicators).values_list(
+        "indicator_id", "aggregation"
+    ):
+        parts.setdefault(indicator_id, []).append(aggregation == IndicatorPart.Aggregation.REGION_ONLY)
+    members = {y.year: Country.objects.members_in(y.year).count() for y in open_years}
+    filled: dict[tuple[int, int], set] = {}
+    cells = (
+        Observation.objects.filter(year__in=list(members), part__indicator__in=indicators)
+        .exclude(status="superseded")
+        .values_list("part__indicator_id", "year", "part_id", "country_id")
+        .distinct()
+    )
+    for indicator_id, year, part_id, country_id in cells:
+        filled.setdefault((indicator_id, year), set()).add((part_id, country_id))
+    by_sector: dict[int, tuple[object, list[ToEnter]]] = {}
+    for year in open_years:
+        for indicator in indicators:
+            kinds = parts.get(indicator.pk, [])
+            expected = sum(1 if region_only else 1 + members[year.year] for region_only in kinds)
+            missing = expected - len(filled.get((indicator.pk, year.year), ()))
+            if missing > 0:
+                sector = indicator.result.sector
+                by_sector.setdefault(sector.pk, (sector, []))[1].append(ToEnter(indicator, year, missing, expected))
+    return list(by_sector.values())
 
 
 @dataclass

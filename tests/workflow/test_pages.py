@@ -284,3 +284,24 @@ def test_the_review_queue_shows_each_value_in_context(client, people, year, djan
     login(client, people["other_focal"])  # the TRD focal point: five values to review
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url("workflow:my_work"))
+
+
+def test_to_enter_names_indicators_by_sector_with_what_is_missing(client, people, year):
+    login(client, people["focal"])  # TRP: every part reported for the region only
+    page = client.get(url("workflow:my_work")).content.decode()
+    assert "<h3>" in page and "TRP OP 1" in page and "2 of 2 values missing" in page
+    from workflow.entry import Entry
+
+    road = Entry(indicator="TRP OP 1", part="ROAD_BCP_TIME", country="CAREC", year=2023, value="13", ref="v")
+    services.entries_save(user=people["secretariat"], entries=[road])
+    page = client.get(url("workflow:my_work")).content.decode()
+    assert "1 of 2 values missing" in page
+
+
+def test_each_reporting_year_has_its_next_step(client, people, year):
+    login(client, people["secretariat"])
+    page = client.get(url("workflow:years")).content.decode()
+    assert 'name="status" value="locked"' in page  # 2023 is open: lock it for review
+    client.post(url("workflow:years"), {"year": "2023", "status": "locked"})
+    page = client.get(url("workflow:years")).content.decode()
+    assert 'value="published"' in page and ReportingYear.objects.get(year=2023).status == "locked"
