@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 
 from imports.models import Upload
 from imports.reading import FileRefused, read_table
-from imports.validation import check_table
+from imports.validation import check_table, row_labels
 from indicators.models import Observation
 from indicators.values import decimal_comma_for
 from workflow.entry import Checked, EntryErrors, entries_write, facts_load
@@ -83,7 +83,7 @@ def _process(upload: Upload) -> Upload:
             Upload.objects.filter(pk=upload.pk).update(rows_validated=validated)
             cache.set(progress_key(upload.pk), {"validated": validated, "imported": 0}, 3600)
 
-        checked, skipped, labels = check_table(
+        checked, skipped = check_table(
             table,
             facts,
             decimal_comma=decimal_comma_for(upload.language, delimiter=table.delimiter),
@@ -102,7 +102,7 @@ def _process(upload: Upload) -> Upload:
             else []
         )
         if checked.errors:
-            return _refuse(upload, rows=len(table.rows), errors=checked.errors, labels=labels)
+            return _refuse(upload, table=table, errors=checked.errors)
         if upload.dry_run:
             return _finish(
                 upload,
@@ -112,10 +112,11 @@ def _process(upload: Upload) -> Upload:
             )
         try:
             result = rows_import(user=upload.uploaded_by, checked=checked, upload=upload)
+            labels = row_labels(table, {change["row"] for change in result["changes"]})
             for change in result["changes"]:
                 change["what"] = labels.get(change["row"], "")
         except EntryErrors as problems:  # found while writing: a conflict with a value saved meanwhile
-            return _refuse(upload, rows=len(table.rows), errors=problems.errors, labels=labels)
+            return _refuse(upload, table=table, errors=problems.errors)
         return _finish(
             upload,
             status=Upload.Status.DONE,
@@ -148,12 +149,13 @@ def _outcome(result: dict) -> str:
     return _("%(counts)s; the new and changed values wait for review.") % {"counts": counts}
 
 
-def _refuse(upload: Upload, *, rows: int, errors: list, labels: dict[int, str]) -> Upload:
+def _refuse(upload: Upload, *, table, errors: list) -> Upload:
     """Refused: each problem keeps its row, column and message, and the row's name."""
+    labels = row_labels(table, {row for row, _column, _message in errors})
     return _finish(
         upload,
         status=Upload.Status.REFUSED,
-        rows_validated=rows,
+        rows_validated=len(table.rows),
         errors=[[row, column, message, labels.get(row, "")] for row, column, message in errors],
         message=ngettext(
             "%(count)s problem found; nothing was imported.",

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from imports.reading import Table
 from workflow.entry import REGION, Checked, Entry, Facts, entries_check
 
-__all__ = ["REGION", "check_table"]
+__all__ = ["REGION", "check_table", "row_labels"]
 
 
 def _entries(table: Table, skipped: list[int]) -> Iterator[tuple[Entry, str]]:
@@ -34,20 +34,15 @@ def _entries(table: Table, skipped: list[int]) -> Iterator[tuple[Entry, str]]:
         yield entry, values.get("unit", "")
 
 
-def check_table(
-    table: Table, facts: Facts, *, decimal_comma: bool, progress=None
-) -> tuple[Checked, int, dict[int, str]]:
-    """Check every row; returns the checked rows and problems, how many rows were empty, and each
-    row's name as a person reads it (indicator · part · country · year, as the file gives them)."""
+def check_table(table: Table, facts: Facts, *, decimal_comma: bool, progress=None) -> tuple[Checked, int]:
+    """Check every row; returns the checked rows and problems, and how many rows were empty."""
     skipped: list[int] = []
     units: list[tuple[Entry, str]] = []
-    labels: dict[int, str] = {}
 
     def entries():
         for entry, unit in _entries(table, skipped):
             if unit:
                 units.append((entry, unit))
-            labels[entry.ref] = " · ".join(str(v) for v in (entry.indicator, entry.part, entry.country, entry.year))
             yield entry
 
     checked = entries_check(entries(), facts, decimal_comma=decimal_comma, progress=progress)
@@ -66,4 +61,17 @@ def check_table(
         bad = {ref for ref, _column, _message in checked.errors}
         checked.rows = [row for row in checked.rows if row.ref not in bad]
         checked.errors.sort(key=lambda error: error[0])
-    return checked, len(skipped), labels
+    return checked, len(skipped)
+
+
+def row_labels(table: Table, numbers: set[int]) -> dict[int, str]:
+    """The named rows as a person reads them (indicator · part · country · year, as the file gives
+    them): built only for the rows a report shows, not for every row of a large file."""
+    if not numbers:
+        return {}
+    positions = [table.columns.get(name) for name in ("indicator", "part", "country", "year")]
+    labels = {}
+    for number, cells in table.rows:
+        if number in numbers:
+            labels[number] = " · ".join(cells[i].strip() if i is not None and i < len(cells) else "" for i in positions)
+    return labels

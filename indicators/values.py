@@ -295,10 +295,6 @@ def _local(value) -> str:
     return number_format(Decimal(value).normalize(), use_l10n=True, force_grouping=abs(value) >= 10000)
 
 
-def _plain(value) -> str:
-    return "—" if value is None else format(Decimal(value).normalize(), "f")
-
-
 def read_value(
     raw: object,
     *,

@@ -12,6 +12,7 @@ from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from carec_prf.bulk import insert_rows
 from workflow.models import AuditEntry
 
 # Fields that change on every save and say nothing about the content.
@@ -102,8 +103,6 @@ def audit_many(*, actor, entries: list[tuple], indicator_of: dict[int, int], rea
     an instance or a dict of attnames with its "id"; indicator_of maps a part to its indicator."""
     if not entries:
         return
-    from carec_prf.bulk import insert_rows
-
     content_type = ContentType.objects.get_for_model(entries[0][1])
     actor_id = actor.pk if actor is not None and actor.is_authenticated else None
     now = timezone.now()

@@ -13,6 +13,7 @@ them), and all go through the same two steps:
 """
 
 import datetime
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -20,10 +21,11 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max, Min
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from psycopg import errors as pg_errors
 
 from carec_prf.bulk import insert_rows
 from clusters.models import Country
@@ -39,6 +41,8 @@ from indicators.models import (
     ValueType,
 )
 from indicators.values import TypedValueFields, check_range, read_value
+from workflow import notifications
+from workflow.audit import audit_many, snapshot
 from workflow.models import AuditEntry
 from workflow.permissions import Access
 
@@ -47,6 +51,29 @@ PENDING = (Observation.Status.DRAFT, Observation.Status.SUBMITTED, Observation.S
 ANY_VERSION = -1  # the caller does not track versions (an upload): the latest one is replaced
 CHANGES_KEPT = 1000
 _TEXT_LIMITS = {"citation": 500, "evidence_url": 500, "note": 20000, "revision_reason": 5000}
+
+
+class ConflictError(ValidationError):
+    """Someone else saved the same value since this user loaded it."""
+
+    def __init__(self, *, theirs: str, mine: str, by: str) -> None:
+        super().__init__(
+            _(
+                "Someone else (%(by)s) changed this value while you were editing it: it is now %(theirs)s; you "
+                "entered %(mine)s. Nothing of yours was saved: check the value and save again."
+            )
+            % {"by": by, "theirs": theirs, "mine": mine},
+            code="conflict",
+        )
+        self.theirs, self.mine = theirs, mine
+
+
+def after_approval(observations) -> None:
+    """What follows approved values, whichever way they were approved: one recompute of their
+    parts, queued with the approval's transaction (it also clears the pages that show them)."""
+    from progress.services import recompute_request
+
+    recompute_request(part_ids=sorted({o.part_id for o in observations}))
 
 
 @dataclass
@@ -96,9 +123,10 @@ class Facts:
     year_status: dict[int, str]
     can_enter: Callable[[int | None, int | None], bool]
     system: bool = False  # the loader of published figures: no rights check; years never opened or published
+    indicators: frozenset[str] = frozenset()  # the known indicator codes, upper-cased
 
     def indicator_known(self, code: str) -> bool:
-        return any(key[0] == code for key in self.parts)
+        return code in self.indicators
 
 
 @dataclass(frozen=True)
@@ -140,8 +168,6 @@ class EntryErrors(ValidationError):
 
 
 def facts_load(*, user, system: bool = False, part_ids: Iterable[int] | None = None) -> Facts:
-    from django.utils import translation
-
     parts_query = IndicatorPart.objects.all() if part_ids is None else IndicatorPart.objects.filter(id__in=part_ids)
     scales: dict[int, list[str]] = defaultdict(list)
     levels = OrdinalLevel.objects.order_by("rank")
@@ -197,8 +223,9 @@ def facts_load(*, user, system: bool = False, part_ids: Iterable[int] | None = N
         first_year=first,
         last_year=last,
         year_status=dict(ReportingYear.objects.values_list("year", "status")),
-        can_enter=_cached(access.can_enter),
+        can_enter=functools.cache(access.can_enter),
         system=system,
+        indicators=frozenset(indicator for indicator, _part in parts),
     )
 
 
@@ -208,17 +235,6 @@ def framework_years() -> tuple[int, int]:
     first = Baseline.objects.filter(is_current=True).aggregate(y=Min("year"))["y"] or 2000
     last = Milestone.objects.aggregate(y=Max("year"))["y"] or datetime.date.today().year
     return first, max(last, datetime.date.today().year)
-
-
-def _cached(function):
-    memo: dict = {}
-
-    def call(*args):
-        if args not in memo:
-            memo[args] = function(*args)
-        return memo[args]
-
-    return call
 
 
 def year_of(raw: object) -> int | None:
@@ -237,37 +253,42 @@ def year_of(raw: object) -> int | None:
     return None
 
 
-def check_year(year: int, facts: Facts) -> str | None:
-    """What is wrong with a year for entry, or None."""
-    if not facts.first_year <= year <= facts.last_year:
-        return _("%(year)s is outside the framework's years (%(first)s–%(last)s).") % {
-            "year": year,
-            "first": facts.first_year,
-            "last": facts.last_year,
-        }
-    status = facts.year_status.get(year)
-    if facts.system:
-        # The loader records published figures: for years never opened here, or published.
-        if status == ReportingYear.Status.OPEN:
-            return _(
-                "The reporting year %(year)s is open for entry: its values are entered and reviewed here, not loaded."
-            ) % {"year": year}
-        if status == ReportingYear.Status.LOCKED:
-            return _(
-                "The reporting year %(year)s is locked: its values can no longer be changed. Ask the secretariat to "
-                "reopen it."
-            ) % {"year": year}
+def year_range_problem(year: int, first: int, last: int) -> str | None:
+    """What is wrong with a year the framework does not cover, or None."""
+    if first <= year <= last:
         return None
-    if status is None:
-        return _("The reporting year %(year)s is not open for entry; the secretariat opens reporting years.") % {
-            "year": year
-        }
-    if status != ReportingYear.Status.OPEN:
+    return _("%(year)s is outside the framework's years (%(first)s–%(last)s).") % {
+        "year": year,
+        "first": first,
+        "last": last,
+    }
+
+
+def year_status_problem(year: int, status: str | None, *, loader: bool = False) -> str | None:
+    """What a reporting year's status forbids, or None: values are entered in open years only; the
+    loader records published figures, in years never opened here or published."""
+    closed = status == ReportingYear.Status.LOCKED if loader else status not in (None, ReportingYear.Status.OPEN)
+    if closed:
         return _(
             "The reporting year %(year)s is locked: its values can no longer be changed. Ask the secretariat to "
             "reopen it."
         ) % {"year": year}
+    if loader and status == ReportingYear.Status.OPEN:
+        return _(
+            "The reporting year %(year)s is open for entry: its values are entered and reviewed here, not loaded."
+        ) % {"year": year}
+    if not loader and status is None:
+        return _("The reporting year %(year)s is not open for entry; the secretariat opens reporting years.") % {
+            "year": year
+        }
     return None
+
+
+def check_year(year: int, facts: Facts) -> str | None:
+    """What is wrong with a year for entry, or None."""
+    return year_range_problem(year, facts.first_year, facts.last_year) or year_status_problem(
+        year, facts.year_status.get(year), loader=facts.system
+    )
 
 
 def entries_check(entries: Iterable[Entry], facts: Facts, *, decimal_comma: bool, progress=None) -> Checked:
@@ -490,9 +511,6 @@ def entries_write(
     New rows go in with COPY on PostgreSQL. fetch=False leaves Written.observations empty (a bulk
     upload does not read them back). recompute=False leaves the ratings to the caller (the loader:
     `recompute_progress` follows it, once for everything)."""
-    from workflow.audit import audit_many, snapshot
-    from workflow.services import ConflictError
-
     out = Written()
     if not rows:
         return out
@@ -552,7 +570,11 @@ def entries_write(
     for row, pending, approved in plan:
         value = row.value
         target = approved if status == Observation.Status.APPROVED else pending
-        old = format_value(target or approved) if (target or approved) else "—"
+        if len(out.changes) < CHANGES_KEPT:  # the words are written only for the changes kept
+            earlier = target or approved
+            out.changes.append(
+                {"row": row.ref, "old": format_value(earlier) if earlier else "—", "new": format_value(value)}
+            )
         fields = {"availability": value.availability, **value.model_fields(), "kind": row.kind}
         for name in ("citation", "evidence_url"):
             if getattr(row, name) is not None:
@@ -596,11 +618,6 @@ def entries_write(
             if approved is not None and row.note is None:
                 payload.update({name: getattr(approved, name) for name in NOTE_FIELDS})
             creates.append((row, payload))
-        if len(out.changes) < CHANGES_KEPT:
-            out.changes.append({"row": row.ref, "old": old, "new": format_value(value)})
-
-    from django.db import IntegrityError
-    from psycopg import errors as pg_errors
 
     try:
         with transaction.atomic():  # a savepoint: someone may create the same cell at this moment
@@ -695,11 +712,7 @@ def entries_write(
         for row, _x in [*creates, *updates]
     ]
     if status == Observation.Status.SUBMITTED and written:
-        from workflow import notifications
-
         notifications.notify_submitted(written)
     if status == Observation.Status.APPROVED and written and recompute:
-        from workflow.services import after_approval
-
         after_approval(written)
     return out

@@ -3,6 +3,7 @@ goes out in the recipient's language, only if the recipient has not turned it of
 after the change that caused it has been committed."""
 
 import datetime
+from collections import Counter
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -112,18 +113,19 @@ def notify_submitted(observations) -> None:
             "indicator__result"
         )
     }
-    places = {(parts[o.part_id].indicator.result.sector_id, o.country_id) for o in observations}
+    # how many of the values fall in each sector, and in each sector and place
+    by_sector = Counter(parts[o.part_id].indicator.result.sector_id for o in observations)
+    by_place = Counter((parts[o.part_id].indicator.result.sector_id, o.country_id) for o in observations)
 
     def author(o):
         return getattr(o, "author_id", None) or getattr(o, "updated_by_id", None) or getattr(o, "created_by_id", None)
 
     authors = {author(o) for o in observations} if settings.SEPARATION_OF_DUTIES else set()
-    sector_ids = {sector for sector, _country in places}
     wanted: dict[int, int] = {}
     for user_id, sector_id, country_id in FocalPointAssignment.objects.filter(
-        sector_id__in=sector_ids, user__is_active=True
+        sector_id__in=by_sector, user__is_active=True
     ).values_list("user_id", "sector_id", "country_id"):
-        covered = sum(1 for s, c in places if s == sector_id and (country_id is None or country_id == c))
+        covered = by_sector[sector_id] if country_id is None else by_place[(sector_id, country_id)]
         if covered and user_id not in authors:
             wanted[user_id] = wanted.get(user_id, 0) + covered
     reviewers = get_user_model().objects.filter(pk__in=wanted).select_related("notifications")

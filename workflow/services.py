@@ -4,11 +4,13 @@ refuses locked years, works in one transaction and leaves an audit entry."""
 import datetime
 import mimetypes
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
@@ -18,28 +20,25 @@ from clusters.models import Country, Sector
 from indicators.display import format_value
 from indicators.models import Indicator, IndicatorPart, Observation, ReportingYear
 from indicators.values import TypedValueFields
+from progress.services import recompute_request
 from workflow import notifications
 from workflow.audit import audit_many, audit_record, snapshot
-from workflow.entry import REGION, Entry, EntryErrors, entries_check, entries_write, facts_load, framework_years
-from workflow.models import Attachment, AuditEntry, Comment, FocalPointAssignment, Narrative
+from workflow.entry import (
+    PENDING,
+    REGION,
+    ConflictError,
+    Entry,
+    EntryErrors,
+    after_approval,
+    entries_check,
+    entries_write,
+    facts_load,
+    framework_years,
+    year_range_problem,
+    year_status_problem,
+)
+from workflow.models import Attachment, AuditEntry, Comment, FocalPointAssignment, Narrative, Role
 from workflow.permissions import Access
-
-PENDING = (Observation.Status.DRAFT, Observation.Status.SUBMITTED, Observation.Status.RETURNED)
-
-
-class ConflictError(ValidationError):
-    """Someone else saved the same value since this user loaded it."""
-
-    def __init__(self, *, theirs: str, mine: str, by: str) -> None:
-        super().__init__(
-            _(
-                "Someone else (%(by)s) changed this value while you were editing it: it is now %(theirs)s; you "
-                "entered %(mine)s. Nothing of yours was saved: check the value and save again."
-            )
-            % {"by": by, "theirs": theirs, "mine": mine},
-            code="conflict",
-        )
-        self.theirs, self.mine = theirs, mine
 
 
 def _deny(message: str) -> PermissionDenied:
@@ -47,22 +46,11 @@ def _deny(message: str) -> PermissionDenied:
 
 
 def year_check_open(year: int) -> None:
-    reporting = ReportingYear.objects.filter(year=year).first()
-    if reporting is None:
-        raise ValidationError(
-            _("The reporting year %(year)s is not open for entry; the secretariat opens reporting years."),
-            code="year_not_open",
-            params={"year": year},
-        )
-    if reporting.status != ReportingYear.Status.OPEN:
-        raise ValidationError(
-            _(
-                "The reporting year %(year)s is locked: its values can no longer be changed. Ask the secretariat "
-                "to reopen it."
-            ),
-            code="year_locked",
-            params={"year": year},
-        )
+    """The reporting year must be open (workflow.entry.year_status_problem states the rule)."""
+    status = ReportingYear.objects.filter(year=year).values_list("status", flat=True).first()
+    problem = year_status_problem(year, status)
+    if problem:
+        raise ValidationError(problem, code="year_not_open")
 
 
 def _sector_id(part: IndicatorPart) -> int | None:
@@ -106,10 +94,10 @@ def entries_save(*, user, entries: list[Entry], status: str = Observation.Status
 def _part_ids(entries: list[Entry]) -> list[int]:
     """The parts of the indicators the entries name: enough to tell an unknown part from an
     unknown indicator, without loading the whole framework for one value."""
-    codes = {str(e.indicator).strip().upper() for e in entries}
-    return [
-        pk for pk, indicator in IndicatorPart.objects.values_list("id", "indicator__code") if indicator.upper() in codes
-    ]
+    named = Q(pk__in=[])
+    for code in {str(e.indicator).strip() for e in entries}:
+        named |= Q(indicator__code__iexact=code)
+    return list(IndicatorPart.objects.filter(named).values_list("id", flat=True))
 
 
 def observation_save(
@@ -152,29 +140,27 @@ def _raise_denied_first(user, part: IndicatorPart, country: Country | None) -> N
         raise _deny(_("You may not enter values for this sector or country."))
 
 
-def _locked_pending(observation: Observation) -> Observation:
-    return (
-        Observation.objects.select_for_update(of=("self",))
-        .select_related("part__indicator__result", "country")
-        .get(pk=observation.pk)
-    )
-
-
 def observation_submit(*, user, observation: Observation, expected_version: int | None = None) -> Observation:
     return observations_submit(user=user, observations=[observation], expected_version=expected_version)[0]
 
 
 @transaction.atomic
 def observations_submit(*, user, observations, expected_version: int | None = None) -> list[Observation]:
-    """Submit drafts or returned values for review (a grid's worth at once): each is checked, and
-    the reviewers get one e-mail for the whole batch."""
+    """Submit drafts or returned values for review (a grid's worth at once): each is checked, all
+    are written and audited together, and the reviewers get one e-mail for the whole batch."""
     access = Access(user)
-    submitted = []
-    for given in observations:
-        observation = _locked_pending(given)
+    order = [o.pk for o in observations]
+    locked = {o.pk: o for o in _locked(order)}
+    statuses = dict(
+        ReportingYear.objects.filter(year__in={o.year for o in locked.values()}).values_list("year", "status")
+    )
+    submitted = [locked[pk] for pk in order]
+    for observation in submitted:
         if not access.can_enter(_sector_id(observation.part), observation.country_id):
             raise _deny(_("You may not submit values for this sector or country."))
-        year_check_open(observation.year)
+        problem = year_status_problem(observation.year, statuses.get(observation.year))
+        if problem:
+            raise ValidationError(problem, code="year_not_open")
         if expected_version is not None and expected_version != observation.version:
             raise ConflictError(theirs=format_value(observation), mine="—", by=str(observation.created_by or "?"))
         if observation.status not in (Observation.Status.DRAFT, Observation.Status.RETURNED):
@@ -183,14 +169,36 @@ def observations_submit(*, user, observations, expected_version: int | None = No
                 code="not_draft",
                 params={"status": Observation.Status(observation.status).label},
             )
-        before = snapshot(observation)
+    befores = {o.pk: snapshot(o) for o in submitted}
+    now = timezone.now()
+    for observation in submitted:
         observation.status = Observation.Status.SUBMITTED
         observation.version += 1
-        observation.save(update_fields=["status", "version", "updated_at"])
-        audit_record(actor=user, action=AuditEntry.Action.SUBMIT, obj=observation, before=before)
-        submitted.append(observation)
+        observation.updated_at = now
+    Observation.objects.bulk_update(submitted, ["status", "version", "updated_at"])
+    _audit(user, AuditEntry.Action.SUBMIT, submitted, befores)
     notifications.notify_submitted(submitted)
     return submitted
+
+
+def _locked(pks: list[int]) -> list[Observation]:
+    """The values, locked for this transaction, with what the checks read."""
+    return list(
+        Observation.objects.select_for_update(of=("self",))
+        .select_related("part__indicator__result", "country", "created_by")
+        .prefetch_related("countries")
+        .filter(pk__in=pks)
+        .order_by("pk")
+    )
+
+
+def _audit(user, action: str, observations: list[Observation], befores: dict[int, dict], reason: str = "") -> None:
+    audit_many(
+        actor=user,
+        entries=[(action, Observation, o, befores[o.pk], befores[o.pk].get("countries", [])) for o in observations],
+        indicator_of={o.part_id: o.part.indicator_id for o in observations},
+        reason=reason,
+    )
 
 
 def separation_problem(user, observation: Observation) -> str | None:
@@ -207,6 +215,7 @@ def separation_problem(user, observation: Observation) -> str | None:
 class ReviewOutcome:
     done: list[Observation]
     skipped: list[tuple[Observation, str]]  # with the reason, in the reviewer's language
+    denied: set[int] = field(default_factory=set)  # skipped for want of the right to review them
 
 
 @transaction.atomic
@@ -221,18 +230,13 @@ def observations_review(*, user, observations, decision: str, comment: str = "")
             _("Say what needs to change: a comment is required to return a value."), code="comment_required"
         )
     access = Access(user)
-    ids = [o.pk for o in observations]
-    locked = list(
-        Observation.objects.select_for_update(of=("self",))
-        .select_related("part__indicator__result", "country", "created_by")
-        .filter(pk__in=ids)
-        .order_by("pk")
-    )
-    open_years = set(ReportingYear.objects.filter(status=ReportingYear.Status.OPEN).values_list("year", flat=True))
-    done, skipped = [], []
+    locked = _locked([o.pk for o in observations])
+    statuses = dict(ReportingYear.objects.filter(year__in={o.year for o in locked}).values_list("year", "status"))
+    done, skipped, denied = [], [], set()
     for observation in locked:
         if not access.can_review(_sector_id(observation.part), observation.country_id):
             skipped.append((observation, _("Only a focal point of this sector may review its values.")))
+            denied.add(observation.pk)
         elif observation.status != Observation.Status.SUBMITTED:
             message = (
                 _("Only a submitted value can be approved; this one is “%(status)s”.")
@@ -240,22 +244,27 @@ def observations_review(*, user, observations, decision: str, comment: str = "")
                 else _("Only a submitted value can be returned; this one is “%(status)s”.")
             )
             skipped.append((observation, message % {"status": Observation.Status(observation.status).label}))
-        elif observation.year not in open_years:
-            skipped.append((observation, _("The reporting year %(year)s is not open.") % {"year": observation.year}))
+        elif problem := year_status_problem(observation.year, statuses.get(observation.year)):
+            skipped.append((observation, problem))
         elif problem := separation_problem(user, observation):
             skipped.append((observation, problem))
+            denied.add(observation.pk)
         else:
             done.append(observation)
     now = timezone.now()
     befores = {o.pk: snapshot(o) for o in done}
     if decision == "approve":
+        # the approved values these revise are kept as superseded: found and updated in two queries
+        cells = {(o.part_id, o.country_id, o.year) for o in done}
+        replaced = [
+            pk
+            for pk, part_id, country_id, year in Observation.objects.filter(
+                part_id__in={c[0] for c in cells}, year__in={c[2] for c in cells}, status=Observation.Status.APPROVED
+            ).values_list("pk", "part_id", "country_id", "year")
+            if (part_id, country_id, year) in cells
+        ]
+        Observation.objects.filter(pk__in=replaced).update(status=Observation.Status.SUPERSEDED)
         for observation in done:
-            Observation.objects.filter(
-                part_id=observation.part_id,
-                country_id=observation.country_id,
-                year=observation.year,
-                status=Observation.Status.APPROVED,
-            ).update(status=Observation.Status.SUPERSEDED)
             observation.status = Observation.Status.APPROVED
     else:
         for observation in done:
@@ -269,36 +278,22 @@ def observations_review(*, user, observations, decision: str, comment: str = "")
         done, ["status", "review_comment", "version", "reviewed_by", "reviewed_at", "updated_at"], batch_size=2000
     )
     action = AuditEntry.Action.APPROVE if decision == "approve" else AuditEntry.Action.RETURN
-    audit_many(
-        actor=user,
-        entries=[(action, Observation, o, befores[o.pk], befores[o.pk].get("countries", [])) for o in done],
-        indicator_of={o.part_id: o.part.indicator_id for o in done},
-        reason=comment.strip(),
-    )
+    _audit(user, action, done, befores, reason=comment.strip())
     if decision == "approve" and done:
         after_approval(done)
     for observation in done if decision == "return" else []:
         notifications.notify_returned(observation, comment.strip())
-    return ReviewOutcome(done=done, skipped=skipped)
-
-
-def after_approval(observations: list[Observation]) -> None:
-    """What follows approved values, whichever way they were approved: one recompute of their
-    parts, queued with the approval's transaction (it also clears the pages that show them)."""
-    _queue_recompute(sorted({o.part_id for o in observations}))
+    return ReviewOutcome(done=done, skipped=skipped, denied=denied)
 
 
 def _review_one(*, user, observation: Observation, decision: str, comment: str = "") -> Observation:
+    """One value through the batch review: a value the user may not review is a 403, any other
+    reason it was left a 400."""
     outcome = observations_review(user=user, observations=[observation], decision=decision, comment=comment)
     if outcome.skipped:
-        _obs, reason = outcome.skipped[0]
-        current = Observation.objects.select_related("part__indicator__result").get(pk=observation.pk)
-        if not Access(user).can_review(_sector_id(current.part), current.country_id) or separation_problem(
-            user, current
-        ):
+        skipped, reason = outcome.skipped[0]
+        if skipped.pk in outcome.denied:
             raise _deny(reason)
-        if current.status == Observation.Status.SUBMITTED:
-            year_check_open(current.year)
         raise ValidationError(reason, code="not_reviewable")
     return outcome.done[0]
 
@@ -308,12 +303,6 @@ def observation_approve(*, user, observation: Observation) -> Observation:
     force until this moment, then is kept as superseded; the ratings that depend on the part
     are recomputed once the transaction commits."""
     return _review_one(user=user, observation=observation, decision="approve")
-
-
-def _queue_recompute(part_ids: list[int]) -> None:
-    from progress.services import recompute_request
-
-    recompute_request(part_ids=part_ids)
 
 
 def observation_return(*, user, observation: Observation, comment: str) -> Observation:
@@ -334,9 +323,9 @@ def reporting_year_set(*, user, year: int, status: str, deadline=None) -> Report
             raise ValidationError(
                 _("“%(value)s” is not a date: write it as YYYY-MM-DD."), code="bad_date", params={"value": deadline}
             ) from None
-    reporting, _created = ReportingYear.objects.select_for_update(of=("self",)).get_or_create(year=year)
-    before = snapshot(reporting) if not _created else {}
-    was_public = not _created and before.get("status") == ReportingYear.Status.PUBLISHED
+    reporting, created = ReportingYear.objects.select_for_update(of=("self",)).get_or_create(year=year)
+    before = snapshot(reporting) if not created else {}
+    was_public = not created and before.get("status") == ReportingYear.Status.PUBLISHED
     reporting.status = status
     if deadline is not None:
         reporting.deadline = deadline
@@ -345,7 +334,7 @@ def reporting_year_set(*, user, year: int, status: str, deadline=None) -> Report
     audit_record(actor=user, action=action, obj=reporting, before=before)
     # What the public sees changed with the year's status (a year never opened was public too):
     # recompute the parts that have values in it, and stop serving cached pages at once.
-    if _created or was_public != (status == ReportingYear.Status.PUBLISHED):
+    if created or was_public != (status == ReportingYear.Status.PUBLISHED):
         parts = sorted(
             set(
                 Observation.objects.filter(year=year, status=Observation.Status.APPROVED).values_list(
@@ -354,28 +343,20 @@ def reporting_year_set(*, user, year: int, status: str, deadline=None) -> Report
             )
         )
         if parts:
-            _queue_recompute(parts)
+            recompute_request(part_ids=parts)
     transaction.on_commit(page_cache_clear)
     return reporting
 
 
 def year_check_known(year: int) -> None:
     """A year the framework covers, for every form and URL that names one."""
-    first, last = framework_years()
-    if not first <= year <= last:
-        raise ValidationError(
-            _("%(year)s is outside the framework's years (%(first)s–%(last)s)."),
-            code="year_outside",
-            params={"year": year, "first": first, "last": last},
-        )
+    problem = year_range_problem(year, *framework_years())
+    if problem:
+        raise ValidationError(problem, code="year_outside")
 
 
 @transaction.atomic
 def focal_point_assign(*, user, assignee, sector: Sector, country: Country | None = None) -> FocalPointAssignment:
-    from django.contrib.auth.models import Group
-
-    from workflow.models import Role
-
     if not Access(user).can_manage():
         raise _deny(_("Only the secretariat may assign focal points."))
     assignment, _created = FocalPointAssignment.objects.get_or_create(user=assignee, sector=sector, country=country)
