@@ -50,9 +50,21 @@ class ReportingYearAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Narrative)
-class NarrativeAdmin(AuditedAdminMixin, TabbedTranslationAdmin):
-    list_display = ("indicator", "year", "status", "updated_at", "updated_by")
+class NarrativeAdmin(TabbedTranslationAdmin):
+    list_display = ("indicator", "year", "status", "updated_at", "updated_by", "reviewed_by")
     list_filter = ("status", "year", "indicator__result__sector")
+    list_select_related = ("indicator", "updated_by", "reviewed_by")
+
+    # Narratives are written and reviewed on the indicator-year page, which checks rights, keeps
+    # every language and sends them through review; here they are only looked at.
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Comment)

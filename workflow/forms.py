@@ -11,9 +11,15 @@ class ReturnForm(forms.Form):
 
 
 class NarrativeForm(forms.Form):
-    text_en = forms.CharField(label=_("English"), required=False, widget=forms.Textarea(attrs={"rows": 6}))
-    text_zh_hans = forms.CharField(label=_("Chinese"), required=False, widget=forms.Textarea(attrs={"rows": 6}))
-    text_ru = forms.CharField(label=_("Russian"), required=False, widget=forms.Textarea(attrs={"rows": 6}))
+    text_en = forms.CharField(
+        label=_("English"), required=False, widget=forms.Textarea(attrs={"rows": 14, "lang": "en"})
+    )
+    text_zh_hans = forms.CharField(
+        label=_("Chinese"), required=False, widget=forms.Textarea(attrs={"rows": 14, "lang": "zh-Hans"})
+    )
+    text_ru = forms.CharField(
+        label=_("Russian"), required=False, widget=forms.Textarea(attrs={"rows": 14, "lang": "ru"})
+    )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 

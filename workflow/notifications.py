@@ -168,3 +168,46 @@ def notify_submitted(observations) -> None:
             )
 
         transaction.on_commit(lambda reviewer=reviewer, message=message: _send(reviewer, "on_review", message))
+
+
+def notify_narrative_submitted(narrative) -> None:
+    """A narrative sent for review: an e-mail to each focal point of the whole sector, except its
+    writer when duties are separated."""
+    from workflow.models import FocalPointAssignment
+
+    reviewers = get_user_model().objects.filter(
+        pk__in=FocalPointAssignment.objects.filter(
+            sector_id=narrative.indicator.result.sector_id, country__isnull=True, user__is_active=True
+        ).values("user_id")
+    )
+    if settings.SEPARATION_OF_DUTIES and narrative.updated_by_id:
+        reviewers = reviewers.exclude(pk=narrative.updated_by_id)
+
+    def message():
+        params = {"indicator": narrative.indicator.code, "year": narrative.year}
+        return (
+            _("Narrative waiting for your review: %(indicator)s, %(year)s") % params,
+            _("The narrative of %(indicator)s for %(year)s was submitted and waits for your review.") % params,
+        )
+
+    for reviewer in list(reviewers.select_related("notifications")):
+        transaction.on_commit(lambda reviewer=reviewer: _send(reviewer, "on_review", message))
+
+
+def notify_narrative_returned(narrative) -> None:
+    writer = narrative.updated_by
+    if writer is None:
+        return
+
+    def message():
+        params = {"indicator": narrative.indicator.code, "year": narrative.year, "comment": narrative.review_comment}
+        return (
+            _("Narrative returned: %(indicator)s, %(year)s") % params,
+            _(
+                "Your narrative of %(indicator)s for %(year)s was returned with this comment:\n\n%(comment)s\n\n"
+                "Please revise it and submit it again."
+            )
+            % params,
+        )
+
+    transaction.on_commit(lambda: _send(writer, "on_returned", message))

@@ -3,8 +3,10 @@ views and templates only ask them, so hiding a button is never the only guard.""
 
 from functools import cached_property
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from indicators.models import public_q
 from workflow.models import FocalPointAssignment, Role
@@ -133,3 +135,10 @@ def access_context(request) -> dict:
     from django.utils.functional import SimpleLazyObject
 
     return {"access": SimpleLazyObject(lambda: Access(request.user))}
+
+
+def narrative_separation_problem(user, narrative) -> str | None:
+    """Separation of duties for narratives, as for values: whoever last wrote one does not review it."""
+    if settings.SEPARATION_OF_DUTIES and getattr(user, "pk", None) and narrative.updated_by_id == user.pk:
+        return _("You wrote or last changed this narrative: someone else must review it.")
+    return None

@@ -7,12 +7,13 @@ from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db.models import Prefetch, Q
 from django.http import Http404
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
 from clusters.models import Country
 from indicators.models import Baseline, Indicator, IndicatorPart, Milestone, Observation, ReportingYear
 from workflow.models import AuditEntry, Comment, Narrative
-from workflow.permissions import Access
+from workflow.permissions import Access, narrative_separation_problem
 
 PENDING = ("draft", "submitted", "returned")
 
@@ -139,6 +140,18 @@ def my_work(*, user) -> dict:
     to_enter = _to_enter(list(indicators.select_related("result__sector")), open_years)
     to_review = list(to_review)
     review_context(to_review)
+    narratives = Narrative.objects.select_related("indicator", "updated_by", "reviewed_by").order_by(
+        "indicator__code", "year"
+    )
+    narratives_to_review = narratives.filter(
+        status=Narrative.Status.SUBMITTED,
+        indicator__result__sector_id__in=[s for s, c in access.assignments if c is None],
+    )
+    if settings.SEPARATION_OF_DUTIES:
+        narratives_to_review = narratives_to_review.exclude(updated_by=user)
+    own_narratives = list(
+        narratives.filter(updated_by=user, status__in=[Narrative.Status.DRAFT, Narrative.Status.RETURNED])
+    )
     groups: dict[tuple, list] = {}
     batches: dict[str, int] = {}
     for observation in to_review:
@@ -151,6 +164,9 @@ def my_work(*, user) -> dict:
         "review_uploads": [(int(batch.split(":")[1]), count) for batch, count in sorted(batches.items())],
         "returned": list(returned),
         "drafts": list(drafts),
+        "narratives_to_review": list(narratives_to_review),
+        "narratives_returned": [n for n in own_narratives if n.status == Narrative.Status.RETURNED],
+        "narrative_drafts": [n for n in own_narratives if n.status == Narrative.Status.DRAFT],
         "to_enter": to_enter,
         "open_years": open_years,
         "access": access,
@@ -263,14 +279,28 @@ def indicator_year(*, user, indicator: Indicator, year: int) -> dict:
     sector_id = indicator.result.sector_id
     if not access.can_comment(sector_id):
         raise PermissionDenied(_("Only the secretariat and this sector's focal points may see this page."))
+    narrative = (
+        Narrative.objects.filter(indicator=indicator, year=year).select_related("updated_by", "reviewed_by").first()
+    )
+    can_approve = access.can_approve_narrative(sector_id)
+    submitted = narrative is not None and narrative.status == Narrative.Status.SUBMITTED
+    blocked = narrative_separation_problem(user, narrative) if narrative is not None else None
     return {
         "indicator": indicator,
         "year": year,
         "access": access,
-        "narrative": Narrative.objects.filter(indicator=indicator, year=year).first(),
+        "narrative": narrative,
+        "narrative_texts": [
+            (code, get_language_info(code)["name_translated"], getattr(narrative, f"text_{code.replace('-', '_')}"))
+            for code, _name in settings.LANGUAGES
+        ]
+        if narrative
+        else [],
         "comments": list(Comment.objects.filter(indicator=indicator, year=year).select_related("author")),
         "can_write": access.can_write_narrative(sector_id),
-        "can_approve": access.can_approve_narrative(sector_id),
+        "can_approve": can_approve,
+        "can_review_narrative": can_approve and submitted and not blocked,
+        "review_blocked": blocked if can_approve and submitted else "",
     }
 
 

@@ -38,7 +38,7 @@ from workflow.entry import (
     year_status_problem,
 )
 from workflow.models import Attachment, AuditEntry, Comment, FocalPointAssignment, Narrative, Role
-from workflow.permissions import Access
+from workflow.permissions import Access, narrative_separation_problem
 
 
 def _deny(message: str) -> PermissionDenied:
@@ -365,8 +365,31 @@ def focal_point_assign(*, user, assignee, sector: Sector, country: Country | Non
     return assignment
 
 
+def narrative_missing_languages(texts: dict[str, str]) -> list[str]:
+    """The languages a narrative still lacks, named in words in the reader's language: it goes to
+    review, and is approved, only in every language the report is published in."""
+    return [
+        str(get_language_info(code)["name_translated"]) for code, _name in settings.LANGUAGES if not texts.get(code)
+    ]
+
+
+def _narrative_texts(narrative: Narrative) -> dict[str, str]:
+    return {code: getattr(narrative, f"text_{code.replace('-', '_')}") or "" for code, _name in settings.LANGUAGES}
+
+
+def _narrative_complete(narrative: Narrative, message: str) -> None:
+    missing = narrative_missing_languages(_narrative_texts(narrative))
+    if missing:
+        raise ValidationError(message, code="languages_missing", params={"languages": ", ".join(missing)})
+
+
 @transaction.atomic
-def narrative_save(*, user, indicator: Indicator, year: int, texts: dict[str, str], expected_version: int | None):
+def narrative_save(
+    *, user, indicator: Indicator, year: int, texts: dict[str, str], expected_version: int | None, submit: bool = False
+) -> Narrative:
+    """Write a narrative. It is a draft until submitted; `submit` sends it to the sector's focal
+    points for review at once. Changing a submitted, returned or approved narrative makes it a
+    draft again: the report prints only what a focal point approved."""
     if not Access(user).can_write_narrative(indicator.result.sector_id):
         raise _deny(_("You may not write narratives for this sector."))
     year_check_known(year)
@@ -383,7 +406,11 @@ def narrative_save(*, user, indicator: Indicator, year: int, texts: dict[str, st
         before = snapshot(narrative)
     for language, _name in settings.LANGUAGES:
         setattr(narrative, f"text_{language.replace('-', '_')}", (texts.get(language) or "").strip())
-    narrative.status = Narrative.Status.DRAFT
+    if submit:
+        _narrative_complete(
+            narrative, _("Write the narrative in every language before you submit it; missing: %(languages)s.")
+        )
+    narrative.status = Narrative.Status.SUBMITTED if submit else Narrative.Status.DRAFT
     narrative.version += 1
     narrative.updated_by = user
     narrative.save()
@@ -393,30 +420,85 @@ def narrative_save(*, user, indicator: Indicator, year: int, texts: dict[str, st
         obj=narrative,
         before=before,
     )
+    if submit:
+        notifications.notify_narrative_submitted(narrative)
     return narrative
 
 
 @transaction.atomic
-def narrative_approve(*, user, narrative: Narrative) -> Narrative:
+def narrative_submit(*, user, narrative: Narrative) -> Narrative:
+    """A draft or returned narrative, as it stands, goes to the sector's focal points."""
+    narrative = (
+        Narrative.objects.select_for_update(of=("self",)).select_related("indicator__result").get(pk=narrative.pk)
+    )
+    if not Access(user).can_write_narrative(narrative.indicator.result.sector_id):
+        raise _deny(_("You may not write narratives for this sector."))
+    year_check_open(narrative.year)
+    if narrative.status not in (Narrative.Status.DRAFT, Narrative.Status.RETURNED):
+        raise ValidationError(
+            _("Only a draft or returned narrative can be submitted; this one is “%(status)s”."),
+            code="status",
+            params={"status": narrative.get_status_display()},
+        )
+    _narrative_complete(
+        narrative, _("Write the narrative in every language before you submit it; missing: %(languages)s.")
+    )
+    before = snapshot(narrative)
+    narrative.status = Narrative.Status.SUBMITTED
+    narrative.version += 1
+    narrative.updated_by = user
+    narrative.save(update_fields=["status", "version", "updated_by", "updated_at"])
+    audit_record(actor=user, action=AuditEntry.Action.SUBMIT, obj=narrative, before=before)
+    notifications.notify_narrative_submitted(narrative)
+    return narrative
+
+
+@transaction.atomic
+def narrative_review(*, user, narrative: Narrative, decision: str, comment: str = "") -> Narrative:
+    """A sector-wide focal point approves a submitted narrative, or returns it with what needs to
+    change. As with values, whoever last wrote it does not review it (separation of duties)."""
     narrative = (
         Narrative.objects.select_for_update(of=("self",)).select_related("indicator__result").get(pk=narrative.pk)
     )
     if not Access(user).can_approve_narrative(narrative.indicator.result.sector_id):
-        raise _deny(_("Only a focal point of this sector may approve its narratives."))
-    year_check_open(narrative.year)
-    missing = [code for code, _n in settings.LANGUAGES if not getattr(narrative, f"text_{code.replace('-', '_')}")]
-    if missing:
+        raise _deny(_("Only a focal point of this sector may review its narratives."))
+    if decision not in ("approve", "return"):
+        raise ValidationError(_("Choose approve or return."), code="bad_decision")
+    if decision == "return" and not comment.strip():
         raise ValidationError(
-            _("The narrative needs its text in every language before approval; missing: %(languages)s."),
-            code="languages_missing",
-            params={"languages": ", ".join(str(get_language_info(code)["name_translated"]) for code in missing)},
+            _("Say what needs to change: a comment is required to return a narrative."), code="comment_required"
         )
+    year_check_open(narrative.year)
+    if narrative.status != Narrative.Status.SUBMITTED:
+        raise ValidationError(
+            _("Only a submitted narrative can be reviewed; this one is “%(status)s”."),
+            code="status",
+            params={"status": narrative.get_status_display()},
+        )
+    if problem := narrative_separation_problem(user, narrative):
+        raise _deny(problem)
+    _narrative_complete(
+        narrative, _("The narrative needs its text in every language before approval; missing: %(languages)s.")
+    )
     before = snapshot(narrative)
-    narrative.status = Narrative.Status.APPROVED
+    narrative.status = Narrative.Status.APPROVED if decision == "approve" else Narrative.Status.RETURNED
+    narrative.review_comment = "" if decision == "approve" else comment.strip()
+    narrative.reviewed_by, narrative.reviewed_at = user, timezone.now()
     narrative.version += 1
-    narrative.save(update_fields=["status", "version", "updated_at"])
-    audit_record(actor=user, action=AuditEntry.Action.APPROVE, obj=narrative, before=before)
+    narrative.save(update_fields=["status", "review_comment", "reviewed_by", "reviewed_at", "version", "updated_at"])
+    action = AuditEntry.Action.APPROVE if decision == "approve" else AuditEntry.Action.RETURN
+    audit_record(actor=user, action=action, obj=narrative, before=before, reason=comment.strip())
+    if decision == "return":
+        notifications.notify_narrative_returned(narrative)
     return narrative
+
+
+def narrative_approve(*, user, narrative: Narrative) -> Narrative:
+    return narrative_review(user=user, narrative=narrative, decision="approve")
+
+
+def narrative_return(*, user, narrative: Narrative, comment: str) -> Narrative:
+    return narrative_review(user=user, narrative=narrative, decision="return", comment=comment)
 
 
 def comment_add(*, user, indicator: Indicator, year: int, text: str) -> Comment:

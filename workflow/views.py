@@ -272,21 +272,40 @@ def indicator_year(request, slug: str, year: int):
         initial |= {"text_en": narrative.text_en, "text_zh_hans": narrative.text_zh_hans, "text_ru": narrative.text_ru}
     narrative_form = NarrativeForm(request.POST if "narrative" in request.POST else None, initial=initial)
     comment_form = CommentForm(request.POST if "comment" in request.POST else None)
+    review_form = ReturnForm(request.POST if "review_narrative" in request.POST else None)
     try:
         if "narrative" in request.POST and narrative_form.is_valid():
             data = narrative_form.cleaned_data
+            submit = request.POST["narrative"] == "submit"
             services.narrative_save(
                 user=request.user,
                 indicator=indicator,
                 year=year,
                 expected_version=data["version"],
                 texts={"en": data["text_en"], "zh-hans": data["text_zh_hans"], "ru": data["text_ru"]},
+                submit=submit,
             )
-            messages.success(request, _("Narrative saved as a draft."))
+            messages.success(
+                request,
+                _("Narrative submitted: the sector's focal points review it now.")
+                if submit
+                else _("Narrative saved as a draft. Submit it when it is ready for review."),
+            )
             return redirect(request.path)
-        if "approve_narrative" in request.POST and narrative:
-            services.narrative_approve(user=request.user, narrative=narrative)
-            messages.success(request, _("Narrative approved."))
+        if "review_narrative" in request.POST and narrative:
+            decision = request.POST["review_narrative"]
+            comment = request.POST.get("comment", "")
+            services.narrative_review(user=request.user, narrative=narrative, decision=decision, comment=comment)
+            params = {"indicator": indicator.code, "year": year}
+            messages.success(
+                request,
+                (
+                    _("Narrative approved: %(indicator)s, %(year)s.")
+                    if decision == "approve"
+                    else _("Narrative returned: %(indicator)s, %(year)s.")
+                )
+                % params,
+            )
             return redirect(request.path)
         if "comment" in request.POST and comment_form.is_valid():
             services.comment_add(
@@ -295,7 +314,7 @@ def indicator_year(request, slug: str, year: int):
             return redirect(request.path)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    context |= {"narrative_form": narrative_form, "comment_form": comment_form}
+    context |= {"narrative_form": narrative_form, "comment_form": comment_form, "review_form": review_form}
     return render(request, "workflow/indicator_year.html", context)
 
 

@@ -90,3 +90,15 @@ def test_observation_admin_is_read_only_values_come_through_the_one_way_in(admin
     observation = Observation.objects.first()
     page = admin_client.get(_url("admin:indicators_observation_change", "en", observation.pk))
     assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+
+
+def test_narrative_admin_is_read_only_narratives_go_through_review(admin_client):
+    from workflow.models import Narrative
+
+    indicator = Indicator.objects.get(code="TRP OP 1")
+    response = admin_client.post(
+        _url("admin:workflow_narrative_add", "en"),
+        {"indicator": indicator.pk, "year": 2023, "text_en": "x", "status": "approved"},
+    )
+    assert response.status_code == 403
+    assert not Narrative.objects.exists()

@@ -173,16 +173,119 @@ def test_evidence_upload_checks_type_and_is_served_only_to_permitted_users(clien
 
 
 def test_narrative_in_three_languages_and_comments(client, people, year):
-    login(client, people["focal"])
+    login(client, people["secretariat"])
     page = url("workflow:indicator_year", "TRP-OP-1", 2023)
     client.post(
-        page, {"narrative": "", "text_en": "Times fell.", "text_zh_hans": "时间缩短。", "text_ru": "Время сократилось."}
+        page,
+        {
+            "narrative": "submit",
+            "text_en": "Times fell.",
+            "text_zh_hans": "时间缩短。",
+            "text_ru": "Время сократилось.",
+        },
     )
-    client.post(page, {"approve_narrative": ""})
+    login(client, people["focal"])
+    client.post(page, {"review_narrative": "approve"})
     narrative = Narrative.objects.get(indicator__code="TRP OP 1", year=2023)
     assert (narrative.status, narrative.text_ru) == ("approved", "Время сократилось.")
     client.post(page, {"comment": "", "text": "Check the rail figure"})
     assert "Check the rail figure" in client.get(page).content.decode()
+
+
+NARRATIVE = {"text_en": "Times fell.", "text_zh_hans": "时间缩短。", "text_ru": "Время сократилось."}
+
+
+def test_a_narrative_goes_through_review_like_a_value(
+    client, people, year, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Written and submitted by the secretariat, it reaches the sector focal point's queue and
+    e-mail; returned with a comment, it is back in the writer's My work with the comment; saved
+    again it is a draft; submitted again and approved, the report may print it."""
+    page = url("workflow:indicator_year", "TRP-OP-1", 2023)
+    login(client, people["secretariat"])
+    client.post(page, {"narrative": "save", **NARRATIVE})
+    narrative = Narrative.objects.get(indicator__code="TRP OP 1", year=2023)
+    assert narrative.status == "draft"
+    assert "Narrative of TRP OP 1, 2023" in client.get(url("workflow:my_work")).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(page, {"narrative": "submit", "version": narrative.version, **NARRATIVE})
+    assert Narrative.objects.get(pk=narrative.pk).status == "submitted"
+    assert [m.to for m in mailoutbox] == [[people["focal"].email]]  # the sector-wide focal point only
+    assert "Narrative waiting for your review: TRP OP 1, 2023" in mailoutbox[0].subject
+
+    login(client, people["focal"])
+    work = client.get(url("workflow:my_work")).content.decode()
+    assert "1 narrative waits for your review" in work and "Times fell." in work
+    html = client.get(page).content.decode()
+    assert "时间缩短。" in html and 'value="approve"' in html  # the reviewer reads all three texts
+    response = client.post(page, {"review_narrative": "return", "comment": ""})
+    assert "a comment is required to return a narrative" in response.content.decode()
+    assert Narrative.objects.get(pk=narrative.pk).status == "submitted"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(page, {"review_narrative": "return", "comment": "Name the corridors."})
+    returned = Narrative.objects.get(pk=narrative.pk)
+    assert (returned.status, returned.review_comment, returned.reviewed_by) == (
+        "returned",
+        "Name the corridors.",
+        people["focal"],
+    )
+    assert "Narrative returned: TRP OP 1, 2023" in mailoutbox[-1].subject
+    assert mailoutbox[-1].to == [people["secretariat"].email]
+
+    login(client, people["secretariat"])
+    work = client.get(url("workflow:my_work")).content.decode()
+    assert "Name the corridors." in work
+    assert "Name the corridors." in client.get(page).content.decode()
+    client.post(page, {"narrative": "submit", "version": returned.version, **NARRATIVE})
+    login(client, people["focal"])
+    client.post(page, {"review_narrative": "approve"})
+    assert Narrative.objects.get(pk=narrative.pk).status == "approved"
+    assert [
+        e.action
+        for e in AuditEntry.objects.filter(object_id=narrative.pk, content_type__model="narrative").order_by("at", "pk")
+    ] == [
+        "create",
+        "update",
+        "return",
+        "update",
+        "approve",
+    ]
+
+
+def test_a_narrative_is_not_submitted_without_every_language_named_in_words(client, people, year):
+    page = url("workflow:indicator_year", "TRP-OP-1", 2023, language="ru")
+    login(client, people["secretariat"])
+    response = client.post(page, {"narrative": "submit", "text_en": "Times fell.", "text_zh_hans": "", "text_ru": ""})
+    html = response.content.decode()
+    assert "Упрощённый китайский, Русский" in html  # named in words, in the reader's language
+    assert not Narrative.objects.exists()  # nothing half-written
+
+
+def test_whoever_wrote_a_narrative_does_not_review_it(client, people, year):
+    page = url("workflow:indicator_year", "TRP-OP-1", 2023)
+    login(client, people["focal"])
+    client.post(page, {"narrative": "submit", **NARRATIVE})
+    html = client.get(page).content.decode()
+    assert 'name="review_narrative"' not in html
+    assert "someone else must review it" in html
+    assert "narrative waits for your review" not in client.get(url("workflow:my_work")).content.decode()
+    assert client.post(page, {"review_narrative": "approve"}).status_code == 403
+    assert Narrative.objects.get().status == "submitted"
+    # a national focal point covers one country, not the sector's narrative
+    login(client, people["national"])
+    assert 'name="review_narrative"' not in client.get(page).content.decode()
+
+
+def test_changing_an_approved_narrative_sends_it_back_to_review(client, people, year):
+    page = url("workflow:indicator_year", "TRP-OP-1", 2023)
+    login(client, people["secretariat"])
+    client.post(page, {"narrative": "submit", **NARRATIVE})
+    login(client, people["focal"])
+    client.post(page, {"review_narrative": "approve"})
+    approved = Narrative.objects.get()
+    login(client, people["secretariat"])
+    client.post(page, {"narrative": "save", "version": approved.version, **NARRATIVE, "text_en": "Times fell again."})
+    assert Narrative.objects.get().status == "draft"
 
 
 def test_history_shows_changes_and_the_secretariat_restores_one(client, people, year):

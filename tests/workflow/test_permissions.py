@@ -97,6 +97,7 @@ def _draft_narrative(people):
         year=2023,
         texts=TEXTS,
         expected_version=None,
+        submit=True,
     )
 
 
@@ -209,15 +210,27 @@ def test_published_values_are_public(people, year):
 
 
 def test_narrative_approval_needs_every_language(people, year):
-    narrative = services.narrative_save(
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="Simplified Chinese"):  # named in words, not by code
+        services.narrative_save(
+            user=people["secretariat"],
+            indicator=Indicator.objects.get(code="TRP OP 1"),
+            year=2023,
+            texts={"en": "Faster", "zh-hans": "", "ru": "Быстрее"},
+            expected_version=None,
+            submit=True,
+        )
+    assert not Narrative.objects.exists()
+    draft = services.narrative_save(
         user=people["secretariat"],
         indicator=Indicator.objects.get(code="TRP OP 1"),
         year=2023,
         texts={"en": "Faster", "zh-hans": "", "ru": "Быстрее"},
         expected_version=None,
     )
-    from django.core.exceptions import ValidationError
-
-    with pytest.raises(ValidationError, match="Simplified Chinese"):  # named in words, not by code
-        services.narrative_approve(user=people["focal"], narrative=narrative)
-    assert Narrative.objects.get(pk=narrative.pk).status == "draft"
+    with pytest.raises(ValidationError, match="Simplified Chinese"):
+        services.narrative_submit(user=people["secretariat"], narrative=draft)
+    with pytest.raises(ValidationError, match="Only a submitted narrative"):
+        services.narrative_approve(user=people["focal"], narrative=draft)
+    assert Narrative.objects.get(pk=draft.pk).status == "draft"
