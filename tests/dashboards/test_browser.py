@@ -3,18 +3,15 @@ language draws its charts and passes axe-core with no serious or critical violat
 language switcher and the keyboard work. Screenshots go to tests/artifacts/."""
 
 import json
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 
 from progress.services import progress_recompute
-from tests.browser import ARTIFACTS, chromium_page
+from tests.browser import ARTIFACTS, AXE, axe_violations, chromium_page
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
-AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 PAGES = {
     "home": "",
     "cluster": "clusters/C2/",
@@ -46,17 +43,6 @@ def _charts_drawn(page) -> tuple[int, int]:
     return expected, drawn
 
 
-def _axe_violations(page) -> list[dict]:
-    """axe-core is loaded into every page by the browser itself (see add_init_script below): an
-    injected <script> would be refused by the site's Content-Security-Policy, as it should be."""
-    result = page.evaluate("""async () => await axe.run(document, {resultTypes: ['violations']})""")
-    return [
-        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-
-
 @pytest.mark.parametrize("language", ["en", "zh-hans", "ru"])
 def test_every_main_page_draws_its_charts_and_passes_axe(site, language):
     assert AXE.exists(), "run `npm ci` to install axe-core"
@@ -77,7 +63,7 @@ def test_every_main_page_draws_its_charts_and_passes_axe(site, language):
                 assert expected > 0, name
             # each chart is one plotly drawing with two SVG layers (the plot and its overlay)
             assert drawn >= expected, (name, expected, drawn)
-            violations = _axe_violations(page)
+            violations = axe_violations(page)
             if violations:
                 problems[name] = violations
             page.screenshot(path=str(ARTIFACTS / f"dashboard-{name}-{language}.png"), full_page=True)
