@@ -1,6 +1,7 @@
 """Computed results: regional values and ratings, with the versioned rating method that
 produced them. Everything here is rebuilt by progress.services from approved observations."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -149,3 +150,45 @@ class RecomputeRequest(models.Model):
 
     def __str__(self) -> str:
         return f"recompute {len(self.part_ids)} parts"
+
+
+class QualityWarning(models.Model):
+    """A value that looks odd (progress.quality), kept so that the sector's data-quality page can
+    list it and someone can mark it followed up. Rebuilt by quality_run; a warning that still
+    holds keeps its mark."""
+
+    class Check(models.TextChoices):
+        CHANGE = "change", _("large change from the previous value")
+        NEAR_LIMIT = "near_limit", _("close to the unit's plausible limit")
+        COVERAGE = "coverage", _("regional value from few countries")
+        OUTDATED = "outdated", _("latest value outdated for the next edition")
+
+    part = models.ForeignKey(IndicatorPart, on_delete=models.CASCADE, related_name="quality_warnings")
+    country = models.ForeignKey("clusters.Country", on_delete=models.CASCADE, null=True, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    kind = models.CharField(_("check"), max_length=12, choices=Check.choices)
+    observation = models.ForeignKey(
+        "indicators.Observation", on_delete=models.CASCADE, null=True, related_name="quality_warnings"
+    )
+    details = models.JSONField(default=dict)
+    found_at = models.DateTimeField(_("found at"), auto_now_add=True)
+    followed_up = models.BooleanField(_("followed up"), default=False)
+    follow_up_comment = models.TextField(_("follow-up comment"), blank=True)
+    followed_up_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    followed_up_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("data-quality warning")
+        verbose_name_plural = _("data-quality warnings")
+        indexes = [models.Index(fields=["part", "year"])]
+
+    def __str__(self) -> str:
+        return f"{self.part} · {self.year} · {self.kind}"
+
+    @property
+    def message(self) -> str:
+        from progress.quality import finding_message
+
+        return finding_message(self.kind, self.details)

@@ -15,3 +15,11 @@ def ratings_recompute(part_ids: list[int] | None = None) -> dict:
 def ratings_recompute_pending() -> int:
     """Serve the stored recompute requests (after approvals); safe to run twice or together."""
     return recompute_pending()
+
+
+@shared_task(acks_late=True)
+def quality_check(part_ids: list[int] | None = None) -> int:
+    """Run the data-quality checks over the parts (all when None); safe to run twice."""
+    from progress.quality import quality_run
+
+    return quality_run(part_ids=part_ids)

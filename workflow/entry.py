@@ -715,4 +715,14 @@ def entries_write(
         notifications.notify_submitted(written)
     if status == Observation.Status.APPROVED and written and recompute:
         after_approval(written)
+    if written and recompute:
+        quality_request(part_ids=sorted({cell.part_id for cell in written}))
     return out
+
+
+def quality_request(*, part_ids: list[int]) -> None:
+    """The data-quality checks of the parts just written run once the write is committed (a
+    worker's job; at once in `make run`)."""
+    from progress.tasks import quality_check
+
+    transaction.on_commit(lambda: quality_check.delay(part_ids))

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from clusters.models import Country
 from indicators.models import Baseline, Indicator, IndicatorPart, Milestone, Observation, ReportingYear
+from progress.quality import findings_for_values
 from workflow.models import AuditEntry, Comment, Narrative
 from workflow.permissions import Access, narrative_separation_problem
 
@@ -98,6 +99,12 @@ def entry_grid(*, user, indicator: Indicator, year: int) -> dict:
                     can_review=access.can_review(sector_id, country_id),
                 )
             )
+    # what looks odd about this year's values (progress.quality): one query for the whole grid
+    parts_by_id = {part.pk: part for part in parts}
+    shown = [cell.shown for cell in rows if cell.shown is not None]
+    for obs in shown:
+        obs.part = parts_by_id[obs.part_id]
+    findings_for_values(shown)
     reporting = ReportingYear.objects.filter(year=year).first()
     return {
         "indicator": indicator,
@@ -170,6 +177,7 @@ def my_work(*, user) -> dict:
         "to_enter": to_enter,
         "open_years": open_years,
         "access": access,
+        "quality_sectors": quality_sectors(access) if access.is_secretariat or access.assignments else [],
     }
 
 
@@ -216,18 +224,14 @@ def _to_enter(indicators: list[Indicator], open_years: list[ReportingYear]) -> l
 
 @dataclass
 class ReviewContext:
-    """What a reviewer needs beside a value: where it started, where it was, where it should go."""
+    """What a reviewer needs beside a value: where it started, where it was, where it should go,
+    and what looks odd about it (progress.quality)."""
 
     baseline: Baseline | None = None
     previous: tuple[int, float] | None = None  # the last approved value before this year
     milestone: Milestone | None = None  # the next milestone from this year on
     sparkline: str = ""  # SVG points of the approved values, oldest first
-    change: float | None = None  # the share by which the value moved from the previous one
-    flagged: bool = False
-
-    @property
-    def change_text(self) -> str:
-        return "" if self.change is None else f"{self.change:+.0%}"
+    findings: list = field(default_factory=list)
 
 
 def review_context(observations: list[Observation]) -> None:
@@ -241,27 +245,16 @@ def review_context(observations: list[Observation]) -> None:
     for m in Milestone.objects.filter(part_id__in=part_ids, is_current=True).order_by("year"):
         if m.is_set:
             milestones.setdefault(m.part_id, []).append(m)
-    history: dict[tuple, list[tuple[int, float]]] = {}
-    approved = (
-        Observation.objects.filter(part_id__in=part_ids, status="approved", value_number__isnull=False)
-        .order_by("year")
-        .values_list("part_id", "country_id", "year", "value_number")
-    )
-    for part_id, country_id, year, number in approved:
-        history.setdefault((part_id, country_id), []).append((year, float(number)))
-    share = settings.REVIEW_CHANGE_FLAG_SHARE
+    findings_for_values(observations)
     for o in observations:
-        points = [(y, v) for y, v in history.get((o.part_id, o.country_id), []) if y < o.year]
-        context = ReviewContext(
+        points = o.approved_history
+        o.context = ReviewContext(
             baseline=baselines.get(o.part_id),
             previous=points[-1] if points else None,
             milestone=next((m for m in milestones.get(o.part_id, []) if m.year >= o.year), None),
             sparkline=_sparkline([v for _y, v in points[-8:]] + ([float(o.value_number)] if o.value_number else [])),
+            findings=o.findings,
         )
-        if context.previous and o.value_number is not None and context.previous[1]:
-            context.change = (float(o.value_number) - context.previous[1]) / abs(context.previous[1])
-            context.flagged = abs(context.change) > share
-        o.context = context
 
 
 def _sparkline(values: list[float], width: int = 80, height: int = 20) -> str:
@@ -396,3 +389,48 @@ def _readable(field, name: str, value, people, places, parts) -> str:
         except InvalidOperation:
             return value
     return str(value)
+
+
+def quality_page(*, user, sector, show_followed_up: bool) -> dict:
+    """A sector's data-quality warnings, grouped by check, the open ones first: two queries."""
+    from progress.models import QualityWarning
+
+    access = Access(user)
+    if not access.can_comment(sector.pk):
+        raise PermissionDenied(_("Only the secretariat and this sector's focal points may see this page."))
+    warnings = (
+        QualityWarning.objects.filter(part__indicator__result__sector=sector)
+        .select_related("part__indicator", "part__unit", "country", "followed_up_by")
+        .order_by("followed_up", "kind", "part__indicator__code", "part__order", "country__order", "year")
+    )
+    open_count = sum(1 for w in warnings if not w.followed_up)
+    shown = [w for w in warnings if show_followed_up or not w.followed_up]
+    groups: dict[str, list] = {}
+    for warning in shown:
+        groups.setdefault(warning.kind, []).append(warning)
+    labels = dict(QualityWarning.Check.choices)
+    return {
+        "sector": sector,
+        "groups": [(kind, labels[kind], items) for kind, items in groups.items()],
+        "open_count": open_count,
+        "followed_up_count": len(warnings) - open_count,
+        "show_followed_up": show_followed_up,
+        "can_run": True,
+    }
+
+
+def quality_sectors(access: Access) -> list:
+    """The sectors whose data quality this user follows, with their open warnings: one query."""
+    from django.db.models import Count
+
+    from clusters.models import Sector
+
+    sectors = Sector.objects.order_by("cluster__number", "order").annotate(
+        open_warnings=Count(
+            "results__indicators__parts__quality_warnings",
+            filter=Q(results__indicators__parts__quality_warnings__followed_up=False),
+        )
+    )
+    if not access.is_secretariat:
+        sectors = sectors.filter(pk__in=[s for s, _c in access.assignments])
+    return list(sectors)

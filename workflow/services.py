@@ -693,3 +693,38 @@ def _typed_of(observation: Observation) -> TypedValueFields:
         qualifier=observation.qualifier,
         countries=tuple(sorted(c.code for c in observation.countries.all())),
     )
+
+
+@transaction.atomic
+def quality_follow_up(*, user, warning, followed_up: bool, comment: str = ""):
+    """Mark a data-quality warning followed up (or not), with what was done: the secretariat and
+    the sector's focal points. Audited."""
+    from progress.models import QualityWarning
+
+    warning = QualityWarning.objects.select_for_update().select_related("part__indicator__result").get(pk=warning.pk)
+    if not Access(user).can_comment(warning.part.indicator.result.sector_id):
+        raise _deny(_("Only the secretariat and this sector's focal points may follow up its data quality."))
+    if len(comment) > 5000:
+        raise ValidationError(
+            _("This text has %(length)s characters; at most %(limit)s are kept.")
+            % {"length": len(comment), "limit": 5000},
+            code="too_long",
+        )
+    before = snapshot(warning)
+    warning.followed_up = followed_up
+    warning.follow_up_comment = comment.strip()
+    warning.followed_up_by = user if followed_up else None
+    warning.followed_up_at = timezone.now() if followed_up else None
+    warning.save(update_fields=["followed_up", "follow_up_comment", "followed_up_by", "followed_up_at"])
+    audit_record(actor=user, action=AuditEntry.Action.UPDATE, obj=warning, before=before)
+    return warning
+
+
+def quality_check_request(*, user, sector: Sector) -> None:
+    """Run the checks over a sector's parts now (a worker's job)."""
+    from progress.tasks import quality_check
+
+    if not Access(user).can_comment(sector.pk):
+        raise _deny(_("Only the secretariat and this sector's focal points may follow up its data quality."))
+    part_ids = list(IndicatorPart.objects.filter(indicator__result__sector=sector).values_list("pk", flat=True))
+    transaction.on_commit(lambda: quality_check.delay(part_ids))

@@ -15,4 +15,5 @@ urlpatterns = [
     path("indicators/<str:slug>/history/", views.indicator_history, name="indicator_history"),
     path("settings/", views.notification_settings, name="settings"),
     path("years/", views.reporting_years, name="years"),
+    path("quality/<str:sector>/", views.quality, name="quality"),
 ]

@@ -368,3 +368,41 @@ def reporting_years(request):
     return render(
         request, "workflow/years.html", {"years": ReportingYear.objects.all(), "statuses": ReportingYear.Status.choices}
     )
+
+
+@login_required
+def quality(request, sector: str):
+    """A sector's data-quality warnings: each can be marked followed up with a comment; the checks
+    can be run again over the sector now."""
+    from clusters.models import Sector
+    from progress.models import QualityWarning
+
+    sector = get_object_or_404(Sector, code=sector.upper())
+    if request.method == "POST":
+        try:
+            if "run" in request.POST:
+                services.quality_check_request(user=request.user, sector=sector)
+                messages.success(request, _("The checks are running over the sector's values; reload in a moment."))
+            else:
+                warning = get_object_or_404(
+                    QualityWarning, pk=request.POST.get("warning"), part__indicator__result__sector=sector
+                )
+                followed_up = request.POST.get("followed_up") == "yes"
+                services.quality_follow_up(
+                    user=request.user,
+                    warning=warning,
+                    followed_up=followed_up,
+                    comment=request.POST.get("comment", ""),
+                )
+                messages.success(
+                    request,
+                    (_("Marked followed up: %(what)s") if followed_up else _("Open again: %(what)s"))
+                    % {"what": warning.message},
+                )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect(request.get_full_path())
+    context = selectors.quality_page(
+        user=request.user, sector=sector, show_followed_up=request.GET.get("show") == "all"
+    )
+    return render(request, "workflow/quality.html", context)

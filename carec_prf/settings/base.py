@@ -200,6 +200,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "progress.tasks.ratings_recompute_pending",
         "schedule": env_int("RECOMPUTE_PENDING_EVERY_SECONDS", 60),
     },
+    # the checks that depend on the regional values (coverage, outdated) follow the nightly recompute
+    "data-quality-nightly": {
+        "task": "progress.tasks.quality_check",
+        "schedule": env_int("QUALITY_EVERY_SECONDS", 24 * 3600),
+    },
     "reporting-deadline-reminders": {
         "task": "workflow.tasks.reporting_deadline_reminders",
         "schedule": 24 * 3600,
@@ -209,8 +214,14 @@ CELERY_BEAT_SCHEDULE = {
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 # Whoever entered or last changed a value cannot approve or return it (workflow.services).
 SEPARATION_OF_DUTIES = env_bool("SEPARATION_OF_DUTIES", True)
-# The review queue flags a value that moved from the previous approved one by more than this share.
-REVIEW_CHANGE_FLAG_SHARE = env_int("REVIEW_CHANGE_FLAG_PERCENT", 50) / 100
+# The data-quality checks' settings (progress.quality.QualitySettings): a warning beside a value in
+# the review queue and the grid, and on the sector's data-quality page; never a refusal.
+DATA_QUALITY = {
+    "change_share": env_int("REVIEW_CHANGE_FLAG_PERCENT", 50) / 100,  # a move from the previous value
+    "near_limit_share": env_int("DATA_QUALITY_NEAR_LIMIT_PERCENT", 2) / 100,  # of the unit's plausible range
+    "coverage_share": env_int("DATA_QUALITY_COVERAGE_PERCENT", 60) / 100,  # of the members, for a regional value
+    "outdated_years": env_int("DATA_QUALITY_OUTDATED_YEARS", 3),  # before the next edition's report year
+}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "carec-results@localhost")
 
 # The public pages' cache (clusters/cache.py). In-process by default (make run, where Celery runs
