@@ -39,4 +39,4 @@ class EvidenceForm(forms.Form):
 class NotificationForm(forms.ModelForm):
     class Meta:
         model = NotificationPreference
-        fields = ["on_returned", "on_review", "on_deadline", "language"]
+        fields = ["weekly_digest", "on_returned", "on_review", "on_deadline", "language"]

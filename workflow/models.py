@@ -52,6 +52,12 @@ class NotificationPreference(models.Model):
     on_review = models.BooleanField(_("values wait for my review"), default=True)
     on_deadline = models.BooleanField(_("a reporting deadline is near"), default=True)
     language = models.CharField(_("language of e-mails"), max_length=10, choices=settings.LANGUAGES, default="en")
+    weekly_digest = models.BooleanField(
+        _("one e-mail a week instead of one per event"),
+        default=False,
+        help_text=_("Each Monday: what waits for you, what was returned to you, deadlines and data-quality warnings."),
+    )
+    digest_sent_for = models.DateField(null=True, blank=True, editable=False)  # the Monday of the last digest
 
     class Meta:
         verbose_name = _("notification preference")

@@ -25,8 +25,8 @@ def _preference(user) -> NotificationPreference:
 
 def _send(user, kind: str, subject_and_body) -> None:
     preference = _preference(user)
-    if not user.email or not getattr(preference, kind):
-        return
+    if not user.email or not getattr(preference, kind) or preference.weekly_digest:
+        return  # who chose the weekly digest reads it there (workflow.digest)
     with translation.override(preference.language):
         subject, body = subject_and_body()
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email], fail_silently=False)
@@ -88,7 +88,7 @@ def deadline_reminders(*, today: datetime.date, days_before: int = 7) -> int:
                     _("Values for the reporting year %(year)s are due by %(deadline)s.") % params,
                 )
 
-            if user.email and _preference(user).on_deadline:
+            if user.email and _preference(user).on_deadline and not _preference(user).weekly_digest:
                 _send(user, "on_deadline", message)
                 sent += 1
         ReportingYear.objects.filter(pk=year.pk).update(reminder_sent_on=today)
