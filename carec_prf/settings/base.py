@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from carec_prf.env import env_bool, env_int, env_list, env_str
@@ -205,6 +206,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "progress.tasks.quality_check",
         "schedule": env_int("QUALITY_EVERY_SECONDS", 24 * 3600),
     },
+    # Mondays at 06:00: the weekly digest (sent once a week, however often the task runs)
+    "weekly-digest": {
+        "task": "workflow.tasks.weekly_digest",
+        "schedule": crontab(day_of_week=1, hour=6, minute=0),
+    },
     "reporting-deadline-reminders": {
         "task": "workflow.tasks.reporting_deadline_reminders",
         "schedule": 24 * 3600,
@@ -223,6 +229,8 @@ DATA_QUALITY = {
     "outdated_years": env_int("DATA_QUALITY_OUTDATED_YEARS", 3),  # before the next edition's report year
 }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "carec-results@localhost")
+# The site's address, for links in e-mails.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 # The public pages' cache (clusters/cache.py). In-process by default (make run, where Celery runs
 # eagerly in the same process); set CACHE_URL (redis://...) where a separate worker recomputes,
