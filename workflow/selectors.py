@@ -11,6 +11,7 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
 from clusters.models import Country
+from indicators.expected import cell_states, expected_places, members_by_year, parts_of
 from indicators.models import Baseline, Indicator, IndicatorPart, Milestone, Observation, ReportingYear
 from progress.quality import findings_for_values
 from workflow.models import AuditEntry, Comment, Narrative
@@ -191,34 +192,32 @@ class ToEnter:
 
 def _to_enter(indicators: list[Indicator], open_years: list[ReportingYear]) -> list[tuple[object, list[ToEnter]]]:
     """The indicator-years of the open years that still miss values, grouped by sector, with how
-    many of the expected values (each part, for the region or each member of that year) are
-    missing. A fixed number of queries: the parts, the members of each open year, the cells."""
+    many of the expected values (indicators.expected) are missing. Three queries: the parts, the
+    members, the cells that have a value."""
     if not open_years or not indicators:
         return []
-    parts: dict[int, list[bool]] = {}
-    for indicator_id, aggregation in IndicatorPart.objects.filter(indicator__in=indicators).values_list(
-        "indicator_id", "aggregation"
-    ):
-        parts.setdefault(indicator_id, []).append(aggregation == IndicatorPart.Aggregation.REGION_ONLY)
-    members = {y.year: Country.objects.members_in(y.year).count() for y in open_years}
-    filled: dict[tuple[int, int], set] = {}
-    cells = (
-        Observation.objects.filter(year__in=list(members), part__indicator__in=indicators)
-        .exclude(status="superseded")
-        .values_list("part__indicator_id", "year", "part_id", "country_id")
-        .distinct()
-    )
-    for indicator_id, year, part_id, country_id in cells:
-        filled.setdefault((indicator_id, year), set()).add((part_id, country_id))
+    parts = parts_of(Q(indicator__in=indicators))
+    years = [y.year for y in open_years]
+    members = members_by_year(years)
+    filled = cell_states(years, part_ids=[p[0] for p in parts])
+    expected: dict[tuple[int, int], int] = {}
+    missing: dict[tuple[int, int], int] = {}
+    for year in years:
+        for part_id, indicator_id, _sector_id, region_only in parts:
+            places = expected_places(region_only, members[year])
+            expected[(indicator_id, year)] = expected.get((indicator_id, year), 0) + len(places)
+            missing[(indicator_id, year)] = missing.get((indicator_id, year), 0) + sum(
+                (part_id, place, year) not in filled for place in places
+            )
     by_sector: dict[int, tuple[object, list[ToEnter]]] = {}
     for year in open_years:
         for indicator in indicators:
-            kinds = parts.get(indicator.pk, [])
-            expected = sum(1 if region_only else 1 + members[year.year] for region_only in kinds)
-            missing = expected - len(filled.get((indicator.pk, year.year), ()))
-            if missing > 0:
+            gap = missing.get((indicator.pk, year.year), 0)
+            if gap > 0:
                 sector = indicator.result.sector
-                by_sector.setdefault(sector.pk, (sector, []))[1].append(ToEnter(indicator, year, missing, expected))
+                by_sector.setdefault(sector.pk, (sector, []))[1].append(
+                    ToEnter(indicator, year, gap, expected[(indicator.pk, year.year)])
+                )
     return list(by_sector.values())
 
 

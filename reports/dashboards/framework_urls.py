@@ -8,5 +8,6 @@ urlpatterns = [
     path("sectors/<str:code>/", views.sector_detail, name="sector_detail"),
     path("countries/", views.country_index, name="country_index"),
     path("countries/<str:code>/", views.country_detail, name="country_detail"),
+    path("status/", views.reporting_status, name="reporting_status"),
     path("translations/", views.translation_status, name="translation_status"),
 ]

@@ -40,6 +40,13 @@ def country_detail(request, code: str):
     return render(request, "clusters/country_detail.html", selectors.country_page(code=code, user=request.user))
 
 
+def reporting_status(request):
+    """Not cached: values entered and submitted change it, and its five queries are cheap."""
+    from reports.dashboards.status import reporting_status as status
+
+    return render(request, "clusters/reporting_status.html", status(year=_year(request)))
+
+
 def translation_status(request):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path(), login_url=reverse("admin:login"))
