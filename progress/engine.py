@@ -8,6 +8,8 @@ an ordinal scale is its rank (1 = worst), a set of countries is its count."""
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -165,6 +167,26 @@ def _coverage(group: pd.DataFrame, rule: str) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------------------------
 # Rating one part
+#
+# Values are decimals in the database and reach the engine as floats. Every comparison with a
+# milestone or a threshold is made on the decimals themselves, as exact fractions: 1.65 to 2.5
+# with 1.905 three years in gives R = 0.6 exactly, which binary floats would make 0.5999...
+# The fractions become floats only in the figures returned for display and storage.
+
+
+@lru_cache(maxsize=65536)
+def exact(value: float) -> Fraction:
+    """The decimal a float was written from (its shortest repr), as an exact fraction."""
+    return Fraction(repr(float(value)))
+
+
+def shown(value: Fraction) -> float:
+    """An exact figure as the float returned for display and storage (infinite past its range,
+    as float arithmetic would have it)."""
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
 
 
 @dataclass(frozen=True)
@@ -204,11 +226,32 @@ class PartRating:
         return "status"
 
 
+def _line(year: int, baseline_year: int, baseline: Fraction, targets: Sequence[Target]) -> Fraction:
+    """E_t exactly: a straight line from the baseline through the set milestones after it; flat
+    after the last one."""
+    x0, y0 = baseline_year, baseline
+    for target in targets:
+        if target.year <= x0:
+            continue
+        y1 = exact(target.value)
+        if year <= target.year:
+            return y0 + (y1 - y0) * Fraction(year - x0, target.year - x0)
+        x0, y0 = target.year, y1
+    return y0
+
+
 def expected_value(year: int, baseline: Point, targets: Sequence[Target]) -> float:
     """E_t: a straight line from the baseline through the set milestones; flat after the last."""
-    xs = [baseline.year] + [t.year for t in targets]
-    ys = [baseline.value] + [t.value for t in targets]
-    return float(np.interp(year, xs, ys))
+    return shown(_line(year, baseline.year, exact(baseline.value), targets))
+
+
+def _meets(value: Fraction, target: Target, direction: int, tolerance: float) -> bool:
+    goal = exact(target.value)
+    slack = exact(tolerance) * abs(goal) if tolerance else 0
+    kind = target.kind if target.kind != EXACT else AT_LEAST if direction > 0 else AT_MOST
+    if kind == AT_LEAST:
+        return value >= (goal - slack if slack else goal)
+    return value <= (goal + slack if slack else goal)
 
 
 def milestone_met(actual: Point, target: Target, direction: int, tolerance: float) -> bool:
@@ -216,12 +259,7 @@ def milestone_met(actual: Point, target: Target, direction: int, tolerance: floa
     value may be worse than printed never counts as meeting it."""
     if _optimistic(actual.qualifier, direction):
         return False
-    slack = tolerance * abs(target.value)
-    if target.kind == AT_LEAST:
-        return actual.value >= target.value - slack
-    if target.kind == AT_MOST:
-        return actual.value <= target.value + slack
-    return direction * (actual.value - target.value) >= -slack
+    return _meets(exact(actual.value), target, direction, tolerance)
 
 
 def _optimistic(qualifier: str, direction: int) -> bool:
@@ -230,6 +268,38 @@ def _optimistic(qualifier: str, direction: int) -> bool:
     return (direction > 0 and qualifier in UPPER_BOUND_QUALIFIERS) or (
         direction < 0 and qualifier in LOWER_BOUND_QUALIFIERS
     )
+
+
+Plausible = tuple[float | None, float | None]  # the unit's lowest and highest plausible values
+
+
+def plausible_range(value_type: str, unit_min, unit_max, ranks: Iterable[int] = ()) -> Plausible:
+    """How far a censored value may lie from its printed bound: the unit's plausible range
+    (either end may be unset: None or NaN), or for a level on a scale, its ranks."""
+    if value_type == "ordinal":
+        ranks = list(ranks)
+        return (float(min(ranks)), float(max(ranks))) if ranks else (None, None)
+    limits = [None if limit is None or limit != limit else float(limit) for limit in (unit_min, unit_max)]
+    return limits[0], limits[1]
+
+
+def worst_case(point: Point, direction: int, plausible: Plausible, *, baseline: bool = False) -> Fraction | None:
+    """The value the method rates: the worst one the printed qualifier allows. A plain value, or
+    a bound that cannot flatter ("<1" where lower is better), is taken as printed. A bound that
+    may flatter is taken at the worst end of the unit's plausible range: "<1" where higher is
+    better at the lowest value, ">14" where lower is better at the highest. For a baseline the
+    worst side is the other one (a higher baseline leaves less progress where higher is better).
+    None: the unit sets no limit on that side, so the value may be as bad as any."""
+    value = exact(point.value)
+    side = -direction if baseline else direction
+    if not _optimistic(point.qualifier, side):
+        return value
+    low, high = plausible
+    limit = low if side > 0 else high
+    if limit is None:
+        return None
+    limit_value = exact(limit)
+    return min(value, limit_value) if side > 0 else max(value, limit_value)
 
 
 def rate_part(
@@ -242,9 +312,11 @@ def rate_part(
     as_of: int,
     settings: MethodSettings,
     final_year: int | None = None,
+    plausible: Plausible = (None, None),
 ) -> PartRating:
     """Rate one part as of a report year from its current baseline, its set milestones and its
-    actual values. targets holds only milestones whose value is set, sorted by year."""
+    actual values. targets holds only milestones whose value is set, sorted by year; plausible
+    is the unit's range, which bounds how bad a censored value can be."""
     after_baseline = [p for p in actuals if p.year <= as_of and (baseline is None or p.year > baseline.year)]
     if value_type == "boolean":
         after_baseline = [p for p in actuals if p.year <= as_of]
@@ -258,14 +330,7 @@ def rate_part(
         rating.flags.add("censored")
 
     if value_type == "boolean":
-        if latest.value >= 0.5:
-            rating.rating = Rating.ACHIEVED
-            return rating
-        target_year = next((t.year for t in targets), final_year)
-        rating.rating = (
-            Rating.NOT_ACHIEVED if target_year is not None and latest.year >= target_year else Rating.NOT_YET_ACHIEVED
-        )
-        return rating
+        return _rate_yes_no(rating, latest, targets, as_of, final_year)
 
     if baseline is None:
         rating.rating = Rating.CANNOT_ASSESS
@@ -273,70 +338,109 @@ def rate_part(
     if baseline.qualifier in UPPER_BOUND_QUALIFIERS + LOWER_BOUND_QUALIFIERS:
         rating.flags.add("censored")
     d = 1 if direction > 0 else -1
-    change = d * (latest.value - baseline.value)
+    actual = worst_case(latest, d, plausible)
+    base = worst_case(baseline, d, plausible, baseline=True)
 
     if targets:
         due = [t for t in targets if t.year <= latest.year]
         final = targets[-1]
-        for target in ([due[-1]] if due else []) + [final]:
-            if milestone_met(latest, target, d, settings.achieved_tolerance):
-                rating.rating = Rating.ACHIEVED
-                rating.milestone = target
-                return rating
+        met = [
+            t
+            for t in ([due[-1]] if due else []) + [final]
+            if actual is not None and _meets(actual, t, d, settings.achieved_tolerance)
+        ]
+        if met:
+            rating.rating = Rating.ACHIEVED
+            rating.milestone = met[0]
+            return rating
         rating.milestone = due[-1] if due else targets[0]
-        expected = expected_value(latest.year, baseline, targets)
-        rating.expected = expected
-        if math.isclose(expected, baseline.value, rel_tol=0, abs_tol=1e-12):
+        if base is None:
+            rating.rating = Rating.REGRESSING  # the baseline may be as high as any: no progress is sure
+            return rating
+        expected = _line(latest.year, baseline.year, base, targets)
+        rating.expected = shown(expected)
+        if actual is None:
+            rating.rating = Rating.REGRESSING  # the actual may be as low as any
+            return rating
+        change = d * (actual - base)
+        if expected == base:
             # a "maintain" target: holding the baseline is on track
             rating.rating = Rating.ON_TRACK if change >= 0 else Rating.REGRESSING
         else:
-            ratio = change / abs(expected - baseline.value)
-            rating.ratio = ratio
+            ratio = change / abs(expected - base)
+            rating.ratio = shown(ratio)
             rating.rating = _target_label(ratio, settings)
         if settings.outlook:
-            rating.projected, rating.outlook = _outlook(baseline, latest, final, d, settings)
+            rating.projected, rating.outlook = _outlook(baseline.year, base, latest.year, actual, final, d, settings)
         return rating
 
+    if actual is None or base is None:
+        rating.rating = Rating.WORSENING  # a value on the bad side may be as bad as any
+        return rating
+    change = d * (actual - base)
     years = latest.year - baseline.year
-    if baseline.value == 0:
-        growth = None
+    if base == 0:
         rating.rating = Rating.IMPROVING if change > 0 else Rating.WORSENING if change < 0 else Rating.STAGNANT
     else:
-        growth = change / (abs(baseline.value) * years)
+        growth = change / (abs(base) * years)
+        rating.growth = shown(growth)
         rating.rating = _trend_label(growth, settings)
-    rating.growth = growth
     return rating
 
 
-def _target_label(ratio: float, settings: MethodSettings) -> str:
-    if ratio >= settings.on_track_min:
+def _rate_yes_no(
+    rating: PartRating, latest: Point, targets: Sequence[Target], as_of: int, final_year: int | None
+) -> PartRating:
+    """Step 2. A "no" is Not achieved once its target year is over: reported for that year or
+    later, or, with nothing newer, once the report year is past it. The outlook then says the
+    target was missed, and a "no" older than the target year is flagged outdated."""
+    if latest.value >= 0.5:
+        rating.rating = Rating.ACHIEVED
+        return rating
+    # A yes/no part has one possible target, "yes"; without a set milestone, its final year.
+    target = targets[0] if targets else None if final_year is None else Target(final_year, EXACT, 1.0)
+    rating.milestone = target
+    if target is None or (latest.year < target.year and as_of <= target.year):
+        rating.rating = Rating.NOT_YET_ACHIEVED
+        return rating
+    rating.rating = Rating.NOT_ACHIEVED
+    rating.outlook = "unlikely"
+    if latest.year < target.year:
+        rating.flags.add("outdated")
+    return rating
+
+
+def _target_label(ratio: Fraction, settings: MethodSettings) -> str:
+    if ratio >= exact(settings.on_track_min):
         return Rating.ON_TRACK
-    if ratio >= settings.for_attention_min:
+    if ratio >= exact(settings.for_attention_min):
         return Rating.FOR_ATTENTION
-    if ratio >= settings.off_track_min:
+    if ratio >= exact(settings.off_track_min):
         return Rating.OFF_TRACK
     return Rating.REGRESSING
 
 
-def _trend_label(growth: float, settings: MethodSettings) -> str:
-    if growth >= settings.improving_min:
+def _trend_label(growth: Fraction, settings: MethodSettings) -> str:
+    if growth >= exact(settings.improving_min):
         return Rating.IMPROVING
-    if growth >= settings.slow_improvement_min:
+    if growth >= exact(settings.slow_improvement_min):
         return Rating.SLOW_IMPROVEMENT
-    if growth >= settings.stagnant_min:
+    if growth >= exact(settings.stagnant_min):
         return Rating.STAGNANT
     return Rating.WORSENING
 
 
-def _outlook(baseline: Point, latest: Point, final: Target, d: int, settings: MethodSettings):
+def _outlook(
+    baseline_year: int, base: Fraction, latest_year: int, actual: Fraction, final: Target, d: int, settings
+) -> tuple[float | None, str | None]:
     """Step 7: the straight trend from the baseline through the latest actual, extended to the
     final milestone's year."""
-    if final.year <= latest.year:
+    if final.year <= latest_year:
         return None, None
-    slope = (latest.value - baseline.value) / (latest.year - baseline.year)
-    projected = latest.value + slope * (final.year - latest.year)
-    met = milestone_met(Point(final.year, projected), final, d, settings.achieved_tolerance)
-    return projected, "likely" if met else "unlikely"
+    slope = (actual - base) / (latest_year - baseline_year)
+    projected = actual + slope * (final.year - latest_year)
+    met = _meets(projected, final, d, settings.achieved_tolerance)
+    return shown(projected), "likely" if met else "unlikely"
 
 
 # --------------------------------------------------------------------------------------------

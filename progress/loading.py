@@ -27,10 +27,13 @@ class Frames:
                 "condition_part_id",
                 "condition_operator",
                 "condition_value",
+                "unit__min_value",
+                "unit__max_value",
             )
-        ).rename(columns={"id": "part_id"})
+        ).rename(columns={"id": "part_id", "unit__min_value": "unit_min", "unit__max_value": "unit_max"})
         if len(self.parts):
-            self.parts["condition_value"] = self.parts["condition_value"].astype(float)
+            for column in ("condition_value", "unit_min", "unit_max"):
+                self.parts[column] = self.parts[column].astype(float)
         self.part_ids = list(self.parts["part_id"]) if len(self.parts) else []
         self.ranks = {
             (part_id, code): rank

@@ -12,7 +12,7 @@ from django.utils import timezone
 from carec_prf.bulk import insert_rows
 from clusters.cache import page_cache_clear
 from indicators.models import IndicatorPart
-from progress.engine import Point, combine_parts, rate_part, regional_values
+from progress.engine import Point, combine_parts, plausible_range, rate_part, regional_values
 from progress.loading import Frames, report_years
 from progress.method import DEFAULT_METHOD_DESCRIPTION, DEFAULT_METHOD_NAME, MethodSettings, Rating
 from progress.models import IndicatorRating, PartRating, RatingMethod, RecomputeRequest, RecomputeRun, RegionalValue
@@ -115,9 +115,13 @@ def _recompute(method: RatingMethod, scope: list[int] | None) -> int:
             int(row.n_members),
         )
 
+    ranks = defaultdict(list)
+    for (part_id, _code), rank in frames.ranks.items():
+        ranks[part_id].append(rank)
     part_rows, by_indicator = [], defaultdict(lambda: defaultdict(list))
     for part in frames.parts.itertuples(index=False):
         baseline = baselines.get(part.part_id)
+        plausible = plausible_range(part.value_type, part.unit_min, part.unit_max, ranks.get(part.part_id, ()))
         for as_of in years:
             result = rate_part(
                 value_type=part.value_type,
@@ -128,6 +132,7 @@ def _recompute(method: RatingMethod, scope: list[int] | None) -> int:
                 as_of=as_of,
                 settings=settings,
                 final_year=final_years.get(part.part_id),
+                plausible=plausible,
             )
             flags = set(result.flags)
             origin, n_contributors, n_members = coverage.get((part.part_id, result.latest_year), ("", None, None))

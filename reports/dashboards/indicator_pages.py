@@ -21,6 +21,7 @@ from indicators.models import (
     ValueType,
     public_years_excluded,
 )
+from progress.engine import plausible_range
 from progress.explain import explain_part
 from progress.method import MethodSettings
 from progress.models import IndicatorRating, PartRating, RatingMethod, RegionalValue
@@ -279,7 +280,10 @@ def indicator_page(*, slug: str, as_of: int | None = None, user=None) -> dict:
         if part.rating is not None:
             part.rating_text = rating_label(settings, part.rating.rating)
             part.explanation = explain_part(
-                part.rating, settings, lower_is_better=part.direction == IndicatorPart.Direction.DECREASE
+                part.rating,
+                settings,
+                lower_is_better=part.direction == IndicatorPart.Direction.DECREASE,
+                plausible=plausible_range(part.value_type, part.unit.min_value, part.unit.max_value, ranks.values()),
             )
         part.series = part_series(part, part.regional)
         part.chart_id = f"part-{part.code.lower()}"

@@ -24,6 +24,7 @@ def case(
     as_of=2024,
     settings=DEFAULT,
     final_year=None,
+    plausible=(None, None),
     ratio=UNCHECKED,
     growth=UNCHECKED,
     expected=UNCHECKED,
@@ -39,6 +40,7 @@ def case(
         "as_of": as_of,
         "settings": settings,
         "final_year": final_year,
+        "plausible": plausible,
     }
     then = {
         "rating": rating,
@@ -866,6 +868,7 @@ def test_target_kinds_direction_and_rank(given, then):
 # Censored values, zero baseline, baseline already past the target
 
 RENEWABLES_2017 = Point(2017, 1.0, "<")  # ENG OC 1 renewable share "<1%" (PRF 2017 baseline)
+PERCENT_RANGE = (0.0, 100.0)  # the plausible range of the unit "%"
 
 EDGE_CASES = [
     # Renewables "<1%" (2017), no milestone set, 3 % in 2021: comparing with the bound 1 understates the
@@ -880,30 +883,33 @@ EDGE_CASES = [
         growth=0.5,
         flags={"censored"},
     ),
-    # Still "<1%" in 2021: no improvement can be shown. g = (1 - 1) / 4 = 0 -> Stagnant, flagged
+    # Still "<1%" in 2021: the worst case the qualifiers allow is a baseline at its bound 1 and an
+    # actual at the lowest plausible percentage, 0. g = (0 - 1) / (1 * 4) = -0.25 -> Worsening, flagged
     case(
-        "censored_baseline_and_actual_show_no_change",
-        rating=Rating.STAGNANT,
+        "censored_baseline_and_actual_rated_at_their_worst_case",
+        rating=Rating.WORSENING,
         value_type="percent",
         baseline=RENEWABLES_2017,
         actuals=[Point(2021, 1.0, "<")],
         as_of=2021,
-        growth=0.0,
+        plausible=PERCENT_RANGE,
+        growth=-0.25,
         flags={"censored"},
     ),
-    # Baseline 0.5 % (2017), at least 1 % by 2023; 2020 reported as "<1%": the true share may be far
-    # below 1, so the milestone is not met. The ratio is taken at the printed bound:
-    # E_2020 = 0.5 + 0.5 * 3 / 6 = 0.75; R = (1 - 0.5) / 0.25 = 2.0 -> On track, flagged censored
+    # Baseline 0.5 % (2017), at least 1 % by 2023; 2020 reported as "<1%": the true share may be as low
+    # as 0, so the milestone is not met and the ratio is taken at 0:
+    # E_2020 = 0.5 + 0.5 * 3 / 6 = 0.75; R = (0 - 0.5) / 0.25 = -2.0 -> Regressing, flagged censored
     case(
         "censored_actual_below_the_target_does_not_count_as_met",
-        rating=Rating.ON_TRACK,
+        rating=Rating.REGRESSING,
         value_type="percent",
         baseline=Point(2017, 0.5),
         actuals=[Point(2020, 1.0, "<")],
         targets=[Target(2023, "at_least", 1.0)],
         as_of=2021,
+        plausible=PERCENT_RANGE,
         expected=0.75,
-        ratio=2.0,
+        ratio=-2.0,
         flags={"censored"},
     ),
     # A lower bound where higher is better cannot flatter: ">1%" meets "at least 1 %" -> Achieved
@@ -917,18 +923,20 @@ EDGE_CASES = [
         as_of=2021,
         flags={"censored"},
     ),
-    # Lower is better: border time ">14 h" may be far above 14, so "at most 14 h" is not met.
-    # E_2021 = 16.9 - 2.9 * 4 / 6 = 14.967; R = (16.9 - 14) / 1.933 = 1.5 -> On track, flagged censored
+    # Lower is better: border time ">14 h" may be as high as the unit's plausible 2000 h, so "at most
+    # 14 h" is not met and the ratio is taken at 2000:
+    # E_2021 = 16.9 - 2.9 * 4 / 6 = 14.967; R = -(2000 - 16.9) / 1.933 = -1025.74 -> Regressing, flagged
     case(
         "censored_upper_side_actual_where_lower_is_better_does_not_count_as_met",
-        rating=Rating.ON_TRACK,
+        rating=Rating.REGRESSING,
         direction=DOWN,
         baseline=BCP_2017,
         actuals=[Point(2021, 14.0, ">")],
         targets=[BCP_AT_MOST_14],
         as_of=2021,
+        plausible=(0.0, 2000.0),
         expected=16.9 - 2.9 * 4 / 6,
-        ratio=2.9 / (2.9 * 4 / 6),
+        ratio=-(2000 - 16.9) / (2.9 * 4 / 6),
         flags={"censored"},
     ),
     # Zero baseline with a milestone: HLT OP 2 countries sharing data, 0 (2017), 6 by 2023, 3 in 2021.
