@@ -1,5 +1,6 @@
-"""An uploaded spreadsheet and what became of it: kept with who, when, the row counts, every
-problem found and every change made."""
+"""An uploaded spreadsheet and what became of it: kept with who, when, the row counts, the first
+problems found with a count of every kind, and the first changes made. The fields that hold lists
+are loaded only by the one upload's page (imports.selectors), never by a list or a progress poll."""
 
 from django.conf import settings
 from django.db import models
@@ -31,7 +32,11 @@ class Upload(models.Model):
     changed = models.PositiveIntegerField(_("changed values"), default=0)
     unchanged = models.PositiveIntegerField(_("unchanged values"), default=0)
     message = models.TextField(_("message"), blank=True)
-    errors = models.JSONField(default=list)  # [[file row, column, message], ...]
+    errors = models.JSONField(default=list)  # [[file row, column, message, row name], ...], the first KEPT
+    problems_total = models.PositiveIntegerField(_("problems"), default=0)
+    # [{column, kind, example, count, listed}], the most frequent kinds first (imports.problems)
+    problem_kinds = models.JSONField(default=list)
+    problems_file = models.FileField(upload_to="uploads/%Y/%m/", blank=True)  # the file with every problem
     notes = models.JSONField(default=list)
     changes = models.JSONField(default=list)  # [{row, what, old, new}] for the first changes
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -1,18 +1,24 @@
 """Uploading progress values in bulk: record the upload, check every row, and import all rows or
 none in one transaction. Re-importing the same file changes nothing; a corrected file changes
-only what differs, and the result lists what changed."""
+only what differs, and the result lists what changed. A refused file keeps its first problems,
+their counts by kind, and the file with a column of every problem (imports.problems)."""
 
 import hashlib
 import logging
-from collections import defaultdict
+import os
+import shutil
+import tempfile
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files import File
 from django.utils import timezone, translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from imports.models import Upload
+from imports.problems import problems_csv_write, problems_header, problems_summarize, problems_xlsx_write
 from imports.reading import FileRefused, read_table
 from imports.validation import check_table, row_labels
 from indicators.models import Observation
@@ -150,20 +156,70 @@ def _outcome(result: dict) -> str:
 
 
 def _refuse(upload: Upload, *, table, errors: list) -> Upload:
-    """Refused: each problem keeps its row, column and message, and the row's name."""
-    labels = row_labels(table, {row for row, _column, _message in errors})
+    """Refused: the first problems keep their row, column, message and the row's name; every
+    problem is counted by kind and written into the file with a column of problems."""
+    errors.sort(key=lambda error: error[0])  # already in row order, unless a late check added some
+    first, kinds, total = problems_summarize(errors)
+    labels = row_labels(table, {row for row, _column, _message in first})
     return _finish(
         upload,
         status=Upload.Status.REFUSED,
         rows_validated=len(table.rows),
-        errors=[[row, column, message, labels.get(row, "")] for row, column, message in errors],
+        errors=[[row, column, message, labels.get(row, "")] for row, column, message in first],
+        problem_kinds=kinds,
+        problems_total=total,
+        problems_file=_problems_file_save(upload, table=table, problems=errors, header=problems_header(total, total)),
         message=ngettext(
             "%(count)s problem found; nothing was imported.",
             "%(count)s problems found; nothing was imported.",
-            len(errors),
+            total,
         )
-        % {"count": len(errors)},
+        % {"count": number_format(total, force_grouping=True)},
     )
+
+
+def _problems_file_save(upload: Upload, *, table, problems, header: str) -> str:
+    """Write the uploaded file with a column of problems to a temporary file a row at a time, then
+    into storage; returns its name there. XLSX in, XLSX out; CSV in, CSV out."""
+    stem = upload.original_name.rsplit(".", 1)[0]
+    with tempfile.TemporaryDirectory() as folder:
+        with upload.file.open("rb") as source:
+            if table.kind == "xlsx":
+                path, name = os.path.join(folder, "problems.xlsx"), f"{stem}-problems.xlsx"
+                problems_xlsx_write(source, path, problems=problems, header=header)
+            else:
+                path, name = os.path.join(folder, "problems.csv"), f"{stem}-problems.csv"
+                with open(path, "wb") as out:
+                    problems_csv_write(source, out, problems=problems, delimiter=table.delimiter, header=header)
+        with open(path, "rb") as written:
+            return upload.problems_file.storage.save(
+                upload.problems_file.field.generate_filename(upload, name), File(written)
+            )
+
+
+def problems_file_temporary(upload: Upload):
+    """For an upload refused before its problems file was kept (it kept only its first problems):
+    the file with those problems in a temporary file, and the name to give it."""
+    header = problems_header(upload.problems_total or len(upload.errors), len(upload.errors))
+    problems = sorted((row, column, message) for row, column, message, *_name in upload.errors)
+    stem = upload.original_name.rsplit(".", 1)[0]
+    out = tempfile.TemporaryFile()  # noqa: SIM115 -- handed to the FileResponse, which closes it
+    with upload.file.open("rb") as source:
+        if upload.original_name.lower().endswith(".xlsx"):
+            with tempfile.TemporaryDirectory() as folder:
+                path = os.path.join(folder, "problems.xlsx")
+                problems_xlsx_write(source, path, problems=problems, header=header)
+                with open(path, "rb") as written:
+                    shutil.copyfileobj(written, out)
+            name = f"{stem}-problems.xlsx"
+        else:
+            first_line = source.readline().decode("utf-8-sig", errors="replace")
+            source.seek(0)
+            delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+            problems_csv_write(source, out, problems=problems, delimiter=delimiter, header=header)
+            name = f"{stem}-problems.csv"
+    out.seek(0)
+    return out, name
 
 
 def _finish(upload: Upload, **fields) -> Upload:
@@ -191,35 +247,3 @@ def rows_import(*, user, checked: Checked, upload: Upload | None = None) -> dict
         if upload is not None:
             cache.set(progress_key(upload.pk), {"validated": len(checked.rows), "imported": len(checked.rows)}, 3600)
     return written.as_dict()
-
-
-def error_report(upload: Upload) -> tuple[bytes, str, str]:
-    """The uploaded file with an extra column listing each row's problems."""
-    import csv
-    import io
-
-    data = upload.file.open("rb").read()
-    upload.file.close()
-    by_row = defaultdict(list)
-    for number, column, message, *_name in upload.errors:
-        by_row[number].append(f"{column}: {message}")
-    header = _("problems")
-    if upload.original_name.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        workbook = load_workbook(io.BytesIO(data))
-        sheet = workbook["data"] if "data" in workbook.sheetnames else workbook.worksheets[0]
-        column = sheet.max_column + 1
-        sheet.cell(row=1, column=column, value=header)
-        for number, problems in by_row.items():
-            sheet.cell(row=number, column=column, value="; ".join(problems))
-        out = io.BytesIO()
-        workbook.save(out)
-        return out.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"
-    text = data.decode("utf-8-sig")
-    delimiter = ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ","
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=delimiter)
-    for number, cells in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
-        writer.writerow([*cells, header if number == 1 else "; ".join(by_row.get(number, []))])
-    return ("\ufeff" + out.getvalue()).encode("utf-8"), "text/csv", "csv"

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpResponse, JsonResponse
+from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 
 from clusters.models import Country, Sector
 from imports.models import Upload
-from imports.services import error_report, upload_create
+from imports.problems import kinds_described
+from imports.selectors import PROGRESS, uploads_list, uploads_visible
+from imports.services import problems_file_temporary, upload_create
 from imports.template_files import template_csv, template_rows, template_xlsx
 from workflow.permissions import Access
 from workflow.services import year_check_known
@@ -26,10 +28,9 @@ def _may_upload(user) -> Access:
     return access
 
 
-def _own(user, pk: int) -> Upload:
-    access = _may_upload(user)
-    uploads = Upload.objects.all() if access.is_secretariat else Upload.objects.filter(uploaded_by=user)
-    return get_object_or_404(uploads, pk=pk)
+def _own(user, pk: int, fields: tuple[str, ...] = ()) -> Upload:
+    uploads = uploads_visible(access=_may_upload(user))
+    return get_object_or_404(uploads.only(*fields) if fields else uploads, pk=pk)
 
 
 @login_required
@@ -57,13 +58,10 @@ def upload_page(request):
             )
             queue(upload.pk)
             return redirect("imports:detail", pk=upload.pk)
-    uploads = Upload.objects.all() if access.is_secretariat else Upload.objects.filter(uploaded_by=request.user)
     sectors = Sector.objects.order_by("cluster__number", "order")
     if not access.is_secretariat:
         sectors = sectors.filter(pk__in=[s for s, _c in access.assignments])
-    return render(
-        request, "imports/upload.html", {"uploads": uploads.select_related("uploaded_by")[:20], "sectors": sectors}
-    )
+    return render(request, "imports/upload.html", {"uploads": uploads_list(access=access)[:20], "sectors": sectors})
 
 
 def queue(upload_id: int) -> None:
@@ -75,7 +73,10 @@ def queue(upload_id: int) -> None:
 @login_required
 def upload_detail(request, pk: int):
     upload = _own(request.user, pk)
-    return render(request, "imports/detail.html", {"upload": upload, "errors": upload.errors[:500]})
+    problems = (
+        kinds_described(upload.problem_kinds, upload.problems_total, len(upload.errors)) if upload.errors else None
+    )
+    return render(request, "imports/detail.html", {"upload": upload, "errors": upload.errors, "problems": problems})
 
 
 @login_required
@@ -84,7 +85,7 @@ def upload_progress(request, pk: int):
 
     from imports.services import progress_key
 
-    upload = _own(request.user, pk)
+    upload = _own(request.user, pk, PROGRESS)
     live = cache.get(progress_key(upload.pk)) or {}
     return JsonResponse(
         {
@@ -101,18 +102,29 @@ def upload_progress(request, pk: int):
 
 @login_required
 def upload_errors(request, pk: int):
-    upload = _own(request.user, pk)
-    if not upload.errors:
-        # A file refused as a whole (too large, binary, a zip bomb, not UTF-8) has no rows to mark.
-        messages.error(
-            request, _("This upload has no problems by row to download: %(message)s") % {"message": upload.message}
-        )
-        return redirect("imports:detail", pk=upload.pk)
-    content, content_type, extension = error_report(upload)
-    response = HttpResponse(content, content_type=content_type)
+    upload = _own(request.user, pk, ("id", "original_name", "file", "problems_file", "problems_total", "message"))
+    return problems_file_response(request, upload)
+
+
+def problems_file_response(request, upload: Upload):
+    """The file with a column of problems, streamed from storage a chunk at a time."""
     stem = upload.original_name.rsplit(".", 1)[0]
-    response["Content-Disposition"] = content_disposition_header(True, f"{stem}-problems.{extension}")
-    return response
+    if upload.problems_file:
+        content = upload.problems_file.open("rb")
+        name = f"{stem}-problems.{upload.problems_file.name.rsplit('.', 1)[-1]}"
+    else:
+        upload.refresh_from_db(fields=["errors"])  # only an upload refused before problems files were kept
+        if not upload.errors:
+            # A file refused as a whole (too large, binary, a zip bomb, not UTF-8) has no rows to mark.
+            messages.error(
+                request, _("This upload has no problems by row to download: %(message)s") % {"message": upload.message}
+            )
+            return redirect("imports:detail", pk=upload.pk)
+        content, name = problems_file_temporary(upload)
+    return FileResponse(content, as_attachment=True, filename=name, content_type=_TYPES[name.rsplit(".", 1)[-1]])
+
+
+_TYPES = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
 @login_required

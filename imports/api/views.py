@@ -13,14 +13,33 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from carec_prf.api.common import Pagination
 from imports.models import Upload
+from imports.problems import kinds_described
+from imports.selectors import LISTED, uploads_list, uploads_visible
 from imports.services import upload_create
-from imports.views import queue
+from imports.views import problems_file_response, queue
 from workflow.permissions import Access
+
+
+@extend_schema_field({"type": "string", "enum": Upload.Status.values})  # one enum component, the detail's
+class _StatusField(serializers.ChoiceField):
+    pass
+
+
+class UploadListSerializer(serializers.ModelSerializer):
+    """An upload in a list: its counts, never its lists of problems, notes or changes."""
+
+    status = _StatusField(choices=Upload.Status.choices, read_only=True)
+
+    class Meta:
+        model = Upload
+        fields = [name for name in LISTED if name not in ("uploaded_by", "language", "finished_at")]
 
 
 class UploadSerializer(serializers.ModelSerializer):
     errors = serializers.SerializerMethodField()
+    problems = serializers.SerializerMethodField()
 
     class Meta:
         model = Upload
@@ -40,6 +59,8 @@ class UploadSerializer(serializers.ModelSerializer):
             "unchanged",
             "message",
             "notes",
+            "problems_total",
+            "problems",
             "errors",
             "changes",
         ]
@@ -53,6 +74,12 @@ class UploadSerializer(serializers.ModelSerializer):
             },
         }
     )
+    def get_problems(self, upload) -> dict | None:
+        """The first problems' number and the counts by kind, in the reader's language."""
+        if not upload.errors:
+            return None
+        return kinds_described(upload.problem_kinds, upload.problems_total, len(upload.errors))
+
     def get_errors(self, upload) -> list[dict]:
         return [
             {"row": row, "column": column, "message": message, "what": name[0] if name else ""}
@@ -81,8 +108,26 @@ _UPLOAD_EXAMPLE = {
     "created": 0,
     "changed": 0,
     "unchanged": 0,
-    "message": "1 problems found; nothing was imported.",
+    "message": "1 problem found; nothing was imported.",
     "notes": [],
+    "problems_total": 1,
+    "problems": {
+        "total": 1,
+        "listed": 1,
+        "summary": "1 problem, listed below.",
+        "kinds": [
+            {
+                "column": "value",
+                "example": "“fast” is not a number.",
+                "count": 1,
+                "not_listed": 0,
+                "count_text": "1 problem in column “value”",
+                "not_listed_text": "",
+            }
+        ],
+        "other_kinds": 0,
+        "other_kinds_text": "",
+    },
     "errors": [
         {
             "row": 3,
@@ -99,6 +144,13 @@ class UploadListView(APIView):
     permission_classes = [IsAuthenticated]
     parser_classes = [MultiPartParser, FormParser]
     serializer_class = UploadSerializer
+
+    @extend_schema(summary="List your uploads, the latest first", responses={200: UploadListSerializer(many=True)})
+    def get(self, request):
+        access = _access(request.user)
+        paginator = Pagination()
+        page = paginator.paginate_queryset(uploads_list(access=access), request, view=self)
+        return paginator.get_paginated_response(UploadListSerializer(page, many=True).data)
 
     @extend_schema(
         summary="Upload a CSV or XLSX file of progress values",
@@ -151,5 +203,26 @@ class UploadDetailView(APIView):
     )
     def get(self, request, pk: int):
         access = _access(request.user)
-        uploads = Upload.objects.all() if access.is_secretariat else Upload.objects.filter(uploaded_by=request.user)
-        return Response(UploadSerializer(get_object_or_404(uploads, pk=pk)).data)
+        return Response(UploadSerializer(get_object_or_404(uploads_visible(access=access), pk=pk)).data)
+
+
+class UploadProblemsView(APIView):
+    """The file with a column of problems, as on the upload's page."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(summary="Download the file with a column of problems", responses={(200, "text/csv"): bytes})
+    def get(self, request, pk: int):
+        access = _access(request.user)
+        upload = get_object_or_404(
+            uploads_visible(access=access).defer("errors", "problem_kinds", "notes", "changes"), pk=pk
+        )
+        if not (upload.problems_file or upload.problems_total):
+            return Response(
+                {
+                    "detail": _("This upload has no problems by row to download: %(message)s")
+                    % {"message": upload.message}
+                },
+                status=status.HTTP_404_NOT_FOUND,
+            )
+        return problems_file_response(request, upload)

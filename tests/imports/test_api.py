@@ -43,6 +43,14 @@ def test_refusal_lists_problems_by_row_and_column(api, django_capture_on_commit_
             "what": "TRP OP 1 · ROAD_BCP_TIME · CAREC · 2023",
         }
     ]
+    assert followed["problems_total"] == 1
+    assert followed["problems"]["kinds"][0]["count_text"] == "1 problem in column “value”"
+    listed = api.get("/api/v1/uploads/").json()
+    assert listed["count"] == 1 and listed["results"][0]["problems_total"] == 1 and "errors" not in listed["results"][0]
+    report = api.get(f"/api/v1/uploads/{followed['id']}/problems/")
+    assert report.status_code == 200 and b"value: \xe2\x80\x9cfast\xe2\x80\x9d is not a number." in b"".join(
+        report.streaming_content
+    )
 
 
 def test_anonymous_and_viewers_are_refused(db):

@@ -59,7 +59,8 @@ def test_refused_upload_offers_the_file_with_a_problems_column(client, secretari
     post(url("imports:upload"), {"file": SimpleUploadedFile("v.csv", data, "text/csv")})
     upload = Upload.objects.get()
     report = client.get(url("imports:errors", upload.pk))
-    text = report.content.decode("utf-8-sig")
+    assert report.streaming
+    text = b"".join(report.streaming_content).decode("utf-8-sig")
     assert report["Content-Disposition"].endswith('v-problems.csv"')
     assert text.splitlines()[0].endswith(";problems")
     assert "value: “fast” is not a number." in text.splitlines()[1]

@@ -40,6 +40,15 @@ class Command(BaseCommand):
             self.stdout.write(f"note: {note}")
         for row, column, message, *_name in upload.errors:
             self.stderr.write(f"{file.name}: row {row}, column {column}: {message}")
+        if upload.problems_total > len(upload.errors):
+            for kind in upload.problem_kinds:
+                self.stderr.write(
+                    f"{file.name}: {kind['count']:,} problems in column {kind['column']} like: {kind['example']}"
+                )
+            self.stderr.write(
+                f"{file.name}: the first {len(upload.errors):,} of {upload.problems_total:,} problems are listed; "
+                f"every one is in {upload.problems_file.name if upload.problems_file else 'the upload page'}."
+            )
         if upload.status in (Upload.Status.REFUSED, Upload.Status.FAILED):
             raise CommandError(upload.message)
         self.stdout.write(self.style.SUCCESS(upload.message))
