@@ -1,6 +1,6 @@
 """The public reporting status: for each sector, place (the region and each member country) and
 reporting year, how many of the expected values (indicators.expected) are approved, pending or
-missing. Five queries, whatever the number of values."""
+missing. Six queries, whatever the number of values."""
 
 from dataclasses import dataclass
 
@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from clusters.models import Country, Sector
 from indicators.expected import REGION, cell_states, expected_places, members_by_year, parts_of
-from indicators.models import ReportingYear
+from indicators.models import Observation, ReportingYear
 
 
 @dataclass
@@ -43,10 +43,15 @@ class Counts:
 
 
 def reporting_status(*, year: int | None = None) -> dict:
-    years = list(ReportingYear.objects.order_by("year").values_list("year", flat=True))
+    statuses = dict(ReportingYear.objects.values_list("year", "status"))
+    # the reporting years: those opened here, and those whose published figures were loaded
+    loaded = Observation.objects.filter(status="approved").order_by().values_list("year", flat=True).distinct()
+    years = sorted(set(statuses) | set(loaded))
     if not years:
-        return {"years": [], "year": None, "sectors": [], "places": [], "rows": [], "by_year": []}
-    chosen = year if year in years else years[-1]
+        return {"years": [], "year": None, "places": [], "rows": [], "by_year": []}
+    # by default the latest year the public can read in full (published, or loaded and never opened)
+    readable = [y for y in years if statuses.get(y) in (None, ReportingYear.Status.PUBLISHED)]
+    chosen = year if year in years else (readable or years)[-1]
     parts = parts_of()
     members = members_by_year(years)
     states = cell_states(years)
@@ -78,7 +83,7 @@ def reporting_status(*, year: int | None = None) -> dict:
         "countries": countries,
         "rows": rows,
         "total": _total(grid.values()),
-        "by_year": [(y, by_year[y]) for y in years],
+        "by_year": [(y, by_year[y], statuses.get(y)) for y in years],
     }
 
 
