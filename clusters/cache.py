@@ -32,7 +32,9 @@ def page_cache_clear() -> None:
 def _key(request, generation: int) -> str:
     # The API picks its language from Accept-Language when no ?lang= is given.
     language = request.META.get("HTTP_ACCEPT_LANGUAGE", "") if request.path.startswith("/api/") else ""
-    digest = hashlib.sha256((request.get_full_path() + "|" + language).encode()).hexdigest()
+    # A feed's data version (carec_prf.api.feeds) keeps the cached body in step with its ETag.
+    version = str(getattr(request, "data_version", ""))
+    digest = hashlib.sha256((request.get_full_path() + "|" + language + "|" + version).encode()).hexdigest()
     return f"pages:{generation}:{digest}"
 
 

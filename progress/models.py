@@ -4,6 +4,7 @@ produced them. Everything here is rebuilt by progress.services from approved obs
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Indicator, IndicatorPart
@@ -47,6 +48,9 @@ class RegionalValue(models.Model):
     contributors = models.JSONField(_("contributing countries"), default=list)
     n_contributors = models.PositiveSmallIntegerField(_("countries contributing"), null=True)
     n_members = models.PositiveSmallIntegerField(_("member countries"))
+    # Set by a recompute only when the row's content changes (progress.services._replace), so
+    # that feeds can answer `updated_since` and ETag / Last-Modified from the data.
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now, db_index=True)
 
     class Meta:
         verbose_name = _("regional value")
@@ -85,6 +89,9 @@ class PartRating(models.Model):
     n_contributors = models.PositiveSmallIntegerField(null=True)
     n_members = models.PositiveSmallIntegerField(null=True)
     flags = models.JSONField(_("flags"), default=list)
+    # Set by a recompute only when the row's content changes (progress.services._replace), so
+    # that feeds can answer `updated_since` and ETag / Last-Modified from the data.
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now, db_index=True)
 
     class Meta:
         verbose_name = _("part rating")
@@ -104,6 +111,9 @@ class IndicatorRating(models.Model):
     n_parts = models.PositiveSmallIntegerField()
     n_rated = models.PositiveSmallIntegerField()
     flags = models.JSONField(_("flags"), default=list)
+    # Set by a recompute only when the row's content changes (progress.services._replace), so
+    # that feeds can answer `updated_since` and ETag / Last-Modified from the data.
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now, db_index=True)
 
     class Meta:
         verbose_name = _("indicator rating")

@@ -206,17 +206,47 @@ def _recompute(method: RatingMethod, scope: list[int] | None) -> int:
 
 
 def _replace(method, part_ids, regional_rows, part_rows, indicator_rows, full: bool) -> None:
+    """Replace the stored results in scope with the new rows. A row whose content is the same as
+    before keeps its updated_at, so that feeds (`updated_since`, ETag, Last-Modified) see only
+    what really changed: the old rows are read in one query per table and compared by key."""
     indicator_ids = {row["indicator_id"] for row in indicator_rows} | set(
         IndicatorPart.objects.filter(id__in=part_ids).values_list("indicator_id", flat=True)
     )
     if full:
-        RegionalValue.objects.all().delete()
-        PartRating.objects.filter(method=method).delete()
-        IndicatorRating.objects.filter(method=method).delete()
+        regional = RegionalValue.objects.all()
+        parts = PartRating.objects.filter(method=method)
+        indicators = IndicatorRating.objects.filter(method=method)
     else:
-        RegionalValue.objects.filter(part_id__in=part_ids).delete()
-        PartRating.objects.filter(method=method, part_id__in=part_ids).delete()
-        IndicatorRating.objects.filter(method=method, indicator_id__in=indicator_ids).delete()
+        regional = RegionalValue.objects.filter(part_id__in=part_ids)
+        parts = PartRating.objects.filter(method=method, part_id__in=part_ids)
+        indicators = IndicatorRating.objects.filter(method=method, indicator_id__in=indicator_ids)
+    now = timezone.now()
+    for queryset, rows, key in (
+        (regional, regional_rows, ("part_id", "year")),
+        (parts, part_rows, ("method_id", "part_id", "as_of")),
+        (indicators, indicator_rows, ("method_id", "indicator_id", "as_of")),
+    ):
+        _keep_unchanged_timestamps(queryset, rows, key, now)
+        queryset.delete()
     insert_rows(RegionalValue, regional_rows)
     insert_rows(PartRating, part_rows)
     insert_rows(IndicatorRating, indicator_rows)
+
+
+def _keep_unchanged_timestamps(queryset, rows: list[dict], key: tuple[str, ...], now) -> None:
+    """Give each new row the updated_at of the stored row with the same key and content, or now."""
+    fields = [f for f in queryset.model._meta.concrete_fields if not f.primary_key and f.attname != "updated_at"]
+
+    def content(row: dict) -> tuple:
+        # None where the insert stores a default ("" or []) must compare equal to that default
+        return tuple(
+            f.get_default() if row.get(f.attname) is None and not f.null else row.get(f.attname) for f in fields
+        )
+
+    stored = {
+        tuple(old[k] for k in key): (content(old), old["updated_at"])
+        for old in queryset.values(*(f.attname for f in fields), "updated_at")
+    }
+    for row in rows:
+        old = stored.get(tuple(row[k] for k in key))
+        row["updated_at"] = old[1] if old is not None and old[0] == content(row) else now

@@ -6,30 +6,61 @@ builders are pure; the views stream what they yield."""
 import datetime
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 
+from django.utils import translation
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Country
 from indicators.models import IndicatorPart, Observation, Source
 from workflow.permissions import observations_visible
 
-COLUMNS = [
-    "indicator",
-    "indicator_name",
-    "part",
-    "part_name",
-    "country",
-    "country_name",
-    "year",
-    "value",
-    "qualifier",
-    "availability",
-    "unit",
-    "kind",
-    "status",
-    "source",
-    "note",
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    description: str  # lazy: the open-data page shows it in the reader's language
+    constraints: dict = field(default_factory=dict)
+
+
+# The tidy files' columns in their order: the one statement of it. The CSV, JSON and XLSX, the
+# data package, the open-data page and the README ("API and open data") are made from it, and
+# tests/api/test_feeds.py pins it: a new column goes at the end.
+COLUMN_SPECS = [
+    Column("indicator", "string", _("Indicator code, such as TRP OP 1")),
+    Column("indicator_name", "string", _("Indicator statement")),
+    Column("part", "string", _("Stable code of the indicator part")),
+    Column("part_name", "string", _("Name of the part")),
+    Column("country", "string", _("ISO 3166 alpha-3 code, or CAREC for the whole region")),
+    Column("country_name", "string", _("Name of the country, or CAREC")),
+    Column("year", "integer", _("Year the value is for")),
+    Column("value", "any", _("Number, yes/no, or a level code; empty when not available")),
+    Column("qualifier", "string", _("<, <=, >, >= or ~ for censored values")),
+    Column(
+        "availability",
+        "string",
+        _("value, not_applicable or not_available"),
+        {"enum": ["value", "not_applicable", "not_available"]},
+    ),
+    Column("unit", "string", _("Unit code")),
+    Column("kind", "string", _("actual, estimate or forecast"), {"enum": ["actual", "estimate", "forecast"]}),
+    Column("status", "string", _("Review status (approved for the public)")),
+    Column("source", "string", _("Source citation")),
+    Column("note", "string", _("Note on the value")),
 ]
+COLUMNS = [column.name for column in COLUMN_SPECS]
+
+
+def columns_markdown() -> str:
+    """The column table of the README's "API and open data" section (in English)."""
+    with translation.override("en"):
+        lines = ["| # | column | type | meaning |", "|---|---|---|---|"]
+        lines += [f"| {i} | `{c.name}` | {c.type} | {c.description} |" for i, c in enumerate(COLUMN_SPECS, 1)]
+    return "\n".join(lines)
+
+
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 SDMX_AGENCY, SDMX_FLOW, SDMX_VERSION = "CAREC", "CAREC_PRF", "1.0"
 _KIND_STATUS = {"actual": "A", "estimate": "E", "forecast": "F"}
@@ -116,10 +147,16 @@ def tidy_rows(lookups: Lookups, rows: Iterable[dict]) -> Iterator[dict]:
         }
 
 
-def observation_values(language: str, user=None) -> Iterator[dict]:
+def observation_values(language: str, user=None, since: datetime.datetime | None = None) -> Iterator[dict]:
+    """The rows of the tidy files; with `since`, only those changed after it (the API's rule)."""
+    from workflow.api.indicators import observations_changed_since
+
     suffix = (language or "en").replace("-", "_")
     fields = [*_FIELDS, f"note_{suffix}"] if suffix != "en" else [*_FIELDS, "note_en"]
-    return public_observations(user).values(*fields).iterator(chunk_size=2000)
+    rows = public_observations(user)
+    if since is not None:
+        rows = observations_changed_since(rows, since=since, user=user)
+    return rows.values(*fields).iterator(chunk_size=2000)
 
 
 def csv_cell(value) -> str:
@@ -235,8 +272,9 @@ def sdmx_json(rows: list[dict]) -> dict:
     }
 
 
-def sdmx_structure_xml() -> bytes:
-    """The data structure definition (SDMX-ML 2.1): codelists, concepts, DSD and dataflow."""
+def sdmx_structure_xml(prepared: datetime.datetime | None = None) -> bytes:
+    """The data structure definition (SDMX-ML 2.1): codelists, concepts, DSD and dataflow. Given
+    `prepared`, the same framework gives the same bytes (an ETag from the body holds)."""
     import sdmx
     from sdmx import message
     from sdmx.model import common, v21
@@ -281,6 +319,7 @@ def sdmx_structure_xml() -> bytes:
         dsd.attributes.getdefault(cid, concept_identity=concepts[cid], local_representation=rep)
     flow = v21.DataflowDefinition(id=SDMX_FLOW, maintainer=agency, version=SDMX_VERSION, structure=dsd, is_final=True)
     out = message.StructureMessage()
+    out.header.prepared = prepared
     for item in (cl_indicator, cl_part, cl_area, cl_unit, cl_status, concepts, dsd, flow):
         out.add(item)
     return sdmx.to_xml(out, pretty_print=True)
@@ -288,27 +327,12 @@ def sdmx_structure_xml() -> bytes:
 
 def datapackage(base_url: str) -> dict:
     """A Frictionless data package describing the downloads."""
-    fields = [
-        {"name": "indicator", "type": "string", "description": "Indicator code, such as TRP OP 1"},
-        {"name": "indicator_name", "type": "string"},
-        {"name": "part", "type": "string", "description": "Stable code of the indicator part"},
-        {"name": "part_name", "type": "string"},
-        {"name": "country", "type": "string", "description": "ISO 3166 alpha-3, or CAREC for the whole region"},
-        {"name": "country_name", "type": "string"},
-        {"name": "year", "type": "integer"},
-        {"name": "value", "type": "any", "description": "Number, yes/no, or a level code; empty when not available"},
-        {"name": "qualifier", "type": "string", "description": "<, <=, >, >= or ~ for censored values"},
-        {
-            "name": "availability",
-            "type": "string",
-            "constraints": {"enum": ["value", "not_applicable", "not_available"]},
-        },
-        {"name": "unit", "type": "string"},
-        {"name": "kind", "type": "string", "constraints": {"enum": ["actual", "estimate", "forecast"]}},
-        {"name": "status", "type": "string"},
-        {"name": "source", "type": "string"},
-        {"name": "note", "type": "string"},
-    ]
+    with translation.override("en"):
+        fields = [
+            {"name": c.name, "type": c.type, "description": str(c.description)}
+            | ({"constraints": c.constraints} if c.constraints else {})
+            for c in COLUMN_SPECS
+        ]
     return {
         "name": "carec-2030-prf-progress",
         "title": "CAREC 2030 Program Results Framework: progress values",
@@ -328,7 +352,7 @@ def datapackage(base_url: str) -> dict:
                 "path": f"{base_url}observations.json",
                 "format": "json",
                 "mediatype": "application/json",
-                "description": "The same rows as the CSV, as {\"observations\": [...]}",
+                "description": 'The same rows as the CSV, as {"observations": [...]}',
             },
             {
                 "name": "observations-xlsx",

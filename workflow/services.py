@@ -263,7 +263,7 @@ def observations_review(*, user, observations, decision: str, comment: str = "")
             ).values_list("pk", "part_id", "country_id", "year")
             if (part_id, country_id, year) in cells
         ]
-        Observation.objects.filter(pk__in=replaced).update(status=Observation.Status.SUPERSEDED)
+        Observation.objects.filter(pk__in=replaced).update(status=Observation.Status.SUPERSEDED, updated_at=now)
         for observation in done:
             observation.status = Observation.Status.APPROVED
     else:

@@ -10,7 +10,11 @@ from progress.api import views as progress_views
 from reports.api import editions as edition_views
 from workflow.api import indicators as indicator_views
 
+# "/?": every URL answers with or without its trailing slash, never with a redirect, which
+# Power BI and Excel's web connector do not follow.
+# (DRF's trailing_slash argument only takes on/off, hence the attribute.)
 router = DefaultRouter()
+router.trailing_slash = "/?"
 router.register("frameworks", cluster_views.FrameworkViewSet)
 router.register("clusters", cluster_views.ClusterViewSet)
 router.register("sectors", cluster_views.SectorViewSet)

@@ -6,6 +6,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.permissions import AllowAny
 
 from carec_prf.api.common import LanguageMixin, PublicCacheMixin, TranslatedField, response_example
+from carec_prf.api.feeds import ConditionalMixin, DataVersion, UpdatedSinceFilter, data_version
 from progress.models import IndicatorRating, PartRating, RatingMethod, RegionalValue
 
 
@@ -31,10 +32,11 @@ class RegionalValueSerializer(serializers.ModelSerializer):
 class RegionalFilter(filters.FilterSet):
     indicator = filters.CharFilter(field_name="part__indicator__code")
     part = filters.CharFilter(field_name="part__code")
+    updated_since = UpdatedSinceFilter()
 
     class Meta:
         model = RegionalValue
-        fields = ["indicator", "part", "year", "origin"]
+        fields = ["indicator", "part", "year", "origin", "updated_since"]
 
 
 @extend_schema_view(
@@ -61,13 +63,17 @@ class RegionalFilter(filters.FilterSet):
     ),
     retrieve=extend_schema(summary="One regional value"),
 )
-class RegionalValueViewSet(PublicCacheMixin, viewsets.ReadOnlyModelViewSet):
+class RegionalValueViewSet(ConditionalMixin, PublicCacheMixin, viewsets.ReadOnlyModelViewSet):
     queryset = RegionalValue.objects.select_related("part__indicator").order_by(
         "part__indicator__code", "part__order", "year"
     )
     serializer_class = RegionalValueSerializer
     filterset_class = RegionalFilter
     permission_classes = [AllowAny]
+
+    @classmethod
+    def feed_version(cls, request) -> DataVersion:
+        return data_version(cls.queryset.model.objects.all())
 
 
 class PartRatingSerializer(serializers.ModelSerializer):
@@ -116,6 +122,7 @@ class RatingFilter(filters.FilterSet):
     method = filters.NumberFilter(field_name="method__version", help_text="Method version (default: the default)")
     year = filters.NumberFilter(field_name="as_of", help_text="Report year (an edition's cut-off year)")
     rating = filters.CharFilter()
+    updated_since = UpdatedSinceFilter()
 
 
 class PartRatingFilter(RatingFilter):
@@ -124,7 +131,7 @@ class PartRatingFilter(RatingFilter):
 
     class Meta:
         model = PartRating
-        fields = ["indicator", "part", "method", "year", "rating"]
+        fields = ["indicator", "part", "method", "year", "rating", "updated_since"]
 
 
 class IndicatorRatingFilter(RatingFilter):
@@ -134,7 +141,7 @@ class IndicatorRatingFilter(RatingFilter):
 
     class Meta:
         model = IndicatorRating
-        fields = ["indicator", "sector", "cluster", "method", "year", "rating"]
+        fields = ["indicator", "sector", "cluster", "method", "year", "rating", "updated_since"]
 
 
 class _DefaultMethod:
@@ -182,13 +189,17 @@ class _DefaultMethod:
     ),
     retrieve=extend_schema(summary="One part rating"),
 )
-class PartRatingViewSet(PublicCacheMixin, _DefaultMethod, viewsets.ReadOnlyModelViewSet):
+class PartRatingViewSet(ConditionalMixin, PublicCacheMixin, _DefaultMethod, viewsets.ReadOnlyModelViewSet):
     queryset = PartRating.objects.select_related("part__indicator", "method").order_by(
         "part__indicator__code", "part__order", "as_of"
     )
     serializer_class = PartRatingSerializer
     filterset_class = PartRatingFilter
     permission_classes = [AllowAny]
+
+    @classmethod
+    def feed_version(cls, request) -> DataVersion:
+        return data_version(cls.queryset.model.objects.all())
 
 
 @extend_schema_view(
@@ -214,11 +225,15 @@ class PartRatingViewSet(PublicCacheMixin, _DefaultMethod, viewsets.ReadOnlyModel
     ),
     retrieve=extend_schema(summary="One indicator rating"),
 )
-class IndicatorRatingViewSet(PublicCacheMixin, _DefaultMethod, viewsets.ReadOnlyModelViewSet):
+class IndicatorRatingViewSet(ConditionalMixin, PublicCacheMixin, _DefaultMethod, viewsets.ReadOnlyModelViewSet):
     queryset = IndicatorRating.objects.select_related("indicator", "method").order_by("indicator__code", "as_of")
     serializer_class = IndicatorRatingSerializer
     filterset_class = IndicatorRatingFilter
     permission_classes = [AllowAny]
+
+    @classmethod
+    def feed_version(cls, request) -> DataVersion:
+        return data_version(cls.queryset.model.objects.all())
 
 
 class RatingMethodSerializer(serializers.ModelSerializer):

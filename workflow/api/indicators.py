@@ -1,7 +1,7 @@
 """API of indicators, their parts, baselines, milestones and observations. Observations follow
 the same rights as the pages (workflow.permissions); writes go through the workflow services."""
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q, Subquery
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
@@ -20,10 +20,12 @@ from carec_prf.api.common import (
     TypedValueField,
     response_example,
 )
-from indicators.models import Baseline, Indicator, IndicatorPart, Milestone, Observation
+from carec_prf.api.feeds import ConditionalMixin, DataVersion, UpdatedSinceFilter, data_version
+from indicators.models import Baseline, Indicator, IndicatorPart, Milestone, Observation, ReportingYear
 from indicators.values import decimal_comma_for
 from workflow import services
 from workflow.entry import Entry, EntryErrors
+from workflow.models import AuditEntry
 from workflow.permissions import Access
 
 
@@ -339,15 +341,50 @@ class ObservationFilter(filters.FilterSet):
     year = filters.NumberFilter()
     year_from = filters.NumberFilter(field_name="year", lookup_expr="gte")
     year_to = filters.NumberFilter(field_name="year", lookup_expr="lte")
+    updated_since = UpdatedSinceFilter(method="filter_updated_since")
 
     class Meta:
         model = Observation
-        fields = ["indicator", "part", "country", "year", "status", "kind"]
+        fields = ["indicator", "part", "country", "year", "status", "kind", "updated_since"]
+
+    def filter_updated_since(self, queryset, name, value):
+        return observations_changed_since(queryset, since=value, user=self.request.user)
 
     def filter_country(self, queryset, name, value):
         if value.upper() == "CAREC":
             return queryset.filter(country__isnull=True)
         return queryset.filter(country__code=value.upper())
+
+
+def _year_status_changes():
+    return AuditEntry.objects.filter(content_type__app_label="indicators", content_type__model="reportingyear")
+
+
+def observations_changed_since(queryset, *, since, user):
+    """The observations changed after `since`: updated then, or, for a reader who sees only
+    published years, in a year whose status changed then (its values appeared or went away)."""
+    changed = Q(updated_at__gt=since)
+    if not Access(user).is_viewer:
+        years = ReportingYear.objects.filter(
+            pk__in=_year_status_changes().filter(at__gt=since).values("object_id")
+        ).values("year")
+        changed |= Q(year__in=years)
+    return queryset.filter(changed)
+
+
+def observations_version(queryset) -> DataVersion:
+    """The data version of these observations (one query): their latest change, the latest
+    change of a year's status (which changes what the public sees), and their count."""
+    latest_year_change = Subquery(_year_status_changes().order_by("-at").values("at")[:1])
+    return data_version(queryset, "updated_at", latest_year_change)
+
+
+def observations_feed_version(request) -> DataVersion:
+    """The version of what the reader of this request sees. A token is checked by DRF later,
+    inside the view, so for a request with a token it covers every observation (a safe superset)."""
+    if "HTTP_AUTHORIZATION" in request.META and not request.user.is_authenticated:
+        return observations_version(Observation.objects.all())
+    return observations_version(Observation.objects.filter(Access(request.user).observation_filter()))
 
 
 _OBS_EXAMPLE = {
@@ -397,11 +434,17 @@ _OBS_EXAMPLE = {
         ],
     ),
 )
-class ObservationViewSet(PublicCacheMixin, LanguageMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class ObservationViewSet(
+    ConditionalMixin, PublicCacheMixin, LanguageMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
+):
     serializer_class = ObservationSerializer
     filterset_class = ObservationFilter
     permission_classes = [IsAuthenticatedOrReadOnly]
     ordering_fields = ["year", "id"]
+
+    @classmethod
+    def feed_version(cls, request) -> DataVersion:
+        return observations_feed_version(request)
 
     def get_queryset(self):
         return (
