@@ -8,7 +8,7 @@ from django.db.models import Max, Min, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils.formats import get_format
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from indicators.models import (
@@ -27,6 +27,7 @@ from progress.method import MethodSettings
 from progress.models import IndicatorRating, PartRating, RatingMethod, RegionalValue
 from reports.dashboards import charts
 from reports.dashboards.charts import MilestoneValue, PartSeries, Value, YearValue
+from reports.formatting import number
 from workflow.permissions import current_per_cell, observations_visible
 
 
@@ -215,6 +216,80 @@ def indicator_summaries(indicators: QuerySet, scope: Scope) -> list[Indicator]:
 
 
 # --------------------------------------------------------------------------------------------
+# Where a regional value comes from: reported by the source, or computed here (and how)
+
+
+def aggregation_text(part, parts_by_id: dict[int, IndicatorPart]) -> str:
+    """How the platform computes the part's regional value from its countries, as words that
+    end a sentence. The weight and the tested part are parts of the same indicator."""
+    rule = part.aggregation
+    if rule == IndicatorPart.Aggregation.WEIGHTED_MEAN:
+        weight = parts_by_id.get(part.weight_part_id)
+        return _("the mean of the reporting member countries' values, weighted by their “%(weight)s”") % {
+            "weight": weight.name if weight else ""
+        }
+    if rule == IndicatorPart.Aggregation.COUNT_MEETING:
+        tested = parts_by_id.get(part.condition_part_id, part)
+        return _("the number of member countries whose “%(part)s” is %(operator)s %(value)s") % {
+            "part": tested.name,
+            "operator": part.get_condition_operator_display(),
+            "value": number(part.condition_value),
+        }
+    texts = {
+        IndicatorPart.Aggregation.SUM: _("the sum of the reporting member countries' values"),
+        IndicatorPart.Aggregation.MEAN: _("the simple (unweighted) mean of the reporting member countries' values"),
+        IndicatorPart.Aggregation.MEDIAN: _("the median of the reporting member countries' values"),
+        IndicatorPart.Aggregation.MIN: _("the lowest of the reporting member countries' values"),
+        IndicatorPart.Aggregation.MAX: _("the highest of the reporting member countries' values"),
+    }
+    return texts.get(rule, part.get_aggregation_display())
+
+
+def regional_origin(part, sources: dict[tuple[int, int], str], parts_by_id: dict[int, IndicatorPart]) -> list[str]:
+    """Sentences saying which regional values the source reports (and which source) and which
+    are computed here, and how. Needs part.regional; sources maps (part id, year) to the name of
+    the source of the approved regional observation."""
+    reported: dict[str, list[int]] = {}
+    computed = []
+    for row in part.regional:
+        if row.origin == RegionalValue.Origin.REPORTED:
+            reported.setdefault(sources.get((part.pk, row.year), ""), []).append(row.year)
+        else:
+            computed.append(row.year)
+    lines = []
+    for source, years in reported.items():
+        params = {"years": ", ".join(str(year) for year in years), "source": source.rstrip(".。")}
+        if source:
+            lines.append(
+                ngettext(
+                    "The regional value for %(years)s is reported by the source: %(source)s.",
+                    "The regional values for %(years)s are reported by the source: %(source)s.",
+                    len(years),
+                )
+                % params
+            )
+        else:
+            lines.append(
+                ngettext(
+                    "The regional value for %(years)s is reported by its source.",
+                    "The regional values for %(years)s are reported by their source.",
+                    len(years),
+                )
+                % params
+            )
+    if computed:
+        lines.append(
+            ngettext(
+                "The regional value for %(years)s is computed here from the country values: %(rule)s.",
+                "The regional values for %(years)s are computed here from the country values: %(rule)s.",
+                len(computed),
+            )
+            % {"years": ", ".join(str(year) for year in computed), "rule": aggregation_text(part, parts_by_id)}
+        )
+    return lines
+
+
+# --------------------------------------------------------------------------------------------
 # The indicator page
 
 
@@ -258,18 +333,27 @@ def indicator_page(*, slug: str, as_of: int | None = None, user=None) -> dict:
         )
         .order_by("order")
     )
-    # The country breakdown: every approved country value of the indicator's parts, one query.
+    # The country breakdown (every visible country value of the indicator's parts) and the
+    # sources of the approved values reported for the region, in one query.
     observations = current_per_cell(
         observations_visible(user)
-        .filter(part__indicator=indicator, country__isnull=False, year__lte=as_of)
+        .filter(part__indicator=indicator)
+        .filter(Q(country__isnull=False, year__lte=as_of) | Q(country__isnull=True, status=Observation.Status.APPROVED))
         .exclude(kind=Observation.Kind.FORECAST)
-        .select_related("country")
+        .select_related("country", "source")
         .order_by("part_id", "year", "country__order")
     )
     unpublished = unpublished_years() if user is not None and user.is_authenticated else set()
     by_part: dict[int, list[Observation]] = {}
+    region_sources: dict[tuple[int, int], str] = {}
     for observation in observations:
-        by_part.setdefault(observation.part_id, []).append(observation)
+        if observation.country_id is None:
+            region_sources[(observation.part_id, observation.year)] = (
+                observation.source.name if observation.source else observation.citation
+            )
+        else:
+            by_part.setdefault(observation.part_id, []).append(observation)
+    parts_by_id = {part.pk: part for part in parts}
 
     labels, separator = chart_labels(), separators()
     for part in parts:
@@ -286,6 +370,7 @@ def indicator_page(*, slug: str, as_of: int | None = None, user=None) -> dict:
                 plausible=plausible_range(part.value_type, part.unit.min_value, part.unit.max_value, ranks.values()),
             )
         part.series = part_series(part, part.regional)
+        part.regional_origin = regional_origin(part, region_sources, parts_by_id)
         part.chart_id = f"part-{part.code.lower()}"
         part.downloads = {
             f"{table}_{fmt}": reverse("indicator_download", args=[indicator.slug, part.code, table, fmt])
