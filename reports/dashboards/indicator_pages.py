@@ -258,7 +258,7 @@ def regional_origin(part, sources: dict[tuple[int, int], str], parts_by_id: dict
             computed.append(row.year)
     lines = []
     for source, years in reported.items():
-        params = {"years": ", ".join(str(year) for year in years), "source": source.rstrip(".。")}
+        params = {"years": years_text(years), "source": source.rstrip(".。")}
         if source:
             lines.append(
                 ngettext(
@@ -284,9 +284,27 @@ def regional_origin(part, sources: dict[tuple[int, int], str], parts_by_id: dict
                 "The regional values for %(years)s are computed here from the country values: %(rule)s.",
                 len(computed),
             )
-            % {"years": ", ".join(str(year) for year in computed), "rule": aggregation_text(part, parts_by_id)}
+            % {"years": years_text(computed), "rule": aggregation_text(part, parts_by_id)}
         )
     return lines
+
+
+def years_text(years: list[int]) -> str:
+    """Years as a reader writes them, runs as ranges, in the active language: "2016–2019 and 2022",
+    "2016–2019 和 2022", "2016–2019 и 2022"."""
+    from babel.lists import format_list
+    from django.utils.translation import get_language, to_locale
+
+    runs: list[list[int]] = []
+    for year in sorted(set(years)):
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    items = []
+    for run in runs:
+        items.extend([str(y) for y in run] if len(run) < 3 else [f"{run[0]}–{run[-1]}"])
+    return format_list(items, locale=to_locale(get_language() or "en")) if items else ""
 
 
 # --------------------------------------------------------------------------------------------

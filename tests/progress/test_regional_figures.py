@@ -69,7 +69,7 @@ def test_the_indicator_page_shows_the_published_figures_as_reported_by_the_sourc
     text = page_text(client, "TRD-OC-1.1", 2021)
     for value in ("-7.3", "-10.3", "30.1", "27.1"):
         assert f"<td>{value}</td>" in text
-    assert f"The regional values for 2020, 2021 are reported by the source: {TRADE_REPORT}" in text
+    assert f"The regional values for 2020 and 2021 are reported by the source: {TRADE_REPORT}" in text
     # 2019 has no published regional figure: computed here, and the page says how
     assert (
         "The regional value for 2019 is computed here from the country values: "
@@ -81,7 +81,7 @@ def test_an_aggregated_part_says_it_is_computed_here_and_how(client):
     progress_recompute()
     text = page_text(client, "TRD-OC-1.4", 2021)  # GDP growth: the report gives no regional figure
     assert (
-        "The regional values for 2020, 2021 are computed here from the country values: "
+        "The regional values for 2020 and 2021 are computed here from the country values: "
         "the simple (unweighted) mean of the reporting member countries' values." in text
     )
     assert "reported by the source" not in text
