@@ -149,7 +149,7 @@ def tidy_rows(lookups: Lookups, rows: Iterable[dict]) -> Iterator[dict]:
 
 def observation_values(language: str, user=None, since: datetime.datetime | None = None) -> Iterator[dict]:
     """The rows of the tidy files; with `since`, only those changed after it (the API's rule)."""
-    from workflow.api.indicators import observations_changed_since
+    from workflow.permissions import observations_changed_since
 
     suffix = (language or "en").replace("-", "_")
     fields = [*_FIELDS, f"note_{suffix}"] if suffix != "en" else [*_FIELDS, "note_en"]

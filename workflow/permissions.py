@@ -5,11 +5,12 @@ from functools import cached_property
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q
+from django.db.models import Q, Subquery
 from django.utils.translation import gettext as _
 
-from indicators.models import public_q
-from workflow.models import FocalPointAssignment, Role
+from carec_prf.api.feeds import DataVersion, data_version
+from indicators.models import Observation, ReportingYear, public_q
+from workflow.models import AuditEntry, FocalPointAssignment, Role
 
 
 class Access:
@@ -142,3 +143,38 @@ def narrative_separation_problem(user, narrative) -> str | None:
     if settings.SEPARATION_OF_DUTIES and getattr(user, "pk", None) and narrative.updated_by_id == user.pk:
         return _("You wrote or last changed this narrative: someone else must review it.")
     return None
+
+
+# What changed for a reader since a moment, and the version of what a reader sees: the feeds'
+# updated_since, ETag and Last-Modified (carec_prf.api.feeds), for the API and the open data.
+
+
+def _year_status_changes():
+    return AuditEntry.objects.filter(content_type__app_label="indicators", content_type__model="reportingyear")
+
+
+def observations_changed_since(queryset, *, since, user):
+    """The observations changed after `since`: updated then, or, for a reader who sees only
+    published years, in a year whose status changed then (its values appeared or went away)."""
+    changed = Q(updated_at__gt=since)
+    if not Access(user).is_viewer:
+        years = ReportingYear.objects.filter(
+            pk__in=_year_status_changes().filter(at__gt=since).values("object_id")
+        ).values("year")
+        changed |= Q(year__in=years)
+    return queryset.filter(changed)
+
+
+def observations_version(queryset) -> DataVersion:
+    """The data version of these observations (one query): their latest change, the latest
+    change of a year's status (which changes what the public sees), and their count."""
+    latest_year_change = Subquery(_year_status_changes().order_by("-at").values("at")[:1])
+    return data_version(queryset, "updated_at", latest_year_change)
+
+
+def observations_feed_version(request) -> DataVersion:
+    """The version of what the reader of this request sees. A token is checked by DRF later,
+    inside the view, so for a request with a token it covers every observation (a safe superset)."""
+    if "HTTP_AUTHORIZATION" in request.META and not request.user.is_authenticated:
+        return observations_version(Observation.objects.all())
+    return observations_version(Observation.objects.filter(Access(request.user).observation_filter()))

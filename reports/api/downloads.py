@@ -22,7 +22,7 @@ from rest_framework.permissions import AllowAny
 
 from carec_prf.api.feeds import conditional, updated_since_from
 from reports import opendata
-from workflow.api.indicators import observations_feed_version
+from workflow.permissions import observations_feed_version
 
 # The files made of observations: their version is the observations' (one query, before the
 # body is built, so that a 304 builds nothing and a streamed file has its ETag up front).

@@ -1,7 +1,7 @@
 """API of indicators, their parts, baselines, milestones and observations. Observations follow
 the same rights as the pages (workflow.permissions); writes go through the workflow services."""
 
-from django.db.models import Prefetch, Q, Subquery
+from django.db.models import Prefetch
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
@@ -20,13 +20,12 @@ from carec_prf.api.common import (
     TypedValueField,
     response_example,
 )
-from carec_prf.api.feeds import ConditionalMixin, DataVersion, UpdatedSinceFilter, data_version
-from indicators.models import Baseline, Indicator, IndicatorPart, Milestone, Observation, ReportingYear
+from carec_prf.api.feeds import ConditionalMixin, DataVersion, UpdatedSinceFilter
+from indicators.models import Baseline, Indicator, IndicatorPart, Milestone, Observation
 from indicators.values import decimal_comma_for
 from workflow import services
 from workflow.entry import Entry, EntryErrors
-from workflow.models import AuditEntry
-from workflow.permissions import Access
+from workflow.permissions import Access, observations_changed_since, observations_feed_version
 
 
 class PartSerializer(serializers.ModelSerializer):
@@ -354,37 +353,6 @@ class ObservationFilter(filters.FilterSet):
         if value.upper() == "CAREC":
             return queryset.filter(country__isnull=True)
         return queryset.filter(country__code=value.upper())
-
-
-def _year_status_changes():
-    return AuditEntry.objects.filter(content_type__app_label="indicators", content_type__model="reportingyear")
-
-
-def observations_changed_since(queryset, *, since, user):
-    """The observations changed after `since`: updated then, or, for a reader who sees only
-    published years, in a year whose status changed then (its values appeared or went away)."""
-    changed = Q(updated_at__gt=since)
-    if not Access(user).is_viewer:
-        years = ReportingYear.objects.filter(
-            pk__in=_year_status_changes().filter(at__gt=since).values("object_id")
-        ).values("year")
-        changed |= Q(year__in=years)
-    return queryset.filter(changed)
-
-
-def observations_version(queryset) -> DataVersion:
-    """The data version of these observations (one query): their latest change, the latest
-    change of a year's status (which changes what the public sees), and their count."""
-    latest_year_change = Subquery(_year_status_changes().order_by("-at").values("at")[:1])
-    return data_version(queryset, "updated_at", latest_year_change)
-
-
-def observations_feed_version(request) -> DataVersion:
-    """The version of what the reader of this request sees. A token is checked by DRF later,
-    inside the view, so for a request with a token it covers every observation (a safe superset)."""
-    if "HTTP_AUTHORIZATION" in request.META and not request.user.is_authenticated:
-        return observations_version(Observation.objects.all())
-    return observations_version(Observation.objects.filter(Access(request.user).observation_filter()))
 
 
 _OBS_EXAMPLE = {
