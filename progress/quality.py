@@ -13,6 +13,7 @@ from dataclasses import dataclass, fields
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 CHANGE, NEAR_LIMIT, COVERAGE, OUTDATED = "change", "near_limit", "coverage", "outdated"
 
@@ -115,7 +116,14 @@ def finding_message(check: str, d: dict) -> str:
     if check == COVERAGE:
         return _("The regional value covers %(contributors)s of %(members)s member countries.") % d
     if check == OUTDATED:
-        return _("The latest value is from %(year)s: more than %(years)s years before the %(edition)s report year.") % d
+        return (
+            ngettext(
+                "The latest value is from %(year)s: more than %(years)s year before the %(edition)s report year.",
+                "The latest value is from %(year)s: more than %(years)s years before the %(edition)s report year.",
+                d["years"],
+            )
+            % d
+        )
     return check
 
 
