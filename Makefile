@@ -26,13 +26,19 @@ install: $(STAMP)
 
 install-test: $(TEST_STAMP)
 
+# The gzip and brotli copies of the vendored files, which WhiteNoise sends (scripts/vendor.sh).
+VENDOR_COMPRESSED := static/vendor/plotly/plotly-basic.min.js.gz
+$(VENDOR_COMPRESSED): static/vendor/plotly/plotly-basic.min.js | $(STAMP)
+	PY=$(PY) bash scripts/vendor.sh --compress
+
 messages: $(STAMP)
 	$(VENV)/bin/pybabel --quiet compile --domain=django --directory=locale
 
-run: $(STAMP) messages
+run: $(STAMP) messages $(VENDOR_COMPRESSED)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_framework
 	$(PY) manage.py recompute_progress
+	$(PY) manage.py check_quality
 	$(PY) manage.py load_demo_editions
 	@echo
 	@echo "  The site: http://$(HOST):$(PORT)/"
@@ -43,11 +49,11 @@ run: $(STAMP) messages
 
 # Two runs: the slow tests (a real Celery worker, browsers, faults) use transactional databases
 # that are emptied after each test, so they run apart from the rest.
-test: $(TEST_STAMP) messages test-deps
+test: $(TEST_STAMP) messages test-deps $(VENDOR_COMPRESSED)
 	$(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
 	$(PY) -m pytest -m slow $(PYTEST_ARGS)
 
-test-fast: $(TEST_STAMP) messages
+test-fast: $(TEST_STAMP) messages $(VENDOR_COMPRESSED)
 	$(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
 
 lint: $(TEST_STAMP)
@@ -59,6 +65,7 @@ check: $(TEST_STAMP)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
+	find static/vendor \( -name '*.gz' -o -name '*.br' \) -delete
 
 messages-update: $(STAMP)
 	$(PY) manage.py makemessages --locale zh_Hans --locale ru --no-location --no-obsolete \
@@ -80,5 +87,6 @@ stack: $(STAMP) messages
 	$(STACK_ENV) $(PY) manage.py collectstatic --noinput -v0
 	$(STACK_ENV) $(PY) manage.py load_framework
 	$(STACK_ENV) $(PY) manage.py recompute_progress
+	$(STACK_ENV) $(PY) manage.py check_quality
 	@echo "  The stack: http://127.0.0.1:$${PORT:-8000}/  (health: /healthz)"
 	$(STACK_ENV) PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/honcho start

@@ -10,6 +10,9 @@ SECRET_KEY = env_str("SECRET_KEY", "local-development-only-not-secret")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", True)
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
-# Static files straight from the apps and static/, no collectstatic needed.
+# Static files straight from the apps and static/, no collectstatic needed, served by WhiteNoise
+# rather than runserver's own handler, so that the compressed copies of the vendored files
+# (scripts/vendor.sh) reach the browser as they do in production.
+INSTALLED_APPS = ["whitenoise.runserver_nostatic", *INSTALLED_APPS]  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

@@ -144,11 +144,15 @@ def _layout(*, separators: str, y_title: str, x_title: str, height: int, ticks: 
         "showlegend": True,
         # No zooming: it adds nothing to a few yearly points, and plotly's zoom hint is English.
         "dragmode": False,
-        "legend": {"orientation": "h", "y": -0.22, "x": 0, "yanchor": "top"},
+        # Below everything, measured from the figure's bottom edge: plotly then makes room for it
+        # under the axis title at any width (a legend placed relative to the plot met the year
+        # labels and the axis title on a phone). static/js/charts.js fits the rest to the width.
+        "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 0, "yanchor": "bottom", "yref": "container"},
         "xaxis": {
             "title": {"text": x_title},
             "tickformat": "d",
             "dtick": 1,
+            "tickangle": 0,  # a turned year is cut at the edge; charts.js labels every n-th year instead
             "gridcolor": "#eef2f5",
             "automargin": True,
             "color": "#1b2733",
@@ -156,6 +160,27 @@ def _layout(*, separators: str, y_title: str, x_title: str, height: int, ticks: 
         },
         "yaxis": yaxis,
     }
+
+
+def wrap_label(text: str, width: int = 20) -> str:
+    """A label broken into lines of about `width` characters at spaces, joined with plotly's <br>.
+    Words are never cut; the text is escaped, as plotly reads labels as HTML."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(line.replace("&", "&amp;").replace("<", "&lt;") for line in lines) or text
+
+
+def _with_year_range(figure: dict) -> dict:
+    """The year axis spans the years drawn, half a year either side: plotly's own range around a
+    single year shows the years before and after, empty, the later one cut at the edge."""
+    years = [x for trace in figure["data"] for x in trace.get("x", [])]
+    if years:
+        figure["layout"]["xaxis"]["range"] = [min(years) - 0.5, max(years) + 0.5]
+    return figure
 
 
 def _hover(name: str, labelled: bool) -> str:
@@ -250,22 +275,31 @@ def part_figure(series: PartSeries, *, labels: dict[str, str], separators: str) 
                 },
             }
         )
-    return {
-        "data": data,
-        "layout": _layout(
-            separators=separators, y_title=series.unit, x_title=labels["year"], height=340, ticks=series.ticks
-        ),
-    }
+    return _with_year_range(
+        {
+            "data": data,
+            "layout": _layout(
+                separators=separators, y_title=series.unit, x_title=labels["year"], height=340, ticks=series.ticks
+            ),
+        }
+    )
 
 
 def country_figure(rows: list[tuple[str, Value]], *, unit: str, separators: str, ticks: dict[int, str]) -> dict:
     """Horizontal bars, one per country, for one year, largest at the top."""
     rows = sorted((r for r in rows if r[1].number is not None), key=lambda r: r[1].number)
-    layout = _layout(separators=separators, y_title="", x_title=unit, height=60 + 28 * max(len(rows), 1), ticks={})
+    names = [name for name, _value in rows]
+    # Long names ("People's Republic of China") take two lines rather than half of a phone's width.
+    labels = [wrap_label(name) for name in names]
+    row_height = 36 if any("<br>" in label for label in labels) else 28
+    layout = _layout(
+        separators=separators, y_title="", x_title=unit, height=60 + row_height * max(len(rows), 1), ticks={}
+    )
     layout["xaxis"] |= {"tickformat": "", "dtick": None}
     if ticks:
         layout["xaxis"] |= {"tickmode": "array", "tickvals": list(ticks), "ticktext": list(ticks.values())}
     layout["showlegend"] = False
+    layout["yaxis"] |= {"tickmode": "array", "tickvals": names, "ticktext": labels}
     return {
         "data": [
             {
@@ -309,10 +343,12 @@ def country_series_figure(
                 "marker": {"color": colour, "size": 8, "symbol": symbol},
             }
         )
-    return {
-        "data": data,
-        "layout": _layout(separators=separators, y_title=unit, x_title=labels["year"], height=300, ticks={}),
-    }
+    return _with_year_range(
+        {
+            "data": data,
+            "layout": _layout(separators=separators, y_title=unit, x_title=labels["year"], height=300, ticks={}),
+        }
+    )
 
 
 # --------------------------------------------------------------------------------------------
