@@ -21,6 +21,14 @@ def format_value(row) -> str:
         return getattr(row, "level_label", "") or row.value_text or "—"
     if row.value_number is None:
         return "—"
-    number = row.value_number.normalize()
-    text = number_format(number, use_l10n=True, force_grouping=abs(number) >= 10000)
+    text = format_number(row.value_number)
     return f"{row.qualifier}{text}" if row.qualifier else text
+
+
+def format_number(number) -> str:
+    """A number as the active language writes it, with no trailing zeros (at most 6 decimals),
+    grouped from 10,000 on: 13.6, 13,6, 1 234 567."""
+    from decimal import Decimal
+
+    value = (number if isinstance(number, Decimal) else Decimal(str(round(float(number), 6)))).normalize()
+    return number_format(value, use_l10n=True, force_grouping=abs(value) >= 10000)

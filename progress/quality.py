@@ -89,17 +89,10 @@ def check_outdated(latest_year: int | None, edition_year: int, s: QualitySetting
     return Finding(OUTDATED, {"year": latest_year, "edition": edition_year, "years": s.outdated_years})
 
 
-def format_number(number: float) -> str:
-    from decimal import Decimal
-
-    from django.utils.formats import number_format
-
-    value = Decimal(str(round(number, 6))).normalize()
-    return number_format(value, use_l10n=True, force_grouping=abs(value) >= 10000)
-
-
 def finding_message(check: str, d: dict) -> str:
     """The warning in the active language."""
+    from indicators.display import format_number
+
     if check == CHANGE:
         return _("%(change)s since %(year)s (%(previous)s → %(value)s): check it") % {
             "change": f"{d['change']:+.0%}",

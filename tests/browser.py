@@ -23,7 +23,7 @@ def chromium_page(**context_options):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         try:
-            context = browser.new_context(viewport={"width": 1280, "height": 900}, **context_options)
+            context = browser.new_context(**{"viewport": {"width": 1280, "height": 900}, **context_options})
             yield context.new_page()
         finally:
             browser.close()

@@ -1,6 +1,6 @@
 from django import template
 
-from indicators.display import format_value
+from indicators.display import format_number, format_value
 
 register = template.Library()
 
@@ -9,6 +9,12 @@ register = template.Library()
 def typed_value(row) -> str:
     """A baseline, milestone or observation's value as text in the active language."""
     return format_value(row)
+
+
+@register.filter
+def number(value) -> str:
+    """A plain number as the active language writes it (indicators.display.format_number)."""
+    return "" if value is None else format_number(value)
 
 
 @register.filter
