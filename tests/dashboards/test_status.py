@@ -106,3 +106,8 @@ def test_in_three_languages_and_a_fixed_number_of_queries(client, entered, djang
     )
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url(year=2025))
+
+
+def test_every_page_links_to_it(client, db):
+    html = client.get(reverse("home")).content.decode()
+    assert f'href="{url()}"' in html
