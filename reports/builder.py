@@ -8,7 +8,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.utils import translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -16,7 +15,7 @@ from progress.method import MethodSettings, Rating
 from reports import svg
 from reports.changes import edition_changes
 from reports.dashboards.charts import RATING_ORDER, MilestoneValue, PartSeries, YearValue
-from reports.formatting import chart_value, number, pick, value_text
+from reports.formatting import chart_value, long_date, number, period_label, pick, value_text
 
 
 @dataclass
@@ -44,18 +43,6 @@ def _cell(value: dict | None, language: str) -> Cell:
     if value and value.get("t") == "number" and not value.get("q") and value.get("n") is not None:
         plain = value["n"]
     return Cell(value_text(value, language), plain)
-
-
-def period_label(start: datetime.date, end: datetime.date) -> str:
-    """2018–2020 for whole years; July 2021–June 2022 otherwise, in the active language."""
-    if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
-        return str(start.year) if start.year == end.year else f"{start.year}–{end.year}"
-    return f"{date_format(start, 'YEAR_MONTH_FORMAT')} – {date_format(end, 'YEAR_MONTH_FORMAT')}"
-
-
-def long_date(day: datetime.date, language: str) -> str:
-    """21 November 2026, 2026年11月21日, 21 ноября 2026 г.: the way each language prints a date in full."""
-    return date_format(day, "j F Y") if language == "en" else date_format(day, "DATE_FORMAT")
 
 
 def _day(iso: str | None, language: str) -> str | None:
@@ -505,7 +492,7 @@ def _document(content: dict, previous: dict | None, *, language: str, charts: bo
         "title": pick(edition["title"], language),
         "summary_text": pick(edition.get("summary"), language),
         "summary_paragraphs": _paragraphs(pick(edition.get("summary"), language)),
-        "period": period_label(start, end),
+        "period": period_label(start, end, language),
         "years": years,
         "cut_off": edition["cut_off"],
         "status": edition.get("status", "draft"),

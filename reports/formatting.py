@@ -1,9 +1,14 @@
-"""Values and texts of a report's content, written out in the active language. Pure: plain data in,
-strings out; the content's typed values are those of reports.content."""
+"""Values, texts, dates and periods of a report's content, written out in the active language. Pure:
+plain data in, strings out; the content's typed values are those of reports.content. Dates and
+periods are written with each language's own patterns (CLDR, through Babel), here and nowhere else."""
 
+import calendar
+import datetime
 from decimal import Decimal
 
+from babel.dates import format_date, format_interval
 from django.utils.formats import number_format
+from django.utils.translation import get_language, to_locale
 from django.utils.translation import gettext as _
 
 from reports.dashboards.charts import Value
@@ -32,6 +37,41 @@ def pick(translations: dict | None, language: str) -> Text:
         return Text(text, language)
     english = translations.get(SOURCE_LANGUAGE) or ""
     return Text(english, SOURCE_LANGUAGE, fallback=bool(english))
+
+
+# The CLDR locale whose date patterns each interface language uses. English reports keep writing
+# the day first ("21 November 2026"), the British pattern.
+DATE_LOCALES = {"en": "en_GB", "zh-hans": "zh_Hans", "ru": "ru"}
+
+# CLDR sets thin spaces around a range's dash and before "г."; the report's fonts (Liberation Sans,
+# Noto Sans CJK) have no glyph for either, so the PDF would switch fonts for a space. A plain space,
+# and a no-break one where the two sides must stay together, look the same.
+_SPACES = str.maketrans({"\u2009": " ", "\u202f": "\u00a0"})
+
+
+def date_locale(language: str | None = None) -> str:
+    language = language or get_language() or SOURCE_LANGUAGE
+    return DATE_LOCALES.get(language) or to_locale(language)
+
+
+def period_label(start: datetime.date, end: datetime.date, language: str | None = None) -> str:
+    """A report's period in `language` (the active one by default): whole years as years
+    (2018 – 2020, 2018—2020, 2018–2020年); whole months by their names, in lowercase where the
+    language writes them so inside a phrase (July 2021 – June 2022, июль 2021 г. — июнь 2022 г.,
+    2021年7月 – 2022年6月); anything else day by day."""
+    last_day = calendar.monthrange(end.year, end.month)[1]
+    if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
+        skeleton = "y"
+    elif start.day == 1 and end.day == last_day:
+        skeleton = "yMMMM"
+    else:
+        skeleton = "yMMMd"
+    return format_interval(start, end, skeleton, locale=date_locale(language)).translate(_SPACES)
+
+
+def long_date(day: datetime.date, language: str | None = None) -> str:
+    """A date in full: 21 November 2026, 2026年11月21日, 21 ноября 2026 г."""
+    return format_date(day, "long", locale=date_locale(language)).translate(_SPACES)
 
 
 def number(value: float | None, qualifier: str = "") -> str:

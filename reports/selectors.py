@@ -1,6 +1,9 @@
 """Reads of report editions, with who may see what decided here: published editions are public;
 drafts and editions under review are for the secretariat and officials (viewers)."""
 
+import statistics
+
+from django.db.models import Max
 from django.http import Http404
 
 from reports.content import ReportScope, content_build
@@ -77,9 +80,39 @@ def render_job_get(*, user, pk: int) -> RenderJob:
     return job
 
 
+def render_job_last_id() -> int:
+    """The newest rendering's id: those a page asks for after it was drawn have larger ones."""
+    return RenderJob.objects.aggregate(last=Max("pk"))["last"] or 0
+
+
+def render_job_latest(*, user, edition: ReportEdition, language: str, format: str, after: int = 0) -> RenderJob | None:
+    """The newest rendering of a file this reader may follow, created after job `after`: of a
+    published edition, its one file; of a draft, the last one this reader asked for. The page
+    follows it while its request to render is still under way (with Celery eager, as in make
+    run, that request returns only once the file is made)."""
+    jobs = RenderJob.objects.filter(edition=edition, language=language, format=format, pk__gt=after)
+    if edition.is_published:
+        jobs = jobs.filter(frozen=True)
+    else:
+        jobs = jobs.filter(frozen=False, requested_by_id=getattr(user, "pk", None))
+    return jobs.order_by("-pk").first()
+
+
 def render_jobs_ready(*, edition: ReportEdition) -> dict[tuple[str, str], RenderJob]:
     """The files of a published edition already rendered, by (language, format)."""
     if not edition.is_published:
         return {}
     jobs = RenderJob.objects.filter(edition=edition, frozen=True, status=RenderJob.Status.DONE)
     return {(job.language, job.format): job for job in jobs}
+
+
+def render_seconds_typical(*, format: str, last: int = 10) -> int | None:
+    """How long the last renderings of a format took, the median in whole seconds (at least 1);
+    None before the first."""
+    rows = (
+        RenderJob.objects.filter(format=format, status=RenderJob.Status.DONE, started_at__isnull=False)
+        .order_by("-finished_at")
+        .values_list("started_at", "finished_at")[:last]
+    )
+    seconds = [(finished - started).total_seconds() for started, finished in rows if finished]
+    return max(1, round(statistics.median(seconds))) if seconds else None

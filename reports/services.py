@@ -5,7 +5,10 @@ the snapshot), and rendering jobs. Each checks who may do it and leaves an audit
 request passes its user, anonymous or not, and is checked."""
 
 import datetime
+import gc
 import logging
+import time
+from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -21,6 +24,7 @@ from reports.content import SCHEMA, content_build
 from reports.models import RenderJob, ReportEdition, ReportSnapshot
 from reports.render import FORMATS, report_render
 from reports.selectors import edition_can_see, edition_content, edition_previous_content, edition_scope
+from reports.tasks import report_render_task
 from workflow.audit import audit_record, snapshot
 from workflow.models import AuditEntry
 from workflow.permissions import Access
@@ -110,9 +114,13 @@ def report_edition_return(*, user, edition: ReportEdition, reason: str = "") -> 
 
 
 @transaction.atomic
-def report_edition_publish(*, user, edition: ReportEdition, at: datetime.datetime | None = None) -> ReportEdition:
+def report_edition_publish(
+    *, user, edition: ReportEdition, at: datetime.datetime | None = None, render_files: bool = True
+) -> ReportEdition:
     """Under review -> published: freeze everything the edition shows into its snapshot. From
-    then on it renders from the snapshot alone. `at` backdates a historical edition (demo data)."""
+    then on it renders from the snapshot alone, and its files are rendered at once for the
+    readers (`render_files=False` leaves them to the first reader who asks). `at` backdates a
+    historical edition (demo data)."""
     _require_manager(user)
     edition = _locked(edition)
     if edition.status != ReportEdition.Status.UNDER_REVIEW:
@@ -132,7 +140,52 @@ def report_edition_publish(*, user, edition: ReportEdition, at: datetime.datetim
     edition.save(update_fields=["status", "published_at", "published_by"])
     ReportSnapshot.objects.create(edition=edition, content=content, schema=SCHEMA)
     audit_record(actor=user, action=AuditEntry.Action.PUBLISH, obj=edition, before=before)
+    if render_files:
+        edition_files_render(edition=edition, requested_by=edition.published_by)
     return edition
+
+
+# The quick files first, so that most of them are there within seconds of the publication.
+PRERENDER_FIRST = ("html", "xlsx")
+
+
+def edition_files_render(*, edition: ReportEdition, requested_by=None) -> list[RenderJob]:
+    """Queue the rendering of a published edition's every file (each language and format) once
+    the transaction commits, so that readers download them at once. A file already rendered or
+    on its way is left as it is."""
+    from django.conf import settings
+
+    jobs = []
+    for format in sorted(FORMATS, key=lambda format: format not in PRERENDER_FIRST):
+        for language, _name in settings.LANGUAGES:
+            job, created = _frozen_job(edition=edition, language=language, format=format, requested_by=requested_by)
+            if created:
+                transaction.on_commit(partial(report_render_task.delay, job.pk))
+            jobs.append(job)
+    return jobs
+
+
+def _frozen_job(*, edition: ReportEdition, language: str, format: str, requested_by) -> tuple[RenderJob, bool]:
+    """The one job that renders a published edition's file, created if there is none (or its
+    worker died); the unique constraint settles two requests racing to create it."""
+    existing = RenderJob.objects.filter(edition=edition, language=language, format=format, frozen=True).exclude(
+        status=RenderJob.Status.FAILED
+    )
+    job = existing.first()
+    if job is not None and not _stale(job):
+        return job, False
+    if job is not None:  # its worker died: let a new job take its place
+        RenderJob.objects.filter(pk=job.pk).update(
+            status=RenderJob.Status.FAILED, error="stale", finished_at=timezone.now()
+        )
+    try:
+        with transaction.atomic():
+            job = RenderJob.objects.create(
+                edition=edition, language=language, format=format, frozen=True, requested_by=requested_by
+            )
+    except IntegrityError:  # another request created it first
+        return existing.get(), False
+    return job, True
 
 
 def render_job_request(*, user, edition: ReportEdition, language: str, format: str) -> RenderJob:
@@ -146,28 +199,12 @@ def render_job_request(*, user, edition: ReportEdition, language: str, format: s
         raise ValidationError(_("Unknown language or format."), code="format")
     requester = user if user is not None and user.is_authenticated else None
     if edition.is_published:
-        existing = RenderJob.objects.filter(edition=edition, language=language, format=format, frozen=True).exclude(
-            status=RenderJob.Status.FAILED
-        )
-        job = existing.first()
-        if job is not None and not _stale(job):
+        job, created = _frozen_job(edition=edition, language=language, format=format, requested_by=requester)
+        if not created:
             return job
-        if job is not None:  # its worker died: let a new job take its place
-            RenderJob.objects.filter(pk=job.pk).update(
-                status=RenderJob.Status.FAILED, error="stale", finished_at=timezone.now()
-            )
-        try:
-            with transaction.atomic():
-                job = RenderJob.objects.create(
-                    edition=edition, language=language, format=format, frozen=True, requested_by=requester
-                )
-        except IntegrityError:  # another request created it first
-            return existing.get()
     else:
         job = RenderJob.objects.create(edition=edition, language=language, format=format, requested_by=requester)
-    from reports.tasks import report_render_task
-
-    transaction.on_commit(lambda: report_render_task.delay(job.pk))
+    transaction.on_commit(partial(report_render_task.delay, job.pk))
     return job
 
 
@@ -181,9 +218,20 @@ def _stale(job: RenderJob) -> bool:
     )
 
 
+# Progress is written at most this often within one step (a page laid out takes a tenth of a
+# second; the page polls every 0.7 s).
+PROGRESS_EVERY_SECONDS = 0.25
+
+
 def _progress(job_id: int):
+    last = {"step": None, "at": 0.0}
+
     def report(percent: int, step: str) -> None:
-        RenderJob.objects.filter(pk=job_id).update(progress=min(percent, 99), step=step)
+        kind, now = step.split(":")[0], time.monotonic()
+        if kind == last["step"] and now - last["at"] < PROGRESS_EVERY_SECONDS:
+            return
+        last.update(step=kind, at=now)
+        RenderJob.objects.filter(pk=job_id).update(progress=min(percent, 99), step=step[:40])
 
     return report
 
@@ -199,12 +247,14 @@ def render_job_run(*, job_id: int) -> RenderJob | None:
     job = RenderJob.objects.select_related(
         "edition__sector", "edition__method", "edition__previous", "requested_by"
     ).get(pk=job_id)
+    progress = _progress(job.pk)
     try:
         edition = job.edition
         reader = None if job.frozen else job.requested_by  # a draft is rendered for who asked
+        progress(2, "content")
         content = edition_content(edition, reader)
         previous = edition_previous_content(edition, reader)
-        data = report_render(content, previous, language=job.language, format=job.format, progress=_progress(job.pk))
+        data = report_render(content, previous, language=job.language, format=job.format, progress=progress)
         name = f"{edition.code}-{job.language}-{job.pk}.{job.format}"
         job.file.save(name, ContentFile(data), save=False)
         RenderJob.objects.filter(pk=job.pk).update(
@@ -215,5 +265,7 @@ def render_job_run(*, job_id: int) -> RenderJob | None:
         RenderJob.objects.filter(pk=job.pk).update(
             status=RenderJob.Status.FAILED, error=str(error)[:2000], finished_at=timezone.now()
         )
+    # what the rendering left behind, collected now that the reader has the file (half a second)
+    gc.collect()
     job.refresh_from_db()
     return job

@@ -13,4 +13,5 @@ urlpatterns = [
     path("<slug:code>/return/", views.edition_return, name="edition_return"),
     path("<slug:code>/publish/", views.edition_publish, name="edition_publish"),
     path("<slug:code>/render/", views.edition_render, name="edition_render"),
+    path("<slug:code>/render/status/", views.edition_render_status, name="edition_render_status"),
 ]

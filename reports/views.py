@@ -3,10 +3,10 @@ rendered by a Celery task whose progress the page polls, and the secretariat's a
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -14,7 +14,7 @@ from reports import selectors, services
 from reports.builder import report_document
 from reports.forms import EditionForm
 from reports.models import RenderJob
-from reports.render import CONTENT_TYPES, FORMATS
+from reports.render import CONTENT_TYPES, FORMATS, step_text
 from workflow.permissions import Access
 
 
@@ -75,11 +75,32 @@ def edition_detail(request, code: str):
         }
         for code_, _name in settings.LANGUAGES
     ]
+    every_file_ready = len(ready) == len(settings.LANGUAGES) * len(FORMATS)
     return render(
         request,
         "reports/edition_detail.html",
-        {"edition": edition, "document": document, "downloads": downloads, "access": Access(request.user)},
+        {
+            "edition": edition,
+            "document": document,
+            "downloads": downloads,
+            "downloads_note": "" if every_file_ready else _downloads_note(),
+            # renderings newer than this one are those asked for from this page
+            "last_job": 0 if every_file_ready else selectors.render_job_last_id(),
+            "access": Access(request.user),
+        },
     )
+
+
+def _downloads_note() -> str:
+    """What a reader waits for when a file is not there yet, from how long the last ones took."""
+    note = _("The files are made on the server when you ask for them; the bar shows each step.")
+    seconds = selectors.render_seconds_typical(format="pdf")
+    if seconds is None:
+        return note
+    took = ngettext(
+        "A PDF took about %(seconds)s second lately.", "A PDF took about %(seconds)s seconds lately.", seconds
+    ) % {"seconds": seconds}
+    return f"{note} {took}"
 
 
 def _transition(request, code: str, action, done: str):
@@ -110,14 +131,39 @@ def edition_publish(request, code: str):
     )
 
 
+def _failure_text(job: RenderJob) -> str:
+    """Why a rendering failed, in the reader's language where the cause is known."""
+    if job.error == "stale":
+        return _("The server stopped before the file was finished. Ask for it again.")
+    if job.step == "fonts":
+        return _(
+            "No font with Chinese characters is installed on the server, so the Chinese PDF cannot be made. "
+            "The administrator can install one (on Debian: apt-get install fonts-noto-cjk)."
+        )
+    return _("Failed at “%(step)s”: %(reason)s") % {"step": step_text(job.step), "reason": job.error}
+
+
 def _job_json(job: RenderJob) -> dict:
+    """A rendering as the page's script shows it: a bar (moving, or animated while no step can
+    say how far it got), the step in words, and plainly done or failed with the reason."""
+    done, failed = job.status == RenderJob.Status.DONE, job.status == RenderJob.Status.FAILED
+    if done:
+        label = _("Ready")
+    elif failed:
+        label = _("Failed")
+    elif job.status == RenderJob.Status.QUEUED:
+        label = _("Waiting for the server")
+    else:
+        label = step_text(job.step)
     return {
         "id": job.pk,
         "status": job.status,
         "progress": job.progress,
         "step": job.step,
-        "error": job.error if job.status == RenderJob.Status.FAILED else "",
-        "file": reverse("reports:render_job_file", args=[job.pk]) if job.status == RenderJob.Status.DONE else "",
+        "label": label,
+        "indeterminate": job.status == RenderJob.Status.QUEUED,
+        "error": _failure_text(job) if failed else "",
+        "file": reverse("reports:render_job_file", args=[job.pk]) if done else "",
         "status_url": reverse("reports:render_job_status", args=[job.pk]),
     }
 
@@ -143,6 +189,25 @@ def edition_render(request, code: str):
         return redirect("reports:render_job_file", pk=job.pk)
     messages.info(request, _("The file is being prepared; reload this page in a moment."))
     return redirect("reports:edition_detail", code=code)
+
+
+@require_GET
+def edition_render_status(request, code: str):
+    """The newest rendering of one file (language and format) after job `after`, as JSON; 204
+    while there is none yet."""
+    edition = selectors.edition_get(user=request.user, code=code)
+    try:
+        after = int(request.GET.get("after", 0))
+    except ValueError:
+        after = 0
+    job = selectors.render_job_latest(
+        user=request.user,
+        edition=edition,
+        language=request.GET.get("language", ""),
+        format=request.GET.get("format", ""),
+        after=after,
+    )
+    return HttpResponse(status=204) if job is None else JsonResponse(_job_json(job))
 
 
 @require_GET

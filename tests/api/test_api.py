@@ -201,7 +201,7 @@ def test_editions_published_for_everyone_drafts_for_the_secretariat(anon):
     from django.core.management import call_command
 
     progress_recompute()
-    call_command("load_demo_editions", verbosity=0)
+    call_command("load_demo_editions", verbosity=0, no_files=True)
     public = {e["code"]: e["status"] for e in anon.get("/api/v1/editions/").json()["results"]}
     assert public == {"2021": "published"}
     sec = APIClient()

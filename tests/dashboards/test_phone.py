@@ -66,7 +66,7 @@ def site(live_server, monkeypatch):
 @pytest.fixture
 def site_with_report(site):
     """And the published 2021 report (publishing renders its files: kept to the test that needs it)."""
-    call_command("load_demo_editions", verbosity=0)
+    call_command("load_demo_editions", verbosity=0, no_files=True)
     return site
 
 

@@ -3,15 +3,14 @@ No database."""
 
 import datetime
 import itertools
-import re
 
+import pytest
 from django.utils import translation
 
 from reports import svg
-from reports.builder import period_label
 from reports.changes import edition_changes
 from reports.dashboards.charts import MilestoneValue, PartSeries, Value, YearValue
-from reports.formatting import pick, value_text
+from reports.formatting import long_date, period_label, pick, value_text
 
 LABELS = {
     "actual": "Actual",
@@ -115,15 +114,45 @@ def test_an_edition_compared_with_itself_has_no_changes():
     assert not any(changes[k] for k in ("new", "dropped", "rerated", "baselines", "milestones"))
 
 
-def test_a_july_june_period_is_named_by_its_months_in_each_language():
-    start, end = datetime.date(2021, 7, 1), datetime.date(2022, 6, 30)
-    with translation.override("en"):
-        assert period_label(start, end) == "July 2021 – June 2022"
-    with translation.override("zh-hans"):
-        assert re.search(r"2021年7月.*2022年6月", period_label(start, end))
-    with translation.override("ru"):
-        assert "2021" in period_label(start, end) and "Июль" in period_label(start, end)
-    assert period_label(datetime.date(2018, 1, 1), datetime.date(2020, 12, 31)) == "2018–2020"
+NBSP = "\u00a0"
+
+
+@pytest.mark.parametrize(
+    ("language", "july_june", "years", "one_month"),
+    [
+        ("en", "July 2021 – June 2022", "2018 – 2020", "March 2021"),
+        ("zh-hans", "2021年7月 – 2022年6月", "2018–2020年", "2021年3月"),
+        # month names are lowercase inside a phrase; "г." stays with its year
+        ("ru", f"июль 2021{NBSP}г. — июнь 2022{NBSP}г.", "2018—2020", f"март 2021{NBSP}г."),
+    ],
+)
+def test_a_period_is_named_the_way_each_language_writes_it(language, july_june, years, one_month):
+    with translation.override(language):
+        assert period_label(datetime.date(2021, 7, 1), datetime.date(2022, 6, 30)) == july_june
+        assert period_label(datetime.date(2018, 1, 1), datetime.date(2020, 12, 31)) == years
+        assert period_label(datetime.date(2021, 3, 1), datetime.date(2021, 3, 31)) == one_month
+        assert period_label(datetime.date(2021, 1, 1), datetime.date(2021, 12, 31)) == (
+            "2021年" if language == "zh-hans" else "2021"
+        )
+    # the language can also be given rather than taken from the active one
+    assert period_label(datetime.date(2021, 7, 1), datetime.date(2022, 6, 30), language) == july_june
+
+
+def test_a_period_that_does_not_follow_the_months_is_named_by_its_days():
+    assert period_label(datetime.date(2021, 3, 15), datetime.date(2022, 3, 14), "en") == "15 Mar 2021 – 14 Mar 2022"
+    assert period_label(datetime.date(2021, 3, 15), datetime.date(2022, 3, 14), "ru").startswith("15 мар. 2021")
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("en", "21 November 2026"), ("zh-hans", "2026年11月21日"), ("ru", f"21 ноября 2026{NBSP}г.")],
+)
+def test_a_date_in_full_is_written_the_way_each_language_writes_it(language, expected):
+    assert long_date(datetime.date(2026, 11, 21), language) == expected
+    with translation.override(language):
+        assert long_date(datetime.date(2026, 11, 21)) == expected
+    # no thin spaces: the report's fonts have no glyph for them
+    assert "\u2009" not in expected and "\u202f" not in long_date(datetime.date(2026, 11, 21), language)
 
 
 def test_values_read_as_the_reader_expects():

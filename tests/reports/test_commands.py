@@ -58,4 +58,11 @@ def test_load_demo_editions_publishes_2021_and_drafts_2024_and_can_run_twice(rat
     assert dict(ReportEdition.objects.values_list("code", "status")) == {"2021": "published", "2024": "draft"}
     draft = ReportEdition.objects.get(code="2024")
     assert draft.previous.code == "2021" and draft.cut_off == 2023
+    # the published edition's nine files are queued with it (rendered at once where Celery is eager)
+    assert ReportEdition.objects.get(code="2021").render_jobs.filter(frozen=True).count() == 9
+
+
+def test_load_demo_editions_can_leave_the_files_to_the_first_reader(rated):
+    call_command("load_demo_editions", no_files=True, stdout=io.StringIO())
+    assert not ReportEdition.objects.get(code="2021").render_jobs.exists()
     assert ReportEdition.objects.get(code="2021").snapshot.content["edition"]["cut_off"] == 2020

@@ -170,15 +170,58 @@ def test_a_new_edition_compares_itself_with_the_previous_one(draft_2024):
     assert first["changes"] is None
 
 
-def test_a_published_file_is_rendered_once_and_a_second_delivery_of_the_task_does_nothing(
-    edition_2021, django_capture_on_commit_callbacks
+def test_publishing_queues_every_language_and_format_once_the_publication_commits(
+    rated, secretariat, django_capture_on_commit_callbacks
 ):
+    edition = report_edition_create(
+        user=secretariat,
+        code="pre",
+        titles={"en": "Pre-rendered"},
+        period_start=datetime.date(2018, 1, 1),
+        period_end=datetime.date(2020, 12, 31),
+        cut_off=2020,
+    )
+    report_edition_submit(user=secretariat, edition=edition)
+    with django_capture_on_commit_callbacks() as callbacks:
+        edition = report_edition_publish(user=secretariat, edition=edition)
+    jobs = list(RenderJob.objects.filter(edition=edition).order_by("pk"))
+    assert {(job.language, job.format) for job in jobs} == {
+        (language, format) for language in ("en", "zh-hans", "ru") for format in ("html", "pdf", "xlsx")
+    }
+    assert all(job.frozen and job.status == RenderJob.Status.QUEUED for job in jobs)
+    assert len(callbacks) == 9  # one task per file, sent once the publication is committed
+    assert [job.format for job in jobs][-3:] == ["pdf"] * 3  # the quick files first
+
+    # when a worker runs one, a reader asking for that file gets it, and nothing is queued again
+    xlsx = next(job for job in jobs if (job.language, job.format) == ("ru", "xlsx"))
+    next(callback for callback in callbacks if callback.args == (xlsx.pk,))()
+    xlsx.refresh_from_db()
+    assert xlsx.status == RenderJob.Status.DONE and xlsx.progress == 100 and xlsx.file.name.endswith(".xlsx")
+    with django_capture_on_commit_callbacks() as again:
+        assert render_job_request(user=None, edition=edition, language="ru", format="xlsx").pk == xlsx.pk
+    assert not again
+    assert render_job_run(job_id=xlsx.pk) is None  # a second delivery of the task does nothing
+
+
+def test_an_edition_published_without_its_files_renders_each_for_the_first_reader_who_asks(
+    rated, secretariat, django_capture_on_commit_callbacks
+):
+    edition = report_edition_create(
+        user=secretariat,
+        code="later",
+        titles={"en": "Later"},
+        period_start=datetime.date(2018, 1, 1),
+        period_end=datetime.date(2020, 12, 31),
+        cut_off=2020,
+    )
+    report_edition_submit(user=secretariat, edition=edition)
+    edition = report_edition_publish(user=secretariat, edition=edition, render_files=False)
+    assert not RenderJob.objects.filter(edition=edition).exists()
     with django_capture_on_commit_callbacks(execute=True):
-        job = render_job_request(user=None, edition=edition_2021, language="ru", format="xlsx")
+        job = render_job_request(user=None, edition=edition, language="en", format="html")
     job.refresh_from_db()
-    assert job.status == RenderJob.Status.DONE and job.progress == 100 and job.file.name.endswith(".xlsx")
-    assert render_job_request(user=None, edition=edition_2021, language="ru", format="xlsx").pk == job.pk
-    assert render_job_run(job_id=job.pk) is None
+    assert job.status == RenderJob.Status.DONE and job.frozen
+    assert render_job_request(user=None, edition=edition, language="en", format="html").pk == job.pk
 
 
 def test_a_draft_is_rendered_afresh_each_time(draft_2024, secretariat):
@@ -196,11 +239,49 @@ def test_a_failed_rendering_says_why(edition_2021, monkeypatch, django_capture_o
     from reports import render
 
     monkeypatch.setattr(render, "cjk_fonts", lambda: [])
-    with django_capture_on_commit_callbacks(execute=True):
-        job = render_job_request(user=None, edition=edition_2021, language="zh-hans", format="pdf")
+    job = RenderJob.objects.get(edition=edition_2021, language="zh-hans", format="pdf")  # queued on publishing
+    render_job_run(job_id=job.pk)
     job.refresh_from_db()
-    assert job.status == RenderJob.Status.FAILED
+    assert job.status == RenderJob.Status.FAILED and job.step == "fonts"
     assert "apt-get install fonts-noto-cjk" in job.error
     # and the next request tries again
     monkeypatch.undo()
     assert render_job_request(user=None, edition=edition_2021, language="zh-hans", format="pdf").pk != job.pk
+
+
+def test_a_rendering_reports_its_steps_as_they_happen_and_no_faster_than_the_page_reads_them(
+    draft_2024, secretariat, monkeypatch
+):
+    from reports import services
+
+    seen = []
+    original = services.report_render
+
+    def watched(*args, progress, **kwargs):
+        def spy(percent, step):
+            progress(percent, step)
+            seen.append(RenderJob.objects.values_list("progress", "step").get(pk=job.pk))
+
+        return original(*args, progress=spy, **kwargs)
+
+    monkeypatch.setattr(services, "report_render", watched)
+    job = render_job_request(user=secretariat, edition=draft_2024, language="en", format="xlsx")
+    render_job_run(job_id=job.pk)
+    steps = [step.split(":")[0] for _percent, step in seen]
+    assert steps[0] == "document" and "sheets" in steps  # every new step is written at once
+    assert [percent for percent, _step in seen] == sorted(percent for percent, _step in seen)
+    assert all(percent < 100 for percent, _step in seen)  # 100 only once the file is stored
+    job.refresh_from_db()
+    assert (job.status, job.progress, job.step) == (RenderJob.Status.DONE, 100, "done")
+
+
+def test_progress_within_one_step_is_written_at_most_four_times_a_second(draft_2024, secretariat):
+    from reports.services import _progress
+
+    job = render_job_request(user=secretariat, edition=draft_2024, language="en", format="pdf")
+    report = _progress(job.pk)
+    report(30, "layout:1")
+    report(31, "layout:2")  # a tenth of a second later: not worth a write
+    assert RenderJob.objects.values_list("step", flat=True).get(pk=job.pk) == "layout:1"
+    report(80, "draw:1:30")  # a new step is written at once
+    assert RenderJob.objects.values_list("progress", "step").get(pk=job.pk) == (80, "draw:1:30")

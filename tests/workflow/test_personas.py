@@ -34,7 +34,7 @@ def site(live_server, monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server and Playwright share the thread
     call_command("load_framework", verbosity=0)
     progress_recompute()
-    call_command("load_demo_editions", verbosity=0)
+    call_command("load_demo_editions", verbosity=0, no_files=True)
     factories.open_year(YEAR)
     factories.user("sec", groups=(Role.SECRETARIAT,))
     focal = factories.focal_point("trp-fp", "TRP")

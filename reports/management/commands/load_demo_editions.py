@@ -1,14 +1,16 @@
 """The demo editions `make run` loads: the 2021 Development Effectiveness Review, published from
-the seeds' values (as loaded by load_framework and rated by recompute_progress), and a draft of
-the 2024 edition that compares itself with it. Safe to run twice."""
+the seeds' values (as loaded by load_framework and rated by recompute_progress), with its files
+rendered as publishing does (in-process when Celery runs eagerly, as in `make run`), and a draft
+of the 2024 edition that compares itself with it. Safe to run twice."""
 
 import datetime
+import time
 
 from django.core.management.base import BaseCommand, CommandError
 
 from progress.models import PartRating
 from progress.services import rating_method_default
-from reports.models import ReportEdition
+from reports.models import RenderJob, ReportEdition
 from reports.render import cjk_fonts
 from reports.services import report_edition_create, report_edition_publish, report_edition_submit
 
@@ -17,7 +19,7 @@ EDITIONS = [
         "code": "2021",
         "titles": {
             "en": "CAREC Development Effectiveness Review 2021",
-            "zh-hans": "CAREC发展成效评估（2021年）",
+            "zh-hans": "CAREC发展成果报告（2021年）",
             "ru": "Обзор эффективности развития ЦАРЭС 2021 года",
         },
         "summaries": {
@@ -25,10 +27,10 @@ EDITIONS = [
             "published, as loaded into this system. It covers 2018–2020 against the 2017 baseline of the CAREC 2030 "
             "Program Results Framework; values reported for later years are left out.",
             "zh-hans": "本演示版依据CAREC各部门进展报告公布并已载入本系统的数值重新生成，涵盖2018—2020年，"
-            "以CAREC 2030规划成果框架的2017年基线为参照；此后年份报告的数值不计入本版。",
+            "以CAREC 2030项目成果框架的2017年基线为参照；此后年份报告的数值不计入本版。",
             "ru": "Это демонстрационное издание воссоздано по значениям, опубликованным в отчетах секторов ЦАРЭС "
             "о ходе работы и загруженным в систему. Оно охватывает 2018–2020 годы относительно базового 2017 года "
-            "Рамочной основы результатов программы ЦАРЭС 2030; значения за последующие годы не учитываются.",
+            "Рамочной основы результатов Программы ЦАРЭС 2030; значения за последующие годы не учитываются.",
         },
         "period": (datetime.date(2018, 1, 1), datetime.date(2020, 12, 31)),
         "cut_off": 2020,
@@ -38,7 +40,7 @@ EDITIONS = [
         "code": "2024",
         "titles": {
             "en": "CAREC Development Effectiveness Review 2024",
-            "zh-hans": "CAREC发展成效评估（2024年）",
+            "zh-hans": "CAREC发展成果报告（2024年）",
             "ru": "Обзор эффективности развития ЦАРЭС 2024 года",
         },
         "summaries": {},
@@ -53,7 +55,14 @@ EDITIONS = [
 class Command(BaseCommand):
     help = "Create the demo report editions: 2021 published (frozen), 2024 draft. Safe to run twice."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-files",
+            action="store_true",
+            help="Publish without rendering the published edition's files (the first reader to ask renders each).",
+        )
+
+    def handle(self, *args, no_files=False, **options):
         method = rating_method_default()
         if not PartRating.objects.filter(method=method, as_of=2020).exists():
             raise CommandError("No ratings for 2020 yet: run `python manage.py recompute_progress` first.")
@@ -76,10 +85,19 @@ class Command(BaseCommand):
                 if spec.get("previous")
                 else None,
             )
+            files = ""
             if spec["publish"]:
                 report_edition_submit(user=None, edition=edition)
-                edition = report_edition_publish(user=None, edition=edition)
-            self.stdout.write(self.style.SUCCESS(f"{spec['code']}: {edition.get_status_display()}"))
+                started = time.perf_counter()
+                # with Celery eager (make run) the files are rendered here, once the publication commits
+                edition = report_edition_publish(user=None, edition=edition, render_files=not no_files)
+                statuses = list(edition.render_jobs.values_list("status", flat=True))
+                if statuses:
+                    done = statuses.count(RenderJob.Status.DONE)
+                    files = f"; {done} of {len(statuses)} files rendered in {time.perf_counter() - started:.0f} s"
+                    if done < len(statuses):
+                        files += ", the others queued or failed (see the edition page)"
+            self.stdout.write(self.style.SUCCESS(f"{spec['code']}: {edition.get_status_display()}{files}"))
         if not cjk_fonts():
             self.stdout.write(
                 self.style.WARNING(

@@ -12,12 +12,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import translation
 
 from clusters.models import Sector
 from progress.services import rating_method_default
-from reports.builder import period_label
 from reports.content import ReportScope, content_build, texts
+from reports.formatting import period_label
 from reports.models import ReportEdition
 from reports.render import FORMATS, FontMissingError, report_render
 from reports.selectors import edition_content, edition_previous_content
@@ -49,10 +48,9 @@ def sector_scope(sector: Sector, start: datetime.date, end: datetime.date, cut_o
     names = texts(sector, "name")
     titles = {}
     for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            titles[code] = SECTOR_REPORT_TITLE.get(code, SECTOR_REPORT_TITLE["en"]).format(
-                sector=names.get(code) or names["en"], period=period_label(start, end)
-            )
+        titles[code] = SECTOR_REPORT_TITLE.get(code, SECTOR_REPORT_TITLE["en"]).format(
+            sector=names.get(code) or names["en"], period=period_label(start, end, code)
+        )
     return ReportScope(
         code=f"{sector.code}-{start:%Y%m}-{end:%Y%m}",
         kind=ReportEdition.Kind.SECTOR,
