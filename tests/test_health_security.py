@@ -26,11 +26,17 @@ def test_healthz_reports_each_part(client):
 def test_healthz_says_down_with_503_when_the_broker_is_unreachable(client, settings, monkeypatch):
     from carec_prf.celery import app
 
-    settings.CELERY_TASK_ALWAYS_EAGER = False
+    # Celery reads its settings from Django's once, on first use: read them now, before this test
+    # changes Django's, so that the tasks of later tests still run eagerly.
+    assert app.conf.task_always_eager
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # what /healthz reads
     monkeypatch.setattr(app.conf, "broker_url", "redis://127.0.0.1:1/0")
-    app.pool.force_close_all()
-    monkeypatch.setattr(app, "_pool", None)
-    response = client.get("/healthz")
+    monkeypatch.setattr(app, "_pool", None)  # a pool for the unreachable broker; the shared one stays open
+    try:
+        response = client.get("/healthz")
+    finally:
+        if app._pool is not None:
+            app._pool.force_close_all()
     assert response.status_code == 503
     assert response.json()["checks"]["broker"]["ok"] is False
 
