@@ -46,7 +46,11 @@ def updated_since_parse(text: str) -> datetime.datetime:
         moment = datetime.datetime.combine(day, datetime.time(), tzinfo=datetime.UTC)
     if timezone.is_naive(moment):
         moment = moment.replace(tzinfo=datetime.UTC)
-    return moment
+    # in UTC: the database takes offsets up to ±15:59 only, ISO 8601 up to ±23:59
+    try:
+        return moment.astimezone(datetime.UTC)
+    except OverflowError:  # before year 1 in UTC: before every row
+        return datetime.datetime.min.replace(tzinfo=datetime.UTC)
 
 
 def updated_since_from(request) -> datetime.datetime | None:

@@ -67,10 +67,30 @@ class UploadSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(
         {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {"row": {"type": "integer"}, "column": {"type": "string"}, "message": {"type": "string"}},
+            "type": "object",
+            "nullable": True,
+            "description": "How many problems the file has, how many are listed in errors, and the counts by kind "
+            "(null when no row had a problem).",
+            "properties": {
+                "total": {"type": "integer"},
+                "listed": {"type": "integer"},
+                "summary": {"type": "string"},
+                "kinds": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "column": {"type": "string"},
+                            "example": {"type": "string"},
+                            "count": {"type": "integer"},
+                            "not_listed": {"type": "integer"},
+                            "count_text": {"type": "string"},
+                            "not_listed_text": {"type": "string"},
+                        },
+                    },
+                },
+                "other_kinds": {"type": "integer"},
+                "other_kinds_text": {"type": "string"},
             },
         }
     )
@@ -80,6 +100,20 @@ class UploadSerializer(serializers.ModelSerializer):
             return None
         return kinds_described(upload.problem_kinds, upload.problems_total, len(upload.errors))
 
+    @extend_schema_field(
+        {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "row": {"type": "integer"},
+                    "column": {"type": "string"},
+                    "message": {"type": "string"},
+                    "what": {"type": "string"},
+                },
+            },
+        }
+    )
     def get_errors(self, upload) -> list[dict]:
         return [
             {"row": row, "column": column, "message": message, "what": name[0] if name else ""}
@@ -145,7 +179,21 @@ class UploadListView(APIView):
     parser_classes = [MultiPartParser, FormParser]
     serializer_class = UploadSerializer
 
-    @extend_schema(summary="List your uploads, the latest first", responses={200: UploadListSerializer(many=True)})
+    @extend_schema(
+        operation_id="v1_uploads_list",
+        summary="List your uploads, the latest first",
+        responses={
+            200: inline_serializer(
+                "PaginatedUploadList",
+                {
+                    "count": serializers.IntegerField(),
+                    "next": serializers.URLField(allow_null=True),
+                    "previous": serializers.URLField(allow_null=True),
+                    "results": UploadListSerializer(many=True),
+                },
+            )
+        },
+    )
     def get(self, request):
         access = _access(request.user)
         paginator = Pagination()

@@ -343,3 +343,13 @@ def test_the_open_data_page_shows_the_columns_and_how_to_connect(client, languag
     assert positions == sorted(positions)
     assert "Web.Contents(" in html and "pd.read_csv(" in html
     assert f"&quot;Accept-Language&quot; = &quot;{language}&quot;" in html
+
+
+@pytest.mark.parametrize(
+    "moment", ["0021-11-21T12:13:00.749-19:53", "0001-01-01T00:00:00+05:00", "2025-01-31T10:00+23:59"]
+)
+def test_any_offset_iso_8601_allows_is_read_not_only_those_the_database_takes(client, moment):
+    from urllib.parse import quote
+
+    for path in ("/api/v1/ratings/", "/api/v1/observations/", "/api/v1/aggregates/"):
+        assert client.get(f"{path}?updated_since={quote(moment)}").status_code == 200, path
