@@ -154,9 +154,10 @@ class ConditionalMixin:
     """For a viewset: ETag, Last-Modified and 304 from `feed_version(request)`. Listed before
     PublicCacheMixin, it wraps the page cache, so a cached answer carries the headers too."""
 
-    @classmethod
-    def feed_version(cls, request) -> DataVersion:
-        raise NotImplementedError
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if not callable(getattr(cls, "feed_version", None)):
+            raise TypeError(f"{cls.__name__} must define feed_version(request) -> DataVersion")
 
     @classmethod
     def as_view(cls, *args, **kwargs):
