@@ -127,7 +127,7 @@ def _process(upload: Upload) -> Upload:
             upload,
             status=Upload.Status.DONE,
             rows_validated=len(table.rows),
-            rows_imported=len(checked.rows),
+            rows_imported=len(checked.table),
             created=result["created"],
             changed=result["changed"],
             unchanged=result["unchanged"],
@@ -237,7 +237,7 @@ def rows_import(*, user, checked: Checked, upload: Upload | None = None) -> dict
     try:
         written = entries_write(
             user=user,
-            rows=checked.rows,
+            rows=checked,
             status=Observation.Status.SUBMITTED,
             reason=reason,
             batch=upload_batch(upload) if upload else "",
@@ -245,5 +245,5 @@ def rows_import(*, user, checked: Checked, upload: Upload | None = None) -> dict
         )
     finally:
         if upload is not None:
-            cache.set(progress_key(upload.pk), {"validated": len(checked.rows), "imported": len(checked.rows)}, 3600)
+            cache.set(progress_key(upload.pk), {"validated": len(checked.table), "imported": len(checked.table)}, 3600)
     return written.as_dict()

@@ -1,67 +1,49 @@
 """An uploaded table as entries of the one way in (workflow.entry): each non-empty row becomes an
-Entry named by its file row, and the unit column, which only uploads carry, is checked against
-the part's unit. Every other rule is workflow.entry's."""
+entry named by its file row, and the whole table is checked at once. Every rule is
+workflow.entry's, the unit column's (which only uploads carry) included."""
 
-from collections.abc import Iterator
-
-from django.utils.translation import gettext as _
+import pandas as pd
 
 from imports.reading import Table
-from workflow.entry import REGION, Checked, Entry, Facts, entries_check
+from workflow.entry import REGION, Checked, Facts, entries_check
 
 __all__ = ["REGION", "check_table", "row_labels"]
 
 
-def _entries(table: Table, skipped: list[int]) -> Iterator[tuple[Entry, str]]:
-    positions = list(table.columns.items())
-    for number, cells in table.rows:
-        width = len(cells)
-        values = {column: cells[index].strip() if index < width else "" for column, index in positions}
-        if not values.get("value", "") and not values.get("qualifier", ""):
-            skipped.append(number)  # a template row left empty: nothing to enter
-            continue
-        entry = Entry(
-            indicator=values.get("indicator", ""),
-            part=values.get("part", ""),
-            country=values.get("country", ""),
-            year=values.get("year", ""),
-            value=values.get("value", ""),
-            qualifier=values.get("qualifier", ""),
-            citation=values.get("source") or None,
-            note=values.get("note") or None,
-            ref=number,
-        )
-        yield entry, values.get("unit", "")
+# The file's columns as the one way in names them: a file's "source" is the citation of its values.
+_ENTRY_OF_COLUMN = {
+    "indicator": "indicator",
+    "part": "part",
+    "country": "country",
+    "year": "year",
+    "value": "value",
+    "qualifier": "qualifier",
+    "source": "citation",
+    "note": "note",
+    "unit": "unit",
+}
+
+
+def table_entries(table: Table) -> tuple[pd.DataFrame, int]:
+    """The file's rows as a table of entries, a column per Entry field, each row named by its
+    file row; rows without a value or qualifier (a template row left empty) are skipped and
+    counted."""
+    frame = pd.DataFrame([cells for _number, cells in table.rows], dtype=object)
+    entries = pd.DataFrame({"ref": pd.Series([number for number, _cells in table.rows], dtype=object)})
+    for column, name in _ENTRY_OF_COLUMN.items():
+        position = table.columns.get(column)
+        texts = frame[position] if position is not None and position in frame else pd.Series([""] * len(frame))
+        entries[name] = texts.fillna("").astype(str).str.strip().astype(object)
+    for name in ("citation", "note"):  # an empty cell keeps what is recorded
+        entries[name] = entries[name].where(entries[name] != "", None)
+    given = (entries["value"] != "") | (entries["qualifier"] != "")
+    return entries[given].reset_index(drop=True), int((~given).sum())
 
 
 def check_table(table: Table, facts: Facts, *, decimal_comma: bool, progress=None) -> tuple[Checked, int]:
     """Check every row; returns the checked rows and problems, and how many rows were empty."""
-    skipped: list[int] = []
-    units: list[tuple[Entry, str]] = []
-
-    def entries():
-        for entry, unit in _entries(table, skipped):
-            if unit:
-                units.append((entry, unit))
-            yield entry
-
-    checked = entries_check(entries(), facts, decimal_comma=decimal_comma, progress=progress)
-    for entry, unit in units:
-        part = facts.parts.get((str(entry.indicator).upper(), str(entry.part).upper()))
-        if part is not None and unit.lower() not in part.unit_names:
-            checked.errors.append(
-                (
-                    entry.ref,
-                    "unit",
-                    _("Unit “%(unit)s” does not match the part's unit, %(expected)s.")
-                    % {"unit": unit, "expected": part.unit_label},
-                )
-            )
-    if units and checked.errors:
-        bad = {ref for ref, _column, _message in checked.errors}
-        checked.rows = [row for row in checked.rows if row.ref not in bad]
-        checked.errors.sort(key=lambda error: error[0])
-    return checked, len(skipped)
+    entries, skipped = table_entries(table)
+    return entries_check(entries, facts, decimal_comma=decimal_comma, progress=progress), skipped
 
 
 def row_labels(table: Table, numbers: set[int]) -> dict[int, str]:

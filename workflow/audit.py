@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,12 +16,12 @@ from carec_prf.bulk import insert_rows
 from workflow.models import AuditEntry
 
 # Fields that change on every save and say nothing about the content.
-_IGNORED = {"updated_at", "created_at", "recorded_at", "version"}
+IGNORED_FIELDS = frozenset({"updated_at", "created_at", "recorded_at", "version"})
 
 
 def _plain(value):
     if isinstance(value, Decimal):
-        return str(value.normalize())
+        return format(value.normalize(), "f")  # "100", not "1E+2"; what trim_scale(...)::text writes
     if isinstance(value, datetime.datetime | datetime.date):
         return value.isoformat()
     if isinstance(value, models.Model):
@@ -61,8 +61,8 @@ def _indicator_of(obj) -> int | None:
 
 def _changes(before: dict, after: dict) -> dict:
     if not before:  # a new object: every field it holds
-        return {k: [None, v] for k, v in sorted(after.items()) if v not in (None, "", []) and k not in _IGNORED}
-    keys = (set(before) | set(after)) - _IGNORED
+        return {k: [None, v] for k, v in sorted(after.items()) if v not in (None, "", []) and k not in IGNORED_FIELDS}
+    keys = (set(before) | set(after)) - IGNORED_FIELDS
     return {k: [before.get(k), after.get(k)] for k in sorted(keys) if before.get(k) != after.get(k)}
 
 
@@ -95,6 +95,36 @@ def _column_defaults(model: type[models.Model]) -> tuple[tuple[str, object], ...
         for field in model._meta.concrete_fields
         if not field.primary_key
     )
+
+
+def audit_sql(model: type[models.Model], alias: str) -> tuple[str, str]:
+    """SQL expressions (PostgreSQL) for what snapshot() and _changes() record of a row just
+    created, as jsonb: its state (numbers as their plain text, sets of related rows empty) and its
+    changes (every non-empty field). For audit entries written as a set, in the statement that
+    writes the rows."""
+    state, changes = [], []
+    for field in model._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        column = f"{alias}.{connection.ops.quote_name(field.column)}"
+        value = column
+        if isinstance(field, models.DecimalField):
+            value = f"trim_scale({column})::text"
+        elif isinstance(field, models.DateTimeField):  # as datetime.isoformat() writes a UTC time
+            utc = f"{column} AT TIME ZONE 'UTC'"
+            value = (
+                f"to_char({utc}, CASE WHEN mod(extract(microseconds FROM {column})::int, 1000000) = 0"
+                ' THEN \'YYYY-MM-DD"T"HH24:MI:SS"+00:00"\' ELSE \'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"\' END)'
+            )
+        state += [f"'{field.attname}'", value]
+        if field.attname in IGNORED_FIELDS:
+            continue
+        empty = f"{column} IS NULL" + (
+            f" OR {column} = ''" if isinstance(field, models.CharField | models.TextField) else ""
+        )
+        changes += [f"'{field.attname}'", f"CASE WHEN {empty} THEN NULL ELSE jsonb_build_array(NULL, {value}) END"]
+    state += [f"'{field.name}'", "'[]'::jsonb"] if (field := next(iter(model._meta.many_to_many), None)) else []
+    return f"jsonb_build_object({', '.join(state)})", f"jsonb_strip_nulls(jsonb_build_object({', '.join(changes)}))"
 
 
 def audit_many(*, actor, entries: list[tuple], indicator_of: dict[int, int], reason: str) -> None:
@@ -146,7 +176,7 @@ def audit_restore(*, entry: AuditEntry, actor, reason: str = "") -> models.Model
             code="incomplete",
         )
     for name, value in entry.state.items():
-        if name in many or name in _IGNORED:
+        if name in many or name in IGNORED_FIELDS:
             continue
         field = obj._meta.get_field(name[:-3] if name.endswith("_id") else name)
         setattr(obj, name, field.to_python(value) if not field.is_relation else value)

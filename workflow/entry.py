@@ -16,12 +16,14 @@ import datetime
 import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
+import numpy as np
+import pandas as pd
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Min
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -124,9 +126,24 @@ class Facts:
     can_enter: Callable[[int | None, int | None], bool]
     system: bool = False  # the loader of published figures: no rights check; years never opened or published
     indicators: frozenset[str] = frozenset()  # the known indicator codes, upper-cased
+    _table: pd.DataFrame | None = field(default=None, repr=False)
 
     def indicator_known(self, code: str) -> bool:
         return code in self.indicators
+
+    def table(self) -> pd.DataFrame:
+        """The parts' facts as a table indexed by (indicator code, part code), for reading a
+        whole table of entries at once."""
+        if self._table is None:
+            keys = list(self.parts)
+            names = [f.name for f in fields(PartFacts)]
+            self._table = pd.DataFrame(
+                [tuple(getattr(facts, name) for name in names) for facts in self.parts.values()],
+                index=pd.MultiIndex.from_tuples(keys) if keys else pd.MultiIndex.from_arrays([[], []]),
+                columns=names,
+                dtype=object,
+            )
+        return self._table
 
 
 @dataclass(frozen=True)
@@ -150,11 +167,22 @@ class CheckedEntry:
         return (self.part_id, self.country_id, self.year)
 
 
+CHECKED_COLUMNS = tuple(f.name for f in fields(CheckedEntry))
+
+
 @dataclass
 class Checked:
-    rows: list[CheckedEntry] = field(default_factory=list)
+    """What entries_check found: the good entries as a table (CHECKED_COLUMNS, a row each), every
+    problem as (ref, column, message), and the entries the user may not enter at all."""
+
+    table: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CHECKED_COLUMNS))
     errors: list[tuple[object, str, str]] = field(default_factory=list)  # (ref, column, message)
     denied: set = field(default_factory=set)  # refs the user may not enter at all
+
+    @functools.cached_property
+    def rows(self) -> list[CheckedEntry]:
+        """The good entries one by one, for the ways in that handle a few."""
+        return [CheckedEntry(*row) for row in self.table[list(CHECKED_COLUMNS)].itertuples(index=False, name=None)]
 
 
 class EntryErrors(ValidationError):
@@ -291,150 +319,280 @@ def check_year(year: int, facts: Facts) -> str | None:
     )
 
 
-def entries_check(entries: Iterable[Entry], facts: Facts, *, decimal_comma: bool, progress=None) -> Checked:
-    """Check every entry against every rule; collect every problem. Writes nothing."""
-    out = Checked()
-    seen: dict[tuple, tuple[object, TypedValueFields]] = {}
-    url_check = URLValidator(schemes=["http", "https"])
+# Columns of an entry table: what entries_check reads, one column per Entry field (and the
+# file's unit, which only uploads carry).
+ENTRY_COLUMNS = tuple(f.name for f in fields(Entry))
+_KINDS = frozenset(Observation.Kind.values)  # an enum's .values is rebuilt on every access
+_AVAILABILITIES = frozenset(Availability.values)
+# A number already written the way the database stores it: at most 14 digits before the point and
+# 6 after. read_value gives such a text exactly Decimal(text); the set-based reading takes this
+# shortcut for the bulk of a file and hands every other text to read_value (a test holds the two
+# equal on generated texts).
+_PLAIN_NUMBER = {
+    False: r"-?\d{1,14}(?:\.\d{1,6})?",
+    True: r"-?\d{1,14}(?:[.,]\d{1,6})?",  # with decimal commas, a lone point is a decimal point too
+}
+_PLAIN_TYPES = {
+    ValueType.NUMBER: None,
+    ValueType.PERCENT: None,
+    ValueType.MONEY: None,
+    ValueType.COUNT: r"\d{1,14}",
+    ValueType.RANK: r"[1-9]\d{0,13}",
+}
+
+
+def entries_table(entries: Iterable[Entry]) -> pd.DataFrame:
+    """Entries as a table with a column per field (what the grid, the API and the loader give)."""
+    entries = list(entries)
+    return pd.DataFrame({name: [getattr(e, name) for e in entries] for name in ENTRY_COLUMNS}, dtype=object)
+
+
+def _texts(column: pd.Series) -> pd.Series:
+    return column.map(lambda v: "" if v is None else str(v)).str.strip()
+
+
+def _read_values(
+    frame: pd.DataFrame, part: pd.DataFrame, facts: Facts, decimal_comma: bool
+) -> tuple[list, dict[int, str]]:
+    """Every value read as its part's type: the plain numbers of a file at once, the rest through
+    read_value, once per distinct text. Returns the typed values (None where unreadable) and the
+    problems by position."""
+    n = len(frame)
+    cells = {name: frame[name].to_numpy() for name in frame}
+    facts_of = {name: part[name].to_numpy() for name in part}
+    values: list = [None] * n
+    problems: dict[int, str] = {}
+    raw = frame["value"]
+    simple = (
+        raw.map(lambda v: isinstance(v, str))
+        & frame["qualifier"].map(lambda q: not q)
+        & frame["availability"].isna()
+        & frame["countries"].map(lambda c: not c)
+    )
+    for value_type, pattern in _PLAIN_TYPES.items():
+        mask = simple & (part["value_type"] == value_type)
+        if not mask.any():
+            continue
+        texts = raw[mask].str.strip()
+        plain = texts.str.fullmatch(pattern or _PLAIN_NUMBER[decimal_comma])
+        for position, text in zip(texts.index[plain.to_numpy()], texts[plain], strict=True):
+            number = Decimal(text.replace(",", "."))
+            values[position] = TypedValueFields(value_type, Availability.VALUE, value_number=number)
     known_countries = facts.countries.keys()
-    for count, entry in enumerate(entries, start=1):
-        if progress is not None and count % 2000 == 0:
-            progress(count)
-        problems: list[tuple[str, str]] = []
-        indicator_code = str(entry.indicator or "").strip().upper()
-        part_code = str(entry.part or "").strip().upper()
-        facts_of_part = facts.parts.get((indicator_code, part_code))
-        if facts_of_part is None:
-            if not facts.indicator_known(indicator_code):
-                problems.append(("indicator", _("Unknown indicator code “%(code)s”.") % {"code": entry.indicator}))
-            else:
-                problems.append(
-                    (
-                        "part",
-                        _("Indicator %(indicator)s has no part “%(part)s”.")
-                        % {"indicator": entry.indicator, "part": entry.part},
-                    )
-                )
-        year = year_of(entry.year)
-        if year is None:
-            problems.append(("year", _("“%(value)s” is not a year.") % {"value": str(entry.year)[:40]}))
-        else:
-            wrong = check_year(year, facts)
-            if wrong:
-                problems.append(("year", wrong))
-        country_code = str(entry.country or "").strip().upper()
-        country_id, placed = None, country_code == REGION
-        if not placed:
-            known = facts.countries.get(country_code)
-            if known is None:
-                problems.append(
-                    (
-                        "country",
-                        _("Unknown country “%(code)s”: use an ISO alpha-3 code or CAREC.")
-                        % {"code": str(entry.country or "")[:40]},
-                    )
-                )
-            else:
-                country_id, first, last = known
-                placed = True
-                if facts_of_part is not None and facts_of_part.region_only:
-                    problems.append(("country", _("This part is reported only for the whole region: use CAREC.")))
-                elif year is not None and (year < first or (last is not None and year > last)):
-                    problems.append(
-                        (
-                            "country",
-                            _("%(country)s was not a CAREC member in %(year)s (member %(first)s–%(last)s).")
-                            % {"country": country_code, "year": year, "first": first, "last": last or "…"},
-                        )
-                    )
-        if (
-            facts_of_part is not None
-            and placed
-            and not facts.system
-            and not facts.can_enter(facts_of_part.sector_id, country_id)
-        ):
-            problems.append(("indicator", _("You may not enter values for this sector or country.")))
-            out.denied.add(entry.ref)
-        value = None
-        if entry.availability not in (None, *Availability.values):
-            problems.append(
-                (
-                    "availability",
-                    _("“%(value)s” is not an availability (use value, not_applicable or not_available).")
-                    % {"value": str(entry.availability)[:40]},
-                )
-            )
-        elif facts_of_part is not None:
+    memo: dict[tuple, TypedValueFields | str] = {}
+    todo = [i for i in np.flatnonzero(part["known"].to_numpy()) if values[i] is None]
+    for i in todo:
+        value = cells["value"][i]
+        countries = tuple(cells["countries"][i] or ())
+        key = (
+            value if isinstance(value, str | int | float | bool | None | Decimal) else repr(value),
+            type(value).__name__,
+            facts_of["value_type"][i],
+            cells["qualifier"][i] or "",
+            cells["availability"][i],
+            countries,
+            facts_of["scale"][i],
+        )
+        found = memo.get(key)
+        if found is None:
             try:
-                value = read_value(
-                    entry.value,
-                    value_type=facts_of_part.value_type,
+                found = read_value(
+                    value,
+                    value_type=key[2],
                     decimal_comma=decimal_comma,
-                    qualifier=entry.qualifier or "",
-                    availability=entry.availability,
-                    countries=entry.countries,
-                    scale_codes=facts_of_part.scale,
+                    qualifier=key[3],
+                    availability=key[4],
+                    countries=countries,
+                    scale_codes=key[6],
                     known_countries=known_countries,
                 )
-                if value.value_number is not None and facts_of_part.value_type != ValueType.COUNTRY_SET:
-                    check_range(
-                        value.value_number,
-                        low=facts_of_part.min_value,
-                        high=facts_of_part.max_value,
-                        unit=facts_of_part.unit_label,
-                    )
             except ValidationError as error:
-                problems.append(("value", " ".join(error.messages)))
-                value = None
-        if entry.kind not in Observation.Kind.values:
-            problems.append(("kind", _("Unknown kind “%(kind)s”.") % {"kind": str(entry.kind)[:40]}))
-        for name, limit in _TEXT_LIMITS.items():
-            text = getattr(entry, name)
-            if isinstance(text, str) and len(text) > limit:
-                problems.append(
-                    (
-                        name,
-                        _("This text has %(length)s characters; at most %(limit)s are kept.")
-                        % {"length": len(text), "limit": limit},
-                    )
-                )
-        if entry.evidence_url:
-            try:
-                url_check(entry.evidence_url)
-            except ValidationError:
-                problems.append(("evidence_url", _("Enter a web address starting with http:// or https://.")))
-        if not problems:
-            key = (facts_of_part.id, country_id, year)
-            if key in seen:
-                first_ref, earlier = seen[key]
-                message = (
-                    _("Duplicate of row %(row)s.")
-                    if earlier == value
-                    else _("Conflicts with row %(row)s, which gives another value for the same part, place and year.")
-                )
-                problems.append(("value", message % {"row": first_ref}))
-            else:
-                seen[key] = (entry.ref, value)
-        if problems:
-            out.errors.extend((entry.ref, column, message) for column, message in problems)
+                found = " ".join(error.messages)
+            memo[key] = found
+        if isinstance(found, str):
+            problems[i] = found
         else:
-            out.rows.append(
-                CheckedEntry(
-                    ref=entry.ref,
-                    part_id=facts_of_part.id,
-                    indicator_id=facts_of_part.indicator_id,
-                    country_id=country_id,
-                    year=year,
-                    value=value,
-                    kind=entry.kind,
-                    citation=entry.citation,
-                    evidence_url=entry.evidence_url,
-                    note=entry.note,
-                    revision_reason=(entry.revision_reason or "").strip(),
-                    version=entry.version,
-                    force=entry.force,
-                )
+            values[i] = found
+    return values, problems
+
+
+def entries_check(entries, facts: Facts, *, decimal_comma: bool, progress=None) -> Checked:
+    """Check every entry against every rule, a column at a time over the whole table (Entry
+    objects, or a table of ENTRY_COLUMNS, as an upload gives); collect every problem. Writes
+    nothing. The problems come in the entries' order, and a row's problems in the order of its
+    columns."""
+    frame = entries if isinstance(entries, pd.DataFrame) else entries_table(entries)
+    frame = frame.reset_index(drop=True)
+    for name in ENTRY_COLUMNS:  # a column the way in does not give holds the Entry's default
+        if name not in frame:
+            default = () if name == "countries" else Entry.__dataclass_fields__[name].default
+            frame[name] = pd.Series([default] * len(frame), dtype=object)
+    n = len(frame)
+    cells = {name: frame[name].to_numpy() for name in frame}
+    out = Checked()
+    found: list[tuple[int, int, str, str]] = []  # (position, order, column, message)
+    refs = frame["ref"].to_numpy()
+
+    # The part, by indicator and part code.
+    indicator_code = _texts(frame["indicator"]).str.upper()
+    part_code = _texts(frame["part"]).str.upper()
+    part = facts.table().reindex(list(zip(indicator_code, part_code, strict=True)))
+    part.index = frame.index
+    part["known"] = part["id"].notna()
+    facts_of = {name: part[name].to_numpy() for name in part}
+    for i in np.flatnonzero(~part["known"].to_numpy()):
+        if not facts.indicator_known(indicator_code.to_numpy()[i]):
+            message = _("Unknown indicator code “%(code)s”.") % {"code": cells["indicator"][i]}
+            found.append((i, 0, "indicator", message))
+        else:
+            message = _("Indicator %(indicator)s has no part “%(part)s”.") % {
+                "indicator": cells["indicator"][i],
+                "part": cells["part"][i],
+            }
+            found.append((i, 0, "part", message))
+
+    # The year: read, in the framework's years, open for entry.
+    years_read = {}
+    year_problem = {}
+    for raw in frame["year"].drop_duplicates():
+        key = (type(raw).__name__, str(raw))
+        year = year_of(raw)
+        years_read[key] = year
+        year_problem[key] = (
+            _("“%(value)s” is not a year.") % {"value": str(raw)[:40]} if year is None else check_year(year, facts)
+        )
+    year_keys = [(type(raw).__name__, str(raw)) for raw in frame["year"]]
+    years = [years_read[key] for key in year_keys]
+    for i, key in enumerate(year_keys):
+        if year_problem[key]:
+            found.append((i, 1, "year", year_problem[key]))
+
+    # The place: a member country that year, or the region; the user's right to enter it.
+    country_code = _texts(frame["country"]).str.upper()
+    country_ids: list[int | None] = [None] * n
+    placed = np.zeros(n, dtype=bool)
+    known_part = part["known"].to_numpy()
+    region_only = part["region_only"].fillna(False).to_numpy(dtype=bool)
+    sector_ids = part["sector_id"].to_numpy()
+    for i, code in enumerate(country_code):
+        if code == REGION:
+            placed[i] = True
+            continue
+        known = facts.countries.get(code)
+        if known is None:
+            message = _("Unknown country “%(code)s”: use an ISO alpha-3 code or CAREC.") % {
+                "code": str(cells["country"][i] or "")[:40]
+            }
+            found.append((i, 2, "country", message))
+            continue
+        country_ids[i], first, last = known
+        placed[i] = True
+        year = years[i]
+        if known_part[i] and region_only[i]:
+            found.append((i, 2, "country", _("This part is reported only for the whole region: use CAREC.")))
+        elif year is not None and (year < first or (last is not None and year > last)):
+            message = _("%(country)s was not a CAREC member in %(year)s (member %(first)s–%(last)s).") % {
+                "country": code,
+                "year": year,
+                "first": first,
+                "last": last or "…",
+            }
+            found.append((i, 2, "country", message))
+    if not facts.system:
+        for i in np.flatnonzero(known_part & placed):
+            sector = sector_ids[i]
+            if not facts.can_enter(None if pd.isna(sector) else int(sector), country_ids[i]):
+                found.append((i, 3, "indicator", _("You may not enter values for this sector or country.")))
+                out.denied.add(refs[i])
+
+    # The value, read as the part's type, within the unit's plausible range.
+    availability = frame["availability"]
+    bad_availability = availability.notna() & ~availability.isin(_AVAILABILITIES)
+    for i in np.flatnonzero(bad_availability.to_numpy()):
+        message = _("“%(value)s” is not an availability (use value, not_applicable or not_available).") % {
+            "value": str(cells["availability"][i])[:40]
+        }
+        found.append((i, 4, "availability", message))
+    part.loc[bad_availability, "known"] = False  # no value is read beside a bad availability
+    values, value_problems = _read_values(frame, part, facts, decimal_comma)
+    low, high, unit, value_type = (part[c].to_numpy() for c in ("min_value", "max_value", "unit_label", "value_type"))
+    for i, value in enumerate(values):
+        if value is not None and value.value_number is not None and value_type[i] != ValueType.COUNTRY_SET:
+            lo, hi = low[i], high[i]
+            if (lo is not None and lo == lo and value.value_number < lo) or (
+                hi is not None and hi == hi and value.value_number > hi
+            ):
+                try:
+                    check_range(value.value_number, low=lo, high=hi, unit=unit[i])
+                except ValidationError as error:
+                    value_problems[i] = " ".join(error.messages)
+                    values[i] = None
+    found.extend((i, 4, "value", message) for i, message in value_problems.items())
+    if progress is not None:
+        progress(n)
+
+    # The kind and the texts.
+    for i in np.flatnonzero(~frame["kind"].isin(_KINDS).to_numpy()):
+        found.append((i, 5, "kind", _("Unknown kind “%(kind)s”.") % {"kind": str(cells["kind"][i])[:40]}))
+    for order, (name, limit) in enumerate(_TEXT_LIMITS.items(), start=6):
+        lengths = frame[name].map(lambda text: len(text) if isinstance(text, str) else 0).to_numpy()
+        for i in np.flatnonzero(lengths > limit):
+            message = _("This text has %(length)s characters; at most %(limit)s are kept.") % {
+                "length": lengths[i],
+                "limit": limit,
+            }
+            found.append((i, order, name, message))
+    url_check = URLValidator(schemes=["http", "https"])
+    urls = frame["evidence_url"]
+    for url in {u for u in urls if u}:
+        try:
+            url_check(url)
+        except ValidationError:
+            for i in np.flatnonzero((urls == url).to_numpy()):
+                found.append((i, 10, "evidence_url", _("Enter a web address starting with http:// or https://.")))
+    if "unit" in frame:
+        for i in np.flatnonzero(known_part & _texts(frame["unit"]).astype(bool).to_numpy()):
+            given = str(cells["unit"][i]).strip()
+            if given.lower() not in facts_of["unit_names"][i]:
+                message = _("Unit “%(unit)s” does not match the part's unit, %(expected)s.") % {
+                    "unit": given,
+                    "expected": unit[i],
+                }
+                found.append((i, 12, "unit", message))
+
+    # The same cell twice: a duplicate, or a conflict when the values differ.
+    bad = np.zeros(n, dtype=bool)
+    bad[[i for i, *_rest in found]] = True
+    part_ids = part["id"].to_numpy()
+    first_of: dict[tuple, int] = {}
+    for i in np.flatnonzero(~bad):
+        key = (int(part_ids[i]), country_ids[i], years[i])
+        first = first_of.setdefault(key, i)
+        if first != i:
+            message = (
+                _("Duplicate of row %(row)s.")
+                if values[first] == values[i]
+                else _("Conflicts with row %(row)s, which gives another value for the same part, place and year.")
             )
+            found.append((i, 11, "value", message % {"row": refs[first]}))
+            bad[i] = True
+
+    found.sort(key=lambda problem: (problem[0], problem[1]))
+    out.errors = [(refs[i], column, message) for i, _order, column, message in found]
+    good = np.flatnonzero(~bad)
+    indicator_ids = part["indicator_id"].to_numpy()
+    texts = {name: cells[name][good] for name in ("kind", "citation", "evidence_url", "note", "version", "force")}
+    columns = {
+        "ref": refs[good],
+        "part_id": [int(part_ids[i]) for i in good],
+        "indicator_id": [int(indicator_ids[i]) for i in good],
+        "country_id": [country_ids[i] for i in good],
+        "year": [years[i] for i in good],
+        "value": [values[i] for i in good],
+        **texts,
+        "revision_reason": _texts(frame["revision_reason"]).to_numpy()[good],
+    }
+    out.table = pd.DataFrame({name: pd.Series(columns[name], dtype=object) for name in CHECKED_COLUMNS})
     return out
 
 
@@ -512,10 +670,11 @@ def entries_write(
     upload does not read them back). recompute=False leaves the ratings to the caller (the loader:
     `recompute_progress` follows it, once for everything)."""
     out = Written()
-    if not rows:
+    table = rows.table if isinstance(rows, Checked) else _checked_table(rows)
+    if table.empty:
         return out
-    part_ids = {r.part_id for r in rows}
-    years = {r.year for r in rows}
+    part_ids = set(table["part_id"])
+    years = set(table["year"])
     existing: dict[tuple, dict[str, Observation]] = defaultdict(dict)
     for obs in (
         Observation.objects.filter(part_id__in=part_ids, year__in=years, status__in=[*PENDING, "approved"])
@@ -525,6 +684,24 @@ def entries_write(
     ):
         existing[(obs.part_id, obs.country_id, obs.year)]["pending" if obs.status in PENDING else "approved"] = obs
     codes = dict(Country.objects.values_list("code", "id"))
+    # New cells that nobody holds a version of go in as a set (PostgreSQL); the others one by one.
+    fresh = np.array(
+        [
+            connection.vendor == "postgresql"
+            and key not in existing
+            and version in (ANY_VERSION, None, 0)
+            and not value.countries  # a set of countries has rows of its own: one by one
+            for key, version, value in zip(
+                zip(table["part_id"], table["country_id"], table["year"], strict=True),
+                table["version"],
+                table["value"],
+                strict=True,
+            )
+        ],
+        dtype=bool,
+    )
+    rows = [CheckedEntry(*row) for row in table[~fresh].itertuples(index=False, name=None)]
+    table = table[fresh]
     errors: list[tuple[object, str, str]] = []
     plan: list[tuple[CheckedEntry, Observation | None, Observation | None]] = []
     for row in rows:
@@ -563,9 +740,22 @@ def entries_write(
         raise EntryErrors(errors)
 
     now = timezone.now()
+    language_suffix = (translation.get_language() or "en").replace("-", "_")
+    fresh_ids = _insert_fresh(
+        table,
+        status=status,
+        actor_id=user.pk if getattr(user, "is_authenticated", False) else None,
+        now=now,
+        reason=reason,
+        source=source,
+        batch=batch,
+        language_suffix=language_suffix,
+        audit_action=audit_action or AuditEntry.Action.CREATE,
+    )
+    for ref, value in zip(table["ref"][:CHANGES_KEPT], table["value"], strict=False):
+        out.changes.append({"row": ref, "old": "—", "new": format_value(value)})
     creates, updates, befores = [], [], {}
     actor_id = user.pk if getattr(user, "is_authenticated", False) else None
-    language_suffix = (translation.get_language() or "en").replace("-", "_")
 
     for row, pending, approved in plan:
         value = row.value
@@ -703,13 +893,20 @@ def entries_write(
     )
     written_ids = [payload["id"] for _row, payload in creates] + [obs.pk for _row, obs in updates]
     refs = {payload["id"]: row.ref for row, payload in creates} | {obs.pk: row.ref for row, obs in updates}
-    if fetch and written_ids:
-        for obs in Observation.objects.filter(pk__in=written_ids).prefetch_related("countries"):
-            out.observations[refs[obs.pk]] = obs
-    out.created, out.changed = len(creates), len(updates)
+    if fetch and (written_ids or fresh_ids):
+        fresh_refs = dict(
+            zip(zip(table["part_id"], table["country_id"], table["year"], strict=True), table["ref"], strict=True)
+        )
+        for obs in Observation.objects.filter(pk__in=written_ids + fresh_ids).prefetch_related("countries"):
+            ref = refs.get(obs.pk)
+            out.observations[fresh_refs[(obs.part_id, obs.country_id, obs.year)] if ref is None else ref] = obs
+    out.created, out.changed = len(creates) + len(table), len(updates)
     written = [
         Written.Cell(part_id=row.part_id, country_id=row.country_id, year=row.year, author_id=actor_id)
         for row, _x in [*creates, *updates]
+    ] + [
+        Written.Cell(part_id=part_id, country_id=country_id, year=year, author_id=actor_id)
+        for part_id, country_id, year in zip(table["part_id"], table["country_id"], table["year"], strict=True)
     ]
     if status == Observation.Status.SUBMITTED and written:
         notifications.notify_submitted(written)
@@ -718,6 +915,128 @@ def entries_write(
     if written and recompute:
         quality_request(part_ids=sorted({cell.part_id for cell in written}))
     return out
+
+
+def _checked_table(rows: list[CheckedEntry]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {name: pd.Series([getattr(row, name) for row in rows], dtype=object) for name in CHECKED_COLUMNS}
+    )
+
+
+_STAGING_COLUMNS = (
+    "part_id bigint, country_id bigint, year smallint, value_type varchar(12), availability varchar(14),"
+    " value_number numeric(20, 6), value_boolean boolean, value_text varchar(40), qualifier varchar(2),"
+    " kind varchar(10), citation varchar(500), evidence_url varchar(500), note text, note_en text,"
+    " note_zh_hans text, note_ru text, position integer"
+)
+# The new values, then their audit entries, in one statement. The state and changes are what
+# workflow.audit records of a creation (audit_sql).
+_INSERT_FRESH = """
+WITH new AS (
+    INSERT INTO indicators_observation (
+        value_type, value_number, value_boolean, value_text, qualifier, year, availability, kind, status,
+        note, note_en, note_zh_hans, note_ru, version, created_at, updated_at, country_id, created_by_id,
+        part_id, source_id, citation, evidence_url, review_comment, reviewed_at, reviewed_by_id,
+        revision_reason, updated_by_id, batch
+    )
+    SELECT s.value_type, s.value_number, s.value_boolean, s.value_text, s.qualifier, s.year, s.availability,
+        s.kind, %(status)s, s.note, s.note_en, s.note_zh_hans, s.note_ru, 1, %(now)s, %(now)s, s.country_id,
+        %(actor)s, s.part_id, %(source)s, s.citation, s.evidence_url, '', NULL, NULL, '', %(actor)s, %(batch)s
+    FROM entry_staging s ORDER BY s.position
+    RETURNING *
+)
+INSERT INTO workflow_auditentry (
+    at, action, object_id, object_repr, changes, state, reason, actor_id, content_type_id, indicator_id
+)
+SELECT %(now)s, %(action)s, new.id, 'observation ' || new.id, {changes}, {state}, %(reason)s, %(actor)s,
+    %(content_type)s, part.indicator_id
+FROM new JOIN indicators_indicatorpart part ON part.id = new.part_id
+RETURNING object_id
+"""
+
+
+def _insert_fresh(
+    table: pd.DataFrame, *, status, actor_id, now, reason, source, batch, language_suffix, audit_action
+) -> list[int]:
+    """New values for cells that hold none, as one set: COPY into a staging table, then one
+    INSERT of the values and their audit entries (PostgreSQL). Returns their ids."""
+    if table.empty:
+        return []
+    from django.contrib.contenttypes.models import ContentType
+
+    from workflow.audit import audit_sql
+
+    def notes(note) -> tuple:
+        if isinstance(note, dict):
+            texts = {name: note.get(name) for name in NOTE_FIELDS}
+            return (note.get("note_en", ""), texts["note_en"], texts["note_zh_hans"], texts["note_ru"])
+        if note is None:
+            return ("", None, None, None)
+        given = {f"note_{code}": None for code in ("en", "zh_hans", "ru")} | {f"note_{language_suffix}": note}
+        return (note, given["note_en"], given["note_zh_hans"], given["note_ru"])
+
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS entry_staging")
+            cursor.execute(f"CREATE TEMPORARY TABLE entry_staging ({_STAGING_COLUMNS}) ON COMMIT DROP")
+            with cursor.copy("COPY entry_staging FROM STDIN") as copy:
+                for position, (part_id, country_id, year, value, kind, citation, url, note) in enumerate(
+                    zip(
+                        *(
+                            table[c]
+                            for c in ("part_id", "country_id", "year", "value", "kind", "citation", "evidence_url")
+                        ),
+                        table["note"],
+                        strict=True,
+                    )
+                ):
+                    copy.write_row(
+                        (
+                            part_id,
+                            country_id,
+                            year,
+                            value.value_type,
+                            value.availability,
+                            value.value_number,
+                            value.value_boolean,
+                            value.value_text,
+                            value.qualifier,
+                            kind,
+                            citation or "",
+                            url or "",
+                            *notes(note),
+                            position,
+                        )
+                    )
+            state, changes = audit_sql(Observation, "new")
+            cursor.execute(
+                _INSERT_FRESH.format(state=state, changes=changes),
+                {
+                    "status": status,
+                    "now": now,
+                    "actor": actor_id,
+                    "source": source.pk if source is not None else None,
+                    "batch": batch,
+                    "action": audit_action,
+                    "reason": reason,
+                    "content_type": ContentType.objects.get_for_model(Observation).pk,
+                },
+            )
+            ids = [pk for (pk,) in cursor.fetchall()]
+    except (IntegrityError, pg_errors.IntegrityError):
+        raise EntryErrors(
+            [
+                (
+                    ref,
+                    "value",
+                    ConflictError(
+                        theirs=_("a value entered at the same moment"), mine=format_value(value), by=_("someone else")
+                    ).messages[0],
+                )
+                for ref, value in zip(table["ref"], table["value"], strict=True)
+            ]
+        ) from None
+    return ids
 
 
 def quality_request(*, part_ids: list[int]) -> None:

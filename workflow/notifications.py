@@ -107,15 +107,16 @@ def notify_submitted(observations) -> None:
     observations = list(observations)
     if not observations:
         return
-    parts = {
-        part.pk: part
-        for part in IndicatorPart.objects.filter(id__in={o.part_id for o in observations}).select_related(
-            "indicator__result"
+    sector_of = dict(
+        IndicatorPart.objects.filter(id__in={o.part_id for o in observations}).values_list(
+            "id", "indicator__result__sector_id"
         )
-    }
+    )
     # how many of the values fall in each sector, and in each sector and place
-    by_sector = Counter(parts[o.part_id].indicator.result.sector_id for o in observations)
-    by_place = Counter((parts[o.part_id].indicator.result.sector_id, o.country_id) for o in observations)
+    by_place = Counter((sector_of[o.part_id], o.country_id) for o in observations)
+    by_sector = Counter()
+    for (sector_id, _country_id), count in by_place.items():
+        by_sector[sector_id] += count
 
     def author(o):
         return getattr(o, "author_id", None) or getattr(o, "updated_by_id", None) or getattr(o, "created_by_id", None)
@@ -130,7 +131,7 @@ def notify_submitted(observations) -> None:
             wanted[user_id] = wanted.get(user_id, 0) + covered
     reviewers = get_user_model().objects.filter(pk__in=wanted).select_related("notifications")
     first = observations[0]
-    first_part = parts[first.part_id]
+    first_part = IndicatorPart.objects.select_related("indicator").get(pk=first.part_id)
     first_place = Country.objects.filter(pk=first.country_id).first() if first.country_id else None
 
     for reviewer in list(reviewers):
