@@ -5,7 +5,9 @@ that inflates too far, holds macros, formulas or merged cells. Pure: bytes in, r
 import csv
 import difflib
 import io
+import re
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -22,12 +24,24 @@ class FileRefused(Exception):
 
 @dataclass
 class Table:
+    """A file's rows as columns: the file row number of each non-empty row after the header, and
+    the text of each of our columns in it. Held as columns, with repeated texts stored once, so
+    that a file of a million rows fits in a few hundred megabytes."""
+
     header: list[str]  # the file's own header cells
     columns: dict[str, int]  # our column name -> position in the file
-    rows: list[tuple[int, list[str]]]  # (file row number, cells as text)
+    numbers: list[int] = field(default_factory=list)  # the file row number of each row
+    cells: dict[str, list[str]] = field(default_factory=dict)  # our column name -> its texts, row by row
     notes: list[str] = field(default_factory=list)
     kind: str = "csv"
     delimiter: str = ","
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+
+# Columns whose texts repeat from row to row (codes, years): one string object per distinct text.
+_REPEATING = {"indicator", "part", "country", "year", "qualifier", "unit", "source"}
 
 
 def read_table(data: bytes, filename: str, *, max_bytes: int, max_inflated: int) -> Table:
@@ -87,14 +101,15 @@ def _guess_encoding(data: bytes) -> str:
 
 def _read_csv(data: bytes) -> Table:
     text = _decode(data)
+    del data
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows = [(number, [cell.strip() for cell in cells]) for number, cells in enumerate(reader, start=1)]
-    return _tabulate(rows, kind="csv", delimiter=delimiter)
+    return _tabulate(enumerate(reader, start=1), kind="csv", delimiter=delimiter)
 
 
 def _read_xlsx(data: bytes, max_inflated: int) -> Table:
+    """A workbook read as a stream, a row at a time (openpyxl's read-only mode)."""
     from openpyxl import load_workbook
 
     try:
@@ -111,29 +126,61 @@ def _read_xlsx(data: bytes, max_inflated: int) -> Table:
     if any(member.filename.lower().endswith("vbaproject.bin") for member in members):
         raise FileRefused(_("This workbook contains macros; save it as .xlsx without macros."))
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=False, data_only=False)
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        sheet = workbook["data"] if "data" in workbook.sheetnames else workbook.worksheets[0]
     except Exception:
         raise FileRefused(_("This .xlsx file is damaged or not a workbook.")) from None
-    sheet = workbook["data"] if "data" in workbook.sheetnames else workbook.worksheets[0]
-    if sheet.merged_cells.ranges:
-        ranges = ", ".join(str(r) for r in list(sheet.merged_cells.ranges)[:5])
+    merged = _merged_ranges(archive, sheet)
+    if merged:
         raise FileRefused(
-            _("The sheet has merged cells (%(ranges)s); unmerge them so each row is one value.") % {"ranges": ranges}
+            _("The sheet has merged cells (%(ranges)s); unmerge them so each row is one value.")
+            % {"ranges": ", ".join(merged[:5])}
         )
-    rows, formulas = [], []
-    for number, cells in enumerate(sheet.iter_rows(), start=1):
-        texts = []
-        for cell in cells:
-            if cell.data_type == "f":
-                formulas.append(cell.coordinate)
-            texts.append(_cell_text(cell.value))
-        rows.append((number, texts))
+    formulas: list[str] = []
+
+    def rows():
+        for number, cells in enumerate(sheet.iter_rows(), start=1):
+            texts = []
+            for cell in cells:
+                if cell.data_type == "f":
+                    formulas.append(cell.coordinate)
+                texts.append(_cell_text(cell.value))
+            yield number, texts
+
+    try:
+        table = _tabulate(rows(), kind="xlsx", delimiter="")
+    except zipfile.BadZipFile:
+        raise FileRefused(_("This .xlsx file is damaged or not a workbook.")) from None
+    finally:
+        workbook.close()
     if formulas:
         raise FileRefused(
             _("The sheet has formulas (%(cells)s); paste them as values and upload again.")
             % {"cells": ", ".join(formulas[:5]) + ("…" if len(formulas) > 5 else "")}
         )
-    return _tabulate(rows, kind="xlsx", delimiter="")
+    return table
+
+
+_MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([^"]+)"')
+
+
+def _merged_ranges(archive: zipfile.ZipFile, sheet) -> list[str]:
+    """The merged ranges of a sheet, found in its XML read as a stream of bytes (read-only mode
+    does not load them, and nothing here parses the XML)."""
+    path = getattr(sheet, "_worksheet_path", "")
+    if not path:
+        return []
+    found: list[str] = []
+    tail = b""
+    with archive.open(path.lstrip("/")) as xml:
+        while chunk := xml.read(1 << 20):
+            text = tail + chunk
+            found += [ref.decode("ascii", "replace") for ref in _MERGE_CELL.findall(text)]
+            cut = text.rfind(b"<")  # an element cut by the chunk's end is read with the next one
+            tail = text[cut:] if cut >= 0 and b">" not in text[cut:] else b""
+            if tail:
+                found = found[: len(found) - len(_MERGE_CELL.findall(tail))]
+    return found
 
 
 def _cell_text(value) -> str:
@@ -144,12 +191,13 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
-def _tabulate(rows: list[tuple[int, list[str]]], *, kind: str, delimiter: str) -> Table:
-    rows = [(n, cells) for n, cells in rows if any(cells)]
-    if not rows:
+def _tabulate(rows: Iterable[tuple[int, list[str]]], *, kind: str, delimiter: str) -> Table:
+    """The first non-empty row names the columns; the other non-empty rows are kept as columns."""
+    rows = iter(rows)
+    header = next((cells for _number, cells in rows if any(cells)), None)
+    if header is None:
         raise FileRefused(_("The file has no rows."))
-    _header_number, header = rows[0]
-    header = [cell.strip().lstrip("\ufeff") for cell in header]
+    header = [str(cell).strip().lstrip("\ufeff") for cell in header]
     columns, notes, problems = {}, [], []
     for position, name in enumerate(header):
         key = name.strip().lower()
@@ -172,4 +220,18 @@ def _tabulate(rows: list[tuple[int, list[str]]], *, kind: str, delimiter: str) -
             [_("Required columns are missing: %(columns)s.") % {"columns": ", ".join(missing)}] if missing else []
         )
         raise FileRefused(" ".join(messages))
-    return Table(header=header, columns=columns, rows=rows[1:], notes=notes, kind=kind, delimiter=delimiter)
+    table = Table(header=header, columns=columns, notes=notes, kind=kind, delimiter=delimiter)
+    table.cells = {name: [] for name in columns}
+    plan = [(table.cells[name], position, {} if name in _REPEATING else None) for name, position in columns.items()]
+    numbers = table.numbers
+    for number, cells in rows:
+        if not any(cells):
+            continue
+        numbers.append(number)
+        width = len(cells)
+        for column, position, seen in plan:
+            text = cells[position].strip() if position < width else ""
+            column.append(text if seen is None else seen.setdefault(text, text))
+    if not numbers:
+        raise FileRefused(_("The file has no rows."))
+    return table

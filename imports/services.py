@@ -83,7 +83,7 @@ def _process(upload: Upload) -> Upload:
         except FileRefused as refusal:
             return _finish(upload, status=Upload.Status.REFUSED, message=str(refusal))
         facts = facts_load(user=upload.uploaded_by)
-        Upload.objects.filter(pk=upload.pk).update(rows_total=len(table.rows))
+        Upload.objects.filter(pk=upload.pk).update(rows_total=len(table))
 
         def report(validated: int) -> None:
             Upload.objects.filter(pk=upload.pk).update(rows_validated=validated)
@@ -113,7 +113,7 @@ def _process(upload: Upload) -> Upload:
             return _finish(
                 upload,
                 status=Upload.Status.CHECKED,
-                rows_validated=len(table.rows),
+                rows_validated=len(table),
                 message=_("Every row is valid. This was a check only: nothing was imported."),
             )
         try:
@@ -126,7 +126,7 @@ def _process(upload: Upload) -> Upload:
         return _finish(
             upload,
             status=Upload.Status.DONE,
-            rows_validated=len(table.rows),
+            rows_validated=len(table),
             rows_imported=len(checked.table),
             created=result["created"],
             changed=result["changed"],
@@ -164,7 +164,7 @@ def _refuse(upload: Upload, *, table, errors: list) -> Upload:
     return _finish(
         upload,
         status=Upload.Status.REFUSED,
-        rows_validated=len(table.rows),
+        rows_validated=len(table),
         errors=[[row, column, message, labels.get(row, "")] for row, column, message in first],
         problem_kinds=kinds,
         problems_total=total,

@@ -28,16 +28,15 @@ def table_entries(table: Table) -> tuple[pd.DataFrame, int]:
     """The file's rows as a table of entries, a column per Entry field, each row named by its
     file row; rows without a value or qualifier (a template row left empty) are skipped and
     counted."""
-    frame = pd.DataFrame([cells for _number, cells in table.rows], dtype=object)
-    entries = pd.DataFrame({"ref": pd.Series([number for number, _cells in table.rows], dtype=object)})
+    blank = [""] * len(table)
+    entries = pd.DataFrame({"ref": pd.Series(table.numbers, dtype=object)})
     for column, name in _ENTRY_OF_COLUMN.items():
-        position = table.columns.get(column)
-        texts = frame[position] if position is not None and position in frame else pd.Series([""] * len(frame))
-        entries[name] = texts.fillna("").astype(str).str.strip().astype(object)
+        entries[name] = pd.Series(table.cells.get(column, blank), dtype=object)
     for name in ("citation", "note"):  # an empty cell keeps what is recorded
         entries[name] = entries[name].where(entries[name] != "", None)
-    given = (entries["value"] != "") | (entries["qualifier"] != "")
-    return entries[given].reset_index(drop=True), int((~given).sum())
+    given = ((entries["value"] != "") | (entries["qualifier"] != "")).to_numpy()
+    skipped = int((~given).sum())
+    return (entries[given].reset_index(drop=True) if skipped else entries), skipped
 
 
 def check_table(table: Table, facts: Facts, *, decimal_comma: bool, progress=None) -> tuple[Checked, int]:
@@ -51,9 +50,9 @@ def row_labels(table: Table, numbers: set[int]) -> dict[int, str]:
     them): built only for the rows a report shows, not for every row of a large file."""
     if not numbers:
         return {}
-    positions = [table.columns.get(name) for name in ("indicator", "part", "country", "year")]
-    labels = {}
-    for number, cells in table.rows:
-        if number in numbers:
-            labels[number] = " · ".join(cells[i].strip() if i is not None and i < len(cells) else "" for i in positions)
-    return labels
+    columns = [table.cells.get(name) for name in ("indicator", "part", "country", "year")]
+    return {
+        number: " · ".join(column[i] if column is not None else "" for column in columns)
+        for i, number in enumerate(table.numbers)
+        if number in numbers
+    }

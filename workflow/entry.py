@@ -347,21 +347,29 @@ def entries_table(entries: Iterable[Entry]) -> pd.DataFrame:
     return pd.DataFrame({name: [getattr(e, name) for e in entries] for name in ENTRY_COLUMNS}, dtype=object)
 
 
-def _texts(column: pd.Series) -> pd.Series:
-    return column.map(lambda v: "" if v is None else str(v)).str.strip()
+def _texts(column: pd.Series, *, upper: bool = False) -> pd.Series:
+    """The column's values as stripped texts (upper-cased codes), each distinct text made once (a
+    file repeats its codes on every row)."""
+    codes, distinct = pd.factorize(column, use_na_sentinel=False)
+    texts = ["" if v is None else str(v).strip() for v in distinct]
+    texts = np.array([t.upper() for t in texts] if upper else texts, dtype=object)
+    return pd.Series(texts[codes] if len(codes) else np.array([], dtype=object), index=column.index, dtype=object)
+
+
+_MEMO_LIMIT = 50_000  # distinct values read once each; past that, a file's values are mostly unique
 
 
 def _read_values(
     frame: pd.DataFrame, part: pd.DataFrame, facts: Facts, decimal_comma: bool
-) -> tuple[list, dict[int, str]]:
+) -> tuple[list, list[tuple[int, int, str, str]]]:
     """Every value read as its part's type: the plain numbers of a file at once, the rest through
     read_value, once per distinct text. Returns the typed values (None where unreadable) and the
-    problems by position."""
+    problems, as (position, order, column, message)."""
     n = len(frame)
     cells = {name: frame[name].to_numpy() for name in frame}
     facts_of = {name: part[name].to_numpy() for name in part}
     values: list = [None] * n
-    problems: dict[int, str] = {}
+    problems: list[tuple[int, int, str, str]] = []  # as entries_check collects them
     raw = frame["value"]
     simple = (
         raw.map(lambda v: isinstance(v, str))
@@ -380,8 +388,8 @@ def _read_values(
             values[position] = TypedValueFields(value_type, Availability.VALUE, value_number=number)
     known_countries = facts.countries.keys()
     memo: dict[tuple, TypedValueFields | str] = {}
-    todo = [i for i in np.flatnonzero(part["known"].to_numpy()) if values[i] is None]
-    for i in todo:
+    unread = np.fromiter((value is None for value in values), dtype=bool, count=n)
+    for i in np.flatnonzero(part["known"].to_numpy(dtype=bool) & unread):
         value = cells["value"][i]
         countries = tuple(cells["countries"][i] or ())
         key = (
@@ -408,9 +416,10 @@ def _read_values(
                 )
             except ValidationError as error:
                 found = " ".join(error.messages)
-            memo[key] = found
+            if len(memo) < _MEMO_LIMIT:
+                memo[key] = found
         if isinstance(found, str):
-            problems[i] = found
+            problems.append((i, 4, "value", found))
         else:
             values[i] = found
     return values, problems
@@ -434,8 +443,8 @@ def entries_check(entries, facts: Facts, *, decimal_comma: bool, progress=None) 
     refs = frame["ref"].to_numpy()
 
     # The part, by indicator and part code.
-    indicator_code = _texts(frame["indicator"]).str.upper()
-    part_code = _texts(frame["part"]).str.upper()
+    indicator_code = _texts(frame["indicator"], upper=True)
+    part_code = _texts(frame["part"], upper=True)
     part = facts.table().reindex(list(zip(indicator_code, part_code, strict=True)))
     part.index = frame.index
     part["known"] = part["id"].notna()
@@ -452,23 +461,18 @@ def entries_check(entries, facts: Facts, *, decimal_comma: bool, progress=None) 
             found.append((i, 0, "part", message))
 
     # The year: read, in the framework's years, open for entry.
-    years_read = {}
-    year_problem = {}
-    for raw in frame["year"].drop_duplicates():
-        key = (type(raw).__name__, str(raw))
-        year = year_of(raw)
-        years_read[key] = year
-        year_problem[key] = (
-            _("“%(value)s” is not a year.") % {"value": str(raw)[:40]} if year is None else check_year(year, facts)
-        )
-    year_keys = [(type(raw).__name__, str(raw)) for raw in frame["year"]]
-    years = [years_read[key] for key in year_keys]
-    for i, key in enumerate(year_keys):
-        if year_problem[key]:
-            found.append((i, 1, "year", year_problem[key]))
+    codes, distinct = pd.factorize(frame["year"], use_na_sentinel=False)
+    read = [year_of(raw) for raw in distinct]
+    wrong = [
+        _("“%(value)s” is not a year.") % {"value": str(raw)[:40]} if year is None else check_year(year, facts)
+        for raw, year in zip(distinct, read, strict=True)
+    ]
+    years = np.array(read, dtype=object)[codes] if len(codes) else np.array([], dtype=object)
+    for i in np.flatnonzero(np.array([bool(w) for w in wrong], dtype=bool)[codes] if len(codes) else []):
+        found.append((i, 1, "year", wrong[codes[i]]))
 
     # The place: a member country that year, or the region; the user's right to enter it.
-    country_code = _texts(frame["country"]).str.upper()
+    country_code = _texts(frame["country"], upper=True)
     country_ids: list[int | None] = [None] * n
     placed = np.zeros(n, dtype=bool)
     known_part = part["known"].to_numpy()
@@ -515,6 +519,8 @@ def entries_check(entries, facts: Facts, *, decimal_comma: bool, progress=None) 
         found.append((i, 4, "availability", message))
     part.loc[bad_availability, "known"] = False  # no value is read beside a bad availability
     values, value_problems = _read_values(frame, part, facts, decimal_comma)
+    found += value_problems
+    del value_problems
     low, high, unit, value_type = (part[c].to_numpy() for c in ("min_value", "max_value", "unit_label", "value_type"))
     for i, value in enumerate(values):
         if value is not None and value.value_number is not None and value_type[i] != ValueType.COUNTRY_SET:
@@ -525,9 +531,8 @@ def entries_check(entries, facts: Facts, *, decimal_comma: bool, progress=None) 
                 try:
                     check_range(value.value_number, low=lo, high=hi, unit=unit[i])
                 except ValidationError as error:
-                    value_problems[i] = " ".join(error.messages)
+                    found.append((i, 4, "value", " ".join(error.messages)))
                     values[i] = None
-    found.extend((i, 4, "value", message) for i, message in value_problems.items())
     if progress is not None:
         progress(n)
 
@@ -578,7 +583,9 @@ def entries_check(entries, facts: Facts, *, decimal_comma: bool, progress=None) 
             bad[i] = True
 
     found.sort(key=lambda problem: (problem[0], problem[1]))
-    out.errors = [(refs[i], column, message) for i, _order, column, message in found]
+    for k, (i, _order, column, message) in enumerate(found):  # in place: a refused file may have millions
+        found[k] = (refs[i], column, message)
+    out.errors = found
     good = np.flatnonzero(~bad)
     indicator_ids = part["indicator_id"].to_numpy()
     texts = {name: cells[name][good] for name in ("kind", "citation", "evidence_url", "note", "version", "force")}
