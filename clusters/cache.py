@@ -38,19 +38,25 @@ def _key(request, generation: int) -> str:
     return f"pages:{generation}:{digest}"
 
 
+def public_request(request) -> bool:
+    """A GET or HEAD by a visitor who is not signed in: what the page cache may answer and what
+    may be read from a replica (carec_prf.db_router). Signed-in readers (the secretariat, focal
+    points) get fresh pages from the primary, and nothing a page might one day show only to them
+    can leak into what the public is served."""
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "HTTP_AUTHORIZATION" not in request.META  # API clients with a token see more than the public
+    )
+
+
 def cached_page(view):
     """Serve a public GET page from the cache to visitors who are not signed in; store it when it
     renders with status 200."""
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        # Signed-in readers (the secretariat, focal points) get fresh pages, and nothing a page
-        # might one day show only to them can leak into what the public is served.
-        if (
-            request.method not in ("GET", "HEAD")
-            or settings.SESSION_COOKIE_NAME in request.COOKIES
-            or "HTTP_AUTHORIZATION" in request.META  # API clients with a token see more than the public
-        ):
+        if not public_request(request):
             return view(request, *args, **kwargs)
         cache = _cache()
         generation = cache.get(GENERATION_KEY)

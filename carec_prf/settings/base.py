@@ -4,6 +4,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from carec_prf.env import env_bool, env_int, env_list, env_str
@@ -47,6 +48,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # a visitor's GET reads from the replica when there is one (DATABASE_REPLICA_URL)
+    "carec_prf.db_router.PublicReadsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -114,6 +117,17 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Writers take the lock when their transaction begins and wait for each other, instead of
     # failing with "database is locked" when two transactions both try to upgrade to writing.
     DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 30})
+# A PostgreSQL streaming replica for the public pages' and the anonymous API's reads; staff,
+# writes and whatever the replica cannot answer go to the primary (carec_prf/db_router.py).
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    if not DATABASE_REPLICA_URL.startswith(("postgres://", "postgresql://")):
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must be a postgres:// URL of a streaming replica.")
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0))
+    # a stopped standby costs one short wait, then is left alone for a few seconds
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+DATABASE_REPLICA_CHECK_SECONDS = env_int("DATABASE_REPLICA_CHECK_SECONDS", 5)
+DATABASE_ROUTERS = ["carec_prf.db_router.PublicReadRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
