@@ -2,10 +2,13 @@
 connections by default) on the home page, an indicator page and the observations API, and in the
 same run a bare Django view (/ping) as the framework's floor.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/carec .venv/bin/python bench/load.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/carec_load .venv/bin/python bench/load.py
 
-Needs wrk (apt-get install wrk), PostgreSQL with the framework loaded (make stack does it) and
-Redis for the cache. Traffic goes only to 127.0.0.1.
+Runs on a fresh machine: it creates the database if it does not exist, migrates it, loads the
+framework and recomputes when it holds no indicator, collects the static files into a temporary
+STATIC_ROOT (the production settings serve them from there, with a manifest) and starts its own
+redis-server for the cache on a free port. It needs wrk and redis-server (apt-get install wrk
+redis-server) and PostgreSQL. Traffic goes only to 127.0.0.1.
 """
 
 import os
@@ -15,9 +18,13 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
+
+import dj_database_url
+import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 SECONDS = int(os.environ.get("BENCH_SECONDS", 30))
@@ -59,14 +66,64 @@ def wrk(url: str) -> dict:
     }
 
 
+def prepare_database(url: str, env: dict) -> None:
+    """Create the database if it is missing, migrate it, and load the framework (with the
+    progress values) and recompute when it holds no indicator yet."""
+    config = dj_database_url.parse(url)
+    admin = psycopg.connect(
+        host=config["HOST"] or "127.0.0.1",
+        port=config["PORT"] or 5432,
+        user=config["USER"],
+        password=config["PASSWORD"] or None,
+        dbname="postgres",
+        autocommit=True,
+    )
+    if admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]).fetchone() is None:
+        admin.execute(f'CREATE DATABASE "{config["NAME"]}"')
+    admin.close()
+    manage(env, "migrate", "--noinput", "-v0")
+    with psycopg.connect(url.replace("postgres://", "postgresql://", 1)) as conn:
+        empty = conn.execute("SELECT NOT EXISTS (SELECT 1 FROM indicators_indicator)").fetchone()[0]
+    if empty:
+        print("empty database: loading the framework and recomputing")
+        manage(env, "load_framework", "-v0")
+        manage(env, "recompute_progress")
+
+
+def manage(env: dict, *args: str) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+def wait_for(url: str) -> None:
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except OSError:
+            time.sleep(0.3)
+    sys.exit(f"no answer from {url}")
+
+
 def main() -> None:
-    if shutil.which("wrk") is None:
-        sys.exit("wrk is not installed: apt-get install wrk")
-    port = free_port()
+    missing = [tool for tool in ("wrk", "redis-server") if shutil.which(tool) is None]
+    if missing:
+        sys.exit(f"{' and '.join(missing)} not installed: apt-get install {' '.join(missing)}")
+    with tempfile.TemporaryDirectory(prefix="carec-load-") as scratch:
+        run(Path(scratch))
+
+
+def run(scratch: Path) -> None:
+    redis_port, port = free_port(), free_port()
+    redis = subprocess.Popen(
+        ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        cwd=scratch,
+        stdout=subprocess.DEVNULL,
+    )
+    url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/carec_load")
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "carec_prf.settings.production",
-        "DATABASE_URL": os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/carec"),
+        "DATABASE_URL": url,
         "SECRET_KEY": secrets.token_urlsafe(64),
         "DEBUG": "0",
         "SECURE_SSL_REDIRECT": "0",
@@ -74,32 +131,34 @@ def main() -> None:
         "ALLOWED_HOSTS": "127.0.0.1",
         "API_ANON_RATE": "10000000/minute",
         "DATABASE_CONN_MAX_AGE": "60",
-        "STATIC_ROOT": str(ROOT / "staticfiles"),
+        "STATIC_ROOT": str(scratch / "static"),
+        "MEDIA_ROOT": str(scratch / "media"),
+        "CELERY_BROKER_URL": f"redis://127.0.0.1:{redis_port}/0",
+        "CACHE_URL": f"redis://127.0.0.1:{redis_port}/1",
+        "CELERY_TASK_ALWAYS_EAGER": "1",
         "LOG_LEVEL": "WARNING",
     }
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "carec_prf.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(WORKERS),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
+    server = None
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/ping", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.3)
-        for _label, path in TARGETS:  # warm the caches and connections
+        prepare_database(url, env)
+        manage(env, "collectstatic", "--noinput", "-v0")
+        server = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "carec_prf.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(WORKERS),
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+        )
+        base = f"http://127.0.0.1:{port}"
+        wait_for(base + "/ping")
+        for _label, path in TARGETS:  # warm the caches and connections; a page that fails stops here
             for _ in range(3):
                 urllib.request.urlopen(base + path, timeout=30).read()
         print(f"gunicorn with {WORKERS} workers; wrk {SECONDS} s at {CONNECTIONS} connections per target\n")
@@ -116,8 +175,10 @@ def main() -> None:
             r = results[label]
             print(f"{label:26} floor / this = {floor['rps'] / r['rps']:.1f}x   (goal: within 3x; p99 under 300 ms)")
     finally:
-        server.terminate()
-        server.wait(20)
+        for process in (server, redis):
+            if process is not None:
+                process.terminate()
+                process.wait(20)
 
 
 if __name__ == "__main__":

@@ -511,7 +511,11 @@ class Observation(TypedValue):
             ),
             *_value_range_checks("observation"),
         ]
-        indexes = [models.Index(fields=["part", "year"], name="observation_part_year")]
+        indexes = [
+            models.Index(fields=["part", "year"], name="observation_part_year"),
+            # the latest year observed, which ends the report years of every recompute
+            models.Index(fields=["year"], name="observation_year"),
+        ]
 
     def __str__(self) -> str:
         where = self.country.code if self.country_id else "CAREC"

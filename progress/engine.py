@@ -14,7 +14,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from progress.method import MethodSettings, Rating
+from progress.method import MethodSettings, Movement, Rating
 
 EXACT, AT_LEAST, AT_MOST = "exact", "at_least", "at_most"
 LOWER_BOUND_QUALIFIERS = (">", ">=")  # the true value is at least the printed one
@@ -76,13 +76,11 @@ def regional_values(observations: pd.DataFrame, parts: pd.DataFrame, memberships
 
 
 def _members_per_year(memberships: pd.DataFrame, years: Iterable[int]) -> pd.DataFrame:
-    rows = []
-    for year in sorted({int(y) for y in years}):
-        active = (memberships["first_year"] <= year) & (
-            memberships["last_year"].isna() | (memberships["last_year"] >= year)
-        )
-        rows.append((year, int(active.sum())))
-    return pd.DataFrame(rows, columns=["year", "n_members"]).astype({"year": "int64", "n_members": "int64"})
+    years = np.array(sorted({int(y) for y in years}), dtype="int64")
+    first = memberships["first_year"].to_numpy(dtype="float64", na_value=np.nan)
+    last = memberships["last_year"].to_numpy(dtype="float64", na_value=np.inf)  # NA: still a member
+    active = (first[None, :] <= years[:, None]) & (last[None, :] >= years[:, None])
+    return pd.DataFrame({"year": years, "n_members": active.sum(axis=1).astype("int64")})
 
 
 def _members_only(countries: pd.DataFrame, memberships: pd.DataFrame) -> pd.DataFrame:
@@ -477,3 +475,74 @@ def combine_parts(ratings: Sequence[str], settings: MethodSettings) -> tuple[str
         if settings.scores[label] <= score:
             return label, score
     return candidates[-1], score
+
+
+# --------------------------------------------------------------------------------------------
+# The scorecard's second signal: which way the value moved since the previous data point
+
+
+def direction_since(
+    points: Sequence[Point],
+    baseline: Point | None,
+    direction: int,
+    settings: MethodSettings,
+    *,
+    as_of: int | None = None,
+    value_type: str = "number",
+    plausible: Plausible = (None, None),
+) -> str | None:
+    """Improving, about the same or worsening: the latest value up to `as_of` against the previous
+    data point, or against the baseline when no earlier value is newer than it. None where there is
+    no value, or nothing earlier to compare with.
+
+    The previous data point is the latest earlier year that has a value, whatever the gap: a survey
+    run every three years is compared with the previous survey, and its latest value keeps its
+    arrow in the years between, until the next one. A relative change of at most
+    `settings.same_within` either way (a fraction of the earlier value; from zero, any change counts)
+    is about the same. d says which way is better, so where lower is better a fall is improving.
+    Censored values compare conservatively (worst_case): the latest at its worst, the earlier value
+    at its best; a bound that may be as bad as any is worsening. A yes/no moves only when it flips."""
+    latest = previous = None  # one pass: the two latest values up to as_of
+    for point in points:
+        if as_of is not None and point.year > as_of:
+            continue
+        if latest is None or point.year > latest.year:
+            latest, previous = point, latest
+        elif point.year < latest.year and (previous is None or point.year > previous.year):
+            previous = point
+    if latest is None:
+        return None
+    if baseline is not None and baseline.year < latest.year and (previous is None or baseline.year > previous.year):
+        previous = baseline  # a value of the baseline's own year wins over the baseline
+    if previous is None:
+        return None
+    d = 1 if direction > 0 else -1
+    if value_type == "boolean":
+        now, before = Fraction(int(latest.value >= 0.5)), Fraction(int(previous.value >= 0.5))
+    elif not (latest.qualifier or previous.qualifier) and (quick := _quick_movement(latest, previous, d, settings)):
+        return quick
+    else:
+        now = worst_case(latest, d, plausible)
+        before = worst_case(previous, d, plausible, baseline=True)  # the earlier value at its best
+        if now is None or before is None:
+            return Movement.WORSENING  # one side may be as bad as any: no gain is sure
+    change = d * (now - before)
+    if change == 0 or (before != 0 and abs(change) <= exact(settings.same_within) * abs(before)):
+        return Movement.SAME
+    return Movement.IMPROVING if change > 0 else Movement.WORSENING
+
+
+def _quick_movement(latest: Point, previous: Point, d: int, settings: MethodSettings) -> str | None:
+    """The same answer in floats where they cannot be wrong (a recompute asks tens of thousands of
+    times): None when the change lies so near the cut-off that only exact decimals can tell."""
+    now, before = latest.value, previous.value
+    if now == before:
+        return Movement.SAME
+    change = d * (now - before)  # a float difference of two unequal floats keeps its sign
+    if before != 0:
+        margin = abs(change) - settings.same_within * abs(before)
+        if abs(margin) <= 1e-9 * (abs(now) + abs(before)):
+            return None
+        if margin <= 0:
+            return Movement.SAME
+    return Movement.IMPROVING if change > 0 else Movement.WORSENING

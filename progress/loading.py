@@ -1,16 +1,45 @@
 """Reads the frames the engine works on, straight from the database as plain values: one query
 per frame, whatever the number of parts."""
 
+import datetime
+import math
 from collections import defaultdict
 
 import numpy as np
 import pandas as pd
-from django.db import connection
-from django.db.models import Count, Max, Min
+from django.db.models import Case, Count, FloatField, IntegerField, Max, Min, OuterRef, Subquery, Value, When
+from django.db.models.functions import Cast, Coalesce
 
+from carec_prf.bulk import read_columns
 from clusters.models import Country
-from indicators.models import Availability, Baseline, IndicatorPart, Milestone, Observation, OrdinalLevel, ValueType
+from indicators.models import (
+    Availability,
+    Baseline,
+    IndicatorPart,
+    Milestone,
+    Observation,
+    OrdinalLevel,
+    Qualifier,
+    ValueType,
+)
 from progress.engine import Point, Target
+
+QUALIFIERS = list(Qualifier.values)  # "" first: a value read with code 0 is exact
+
+
+def value_as_float() -> Case:
+    """A typed value (baseline, milestone or observation) as the float the engine works on: a
+    yes/no as 1.0 or 0.0, a level of an ordinal scale as its rank, a number, a count or a set of
+    countries as its number; NULL when there is none (or the level is not on the part's scale).
+    Computed by the database, so that a million values need no Python object each."""
+    rank = OrdinalLevel.objects.filter(part_id=OuterRef("part_id"), code=OuterRef("value_text"))
+    rank = rank.order_by().values("rank")[:1]
+    return Case(
+        When(value_type=ValueType.BOOLEAN, then=Cast(Cast("value_boolean", IntegerField()), FloatField())),
+        When(value_type=ValueType.ORDINAL, then=Cast(Subquery(rank), FloatField())),
+        default=Cast("value_number", FloatField()),
+        output_field=FloatField(),
+    )
 
 
 class Frames:
@@ -47,7 +76,7 @@ class Frames:
             for column in ("weight_part_id", "condition_part_id")
             for w in self.parts.get(column, pd.Series(dtype=float)).dropna()
         }
-        self.observations = self._observations(set(self.part_ids) | weight_ids)
+        self.observations = self._observations(None if part_ids is None else set(self.part_ids) | weight_ids)
         self.memberships = pd.DataFrame.from_records(
             [
                 (c.id, c.member_from.year, c.member_until.year if c.member_until else None)
@@ -56,64 +85,51 @@ class Frames:
             columns=["country_id", "first_year", "last_year"],
         ).astype({"first_year": "Int64", "last_year": "Int64"})
 
-    def _as_float(self, part_id, value_type, number, boolean, text):
-        if value_type == ValueType.BOOLEAN:
-            return None if boolean is None else float(boolean)
-        if value_type == ValueType.ORDINAL:
-            rank = self.ranks.get((part_id, text))
-            return None if rank is None else float(rank)
-        return None if number is None else float(number)
-
-    def _observations(self, part_ids: set[int]) -> pd.DataFrame:
+    def _observations(self, part_ids: set[int] | None) -> pd.DataFrame:
         """Public actual values as floats (ratings and regional values are published figures, so
-        they are made of what the public may see). Read through a plain cursor: a million rows through
-        model iteration would cost seconds."""
+        they are made of what the public may see), read as arrays: a million rows as Python
+        objects would cost seconds. part_ids None: every part."""
+        query = Observation.objects.public().filter(availability=Availability.VALUE)
+        if part_ids is not None:
+            query = query.filter(part_id__in=part_ids)
         query = (
-            Observation.objects.public()
-            .filter(part_id__in=part_ids, availability=Availability.VALUE)
-            .exclude(kind=Observation.Kind.FORECAST)
-            .values_list(
-                "part_id",
-                "country_id",
-                "year",
-                "value_type",
-                "value_number",
-                "value_boolean",
-                "value_text",
-                "qualifier",
+            query.exclude(kind=Observation.Kind.FORECAST)
+            .annotate(
+                place=Coalesce("country_id", 0),  # 0: the whole region
+                number=Coalesce(value_as_float(), Value(math.nan)),  # NaN: no value to use
+                qualifier_code=Case(
+                    *(When(qualifier=code, then=Value(i)) for i, code in enumerate(QUALIFIERS)),
+                    default=Value(0),
+                    output_field=IntegerField(),
+                ),
             )
+            .values_list("part_id", "place", "year", "number", "qualifier_code")
             .order_by()
         )
         sql, params = query.query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            # the SELECT follows the model's field order, not values_list's: name columns by it
-            names = [column[0] for column in cursor.description]
-            rows = cursor.fetchall()
-        frame = pd.DataFrame.from_records(rows, columns=names).rename(
-            columns={"value_number": "number", "value_boolean": "boolean", "value_text": "text"}
+        types = {"part_id": "int8", "place": "int8", "year": "int8", "number": "float8", "qualifier_code": "int4"}
+        columns = read_columns(sql, params, types)
+        known = ~np.isnan(columns["number"])
+        place = columns["place"][known]
+        return pd.DataFrame(
+            {
+                "part_id": columns["part_id"][known],
+                "country_id": pd.arrays.IntegerArray(place, mask=place == 0),
+                "year": columns["year"][known],
+                "value": columns["number"][known],
+                "qualifier": np.asarray(QUALIFIERS, dtype=object)[columns["qualifier_code"][known]],
+            }
         )
-        frame["value"] = pd.to_numeric(frame["number"], errors="coerce").astype("float64")
-        is_boolean = frame["value_type"] == ValueType.BOOLEAN
-        if is_boolean.any():
-            frame.loc[is_boolean, "value"] = frame.loc[is_boolean, "boolean"].map({True: 1.0, False: 0.0})
-        is_ordinal = frame["value_type"] == ValueType.ORDINAL
-        if is_ordinal.any():
-            keys = list(zip(frame.loc[is_ordinal, "part_id"], frame.loc[is_ordinal, "text"], strict=True))
-            frame.loc[is_ordinal, "value"] = [float(self.ranks[k]) if k in self.ranks else np.nan for k in keys]
-        frame = frame[frame["value"].notna()]
-        frame = frame[["part_id", "country_id", "year", "value", "qualifier"]]
-        return frame.astype({"part_id": "int64", "country_id": "Int64", "year": "int64", "value": "float64"})
 
     def baselines(self) -> tuple[dict[int, Point | None], set[int]]:
         current: dict[int, Point | None] = {}
-        rows = Baseline.objects.filter(part_id__in=self.part_ids, is_current=True).values_list(
-            "part_id", "year", "availability", "value_type", "value_number", "value_boolean", "value_text", "qualifier"
+        rows = (
+            Baseline.objects.filter(part_id__in=self.part_ids, is_current=True)
+            .annotate(number=value_as_float())
+            .values_list("part_id", "year", "availability", "number", "qualifier")
         )
-        for part_id, year, availability, vtype, number, boolean, text, qualifier in rows:
-            value = (
-                self._as_float(part_id, vtype, number, boolean, text) if availability == Availability.VALUE else None
-            )
+        for part_id, year, availability, number, qualifier in rows:
+            value = number if availability == Availability.VALUE else None
             current[part_id] = None if value is None else Point(year, value, qualifier)
         revised = set(
             Baseline.objects.filter(part_id__in=self.part_ids)
@@ -128,14 +144,15 @@ class Frames:
     def targets(self) -> tuple[dict[int, list[Target]], dict[int, int]]:
         targets: dict[int, list[Target]] = defaultdict(list)
         final_year: dict[int, int] = {}
-        rows = Milestone.objects.filter(part_id__in=self.part_ids, is_current=True).values_list(
-            "part_id", "year", "kind", "value_type", "value_number", "value_boolean", "value_text"
+        rows = (
+            Milestone.objects.filter(part_id__in=self.part_ids, is_current=True)
+            .annotate(number=value_as_float())
+            .values_list("part_id", "year", "kind", "number")
         )
-        for part_id, year, kind, vtype, number, boolean, text in rows.order_by("part_id", "year"):
+        for part_id, year, kind, value in rows.order_by("part_id", "year"):
             if kind == Milestone.Kind.NOT_APPLICABLE:
                 continue
             final_year[part_id] = max(final_year.get(part_id, year), year)
-            value = self._as_float(part_id, vtype, number, boolean, text)
             if kind in (Milestone.Kind.EXACT, Milestone.Kind.AT_LEAST, Milestone.Kind.AT_MOST) and value is not None:
                 targets[part_id].append(Target(year, kind, value))
         return targets, final_year
@@ -144,8 +161,6 @@ class Frames:
 def report_years() -> list[int]:
     """Every year a rating is computed for: from the year after the earliest baseline to the
     later of this year and the latest observation."""
-    import datetime
-
     first = Baseline.objects.filter(is_current=True).aggregate(y=Min("year"))["y"]
     last = Observation.objects.aggregate(y=Max("year"))["y"]
     if first is None:

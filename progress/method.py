@@ -3,6 +3,8 @@ data (stored per version in RatingMethod.settings), never as a constant in the e
 
 from dataclasses import asdict, dataclass, field, fields
 
+from django.utils.translation import pgettext_lazy
+
 
 class Rating:
     ACHIEVED = "achieved"
@@ -38,6 +40,29 @@ class Rating:
         CANNOT_ASSESS,
     )
     UNRATED = (NO_DATA, CANNOT_ASSESS)
+
+
+class Movement:
+    """The scorecard's second signal: the change since the previous data point (engine.direction_since).
+    None: no value, or nothing earlier to compare with."""
+
+    IMPROVING = "improving"
+    SAME = "same"
+    WORSENING = "worsening"
+    ALL = (IMPROVING, SAME, WORSENING)
+    # An arrow and words, never colour alone; "improving" is a fall where lower is better.
+    GLYPHS = {IMPROVING: "↑", SAME: "→", WORSENING: "↓", None: "–"}
+    LABELS = {
+        IMPROVING: pgettext_lazy("change since the previous value", "Improving"),
+        SAME: pgettext_lazy("change since the previous value", "About the same"),
+        WORSENING: pgettext_lazy("change since the previous value", "Worsening"),
+        None: pgettext_lazy("change since the previous value", "Not enough data"),
+    }
+
+    @classmethod
+    def text(cls, code: str | None) -> str:
+        """The arrow and its words in the active language: "↑ Improving"."""
+        return f"{cls.GLYPHS[code]} {cls.LABELS[code]}"
 
 
 DEFAULT_SCORES = {
@@ -87,6 +112,9 @@ class MethodSettings:
     stagnant_min: float = 0.0
     # Step 7.
     outlook: bool = True
+    # The scorecard's arrow: a relative change since the previous data point of at most this
+    # fraction (0.01 = 1 %) either way is "about the same".
+    same_within: float = 0.01
     # Step 8: "mean" of part scores, or the "worst" part.
     combine: str = "mean"
     scores: dict = field(default_factory=lambda: dict(DEFAULT_SCORES))
@@ -114,6 +142,10 @@ class MethodSettings:
             raise ValueError("combine must be 'mean' or 'worst'.")
         if self.achieved_tolerance < 0 or self.outdated_window_years < 0:
             raise ValueError("The tolerance and the outdated window cannot be negative.")
+        if isinstance(self.same_within, bool) or not isinstance(self.same_within, int | float):
+            raise ValueError("same_within must be a number (0.01 = 1 %).")
+        if not 0 <= self.same_within < 1:
+            raise ValueError("same_within must be at least 0 and below 1 (0.01 = 1 %).")
         missing = set(Rating.ALL) - set(self.labels)
         if missing:
             raise ValueError(f"Labels missing for {sorted(missing)}.")

@@ -8,9 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Indicator, IndicatorPart
-from progress.method import Rating
+from progress.method import Movement, Rating
 
 RATING_CHOICES = [(code, code.replace("_", " ")) for code in Rating.ALL]
+MOVEMENT_CHOICES = [(code, Movement.LABELS[code]) for code in Movement.ALL]
 
 
 class RatingMethod(models.Model):
@@ -89,6 +90,10 @@ class PartRating(models.Model):
     n_contributors = models.PositiveSmallIntegerField(null=True)
     n_members = models.PositiveSmallIntegerField(null=True)
     flags = models.JSONField(_("flags"), default=list)
+    # The scorecard's arrow (engine.direction_since); blank: nothing to compare.
+    movement = models.CharField(
+        _("change since the previous value"), max_length=10, choices=MOVEMENT_CHOICES, blank=True
+    )
     # Set by a recompute only when the row's content changes (progress.services._replace), so
     # that feeds can answer `updated_since` and ETag / Last-Modified from the data.
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now, db_index=True)

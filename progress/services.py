@@ -3,16 +3,16 @@ stored results in one transaction. Safe to run twice or at the same time: runs f
 method queue behind a row lock, and every run replaces whole sets of rows."""
 
 import logging
+import math
 from collections import defaultdict
 
-import pandas as pd
 from django.db import transaction
 from django.utils import timezone
 
-from carec_prf.bulk import insert_rows
+from carec_prf.bulk import rows_sync
 from clusters.cache import page_cache_clear
 from indicators.models import IndicatorPart
-from progress.engine import Point, combine_parts, plausible_range, rate_part, regional_values
+from progress.engine import Point, combine_parts, direction_since, plausible_range, rate_part, regional_values
 from progress.loading import Frames, report_years
 from progress.method import DEFAULT_METHOD_DESCRIPTION, DEFAULT_METHOD_NAME, MethodSettings, Rating
 from progress.models import IndicatorRating, PartRating, RatingMethod, RecomputeRequest, RecomputeRun, RegionalValue
@@ -86,11 +86,9 @@ def progress_recompute(*, part_ids: list[int] | None = None, method: RatingMetho
             status=RecomputeRun.Status.FAILED, finished_at=timezone.now(), error=repr(error)[:2000]
         )
         raise
-    RecomputeRun.objects.filter(pk=run.pk).update(
-        status=RecomputeRun.Status.DONE, finished_at=timezone.now(), n_parts=n_parts
-    )
+    run.status, run.finished_at, run.n_parts = RecomputeRun.Status.DONE, timezone.now(), n_parts
+    RecomputeRun.objects.filter(pk=run.pk).update(status=run.status, finished_at=run.finished_at, n_parts=n_parts)
     page_cache_clear()
-    run.refresh_from_db()
     return run
 
 
@@ -105,15 +103,35 @@ def _recompute(method: RatingMethod, scope: list[int] | None) -> int:
     targets, final_years = frames.targets()
     years = report_years()
 
+    # the regional values as plain Python columns: a row at a time through pandas would cost seconds
+    regional_rows = [
+        {
+            "part_id": part_id,
+            "year": year,
+            "value": value,
+            "qualifier": qualifier or "",
+            "origin": origin,
+            "contributors": list(contributors),
+            "n_contributors": None if n_contributors != n_contributors else int(n_contributors),  # NaN: none
+            "n_members": n_members,
+        }
+        for part_id, year, value, qualifier, origin, contributors, n_contributors, n_members in zip(
+            regional["part_id"].astype("int64").tolist(),
+            regional["year"].astype("int64").tolist(),
+            regional["value"].astype("float64").tolist(),
+            regional["qualifier"].tolist(),
+            regional["origin"].tolist(),
+            regional["contributors"].tolist(),
+            regional["n_contributors"].to_numpy(dtype="float64", na_value=math.nan).tolist(),
+            regional["n_members"].astype("int64").tolist(),
+            strict=True,
+        )
+    ]
     series: dict[int, list[Point]] = defaultdict(list)
     coverage: dict[tuple[int, int], tuple] = {}
-    for row in regional.itertuples(index=False):
-        series[row.part_id].append(Point(int(row.year), float(row.value), row.qualifier or ""))
-        coverage[(row.part_id, int(row.year))] = (
-            row.origin,
-            None if pd.isna(row.n_contributors) else int(row.n_contributors),
-            int(row.n_members),
-        )
+    for row in regional_rows:
+        series[row["part_id"]].append(Point(row["year"], row["value"], row["qualifier"]))
+        coverage[(row["part_id"], row["year"])] = (row["origin"], row["n_contributors"], row["n_members"])
 
     ranks = defaultdict(list)
     for (part_id, _code), rank in frames.ranks.items():
@@ -121,6 +139,7 @@ def _recompute(method: RatingMethod, scope: list[int] | None) -> int:
     part_rows, by_indicator = [], defaultdict(lambda: defaultdict(list))
     for part in frames.parts.itertuples(index=False):
         baseline = baselines.get(part.part_id)
+        by_year = {point.year: point for point in series.get(part.part_id, ())}
         plausible = plausible_range(part.value_type, part.unit_min, part.unit_max, ranks.get(part.part_id, ()))
         for as_of in years:
             result = rate_part(
@@ -140,7 +159,7 @@ def _recompute(method: RatingMethod, scope: list[int] | None) -> int:
                 flags.add("partial_coverage")
             if part.part_id in revised:
                 flags.add("baseline_revised")
-            latest = next((p for p in series.get(part.part_id, []) if p.year == result.latest_year), None)
+            latest = by_year.get(result.latest_year)
             part_rows.append(
                 {
                     "method_id": method.pk,
@@ -166,6 +185,16 @@ def _recompute(method: RatingMethod, scope: list[int] | None) -> int:
                     "n_contributors": n_contributors,
                     "n_members": n_members,
                     "flags": sorted(flags),
+                    "movement": direction_since(
+                        series.get(part.part_id, []),
+                        baseline,
+                        int(part.direction),
+                        settings,
+                        as_of=as_of,
+                        value_type=part.value_type,
+                        plausible=plausible,
+                    )
+                    or "",
                 }
             )
             by_indicator[int(part.indicator_id)][as_of].append((result.rating, flags))
@@ -188,30 +217,15 @@ def _recompute(method: RatingMethod, scope: list[int] | None) -> int:
                 }
             )
 
-    regional_rows = [
-        {
-            "part_id": row.part_id,
-            "year": int(row.year),
-            "value": float(row.value),
-            "qualifier": row.qualifier or "",
-            "origin": row.origin,
-            "contributors": list(row.contributors),
-            "n_contributors": None if pd.isna(row.n_contributors) else int(row.n_contributors),
-            "n_members": int(row.n_members),
-        }
-        for row in regional.itertuples(index=False)
-    ]
-    _replace(method, frames.part_ids, regional_rows, part_rows, indicator_rows, scope is None)
+    indicator_ids = {int(i) for i in frames.parts["indicator_id"]}  # the scope holds every part of these
+    _replace(method, frames.part_ids, indicator_ids, regional_rows, part_rows, indicator_rows, scope is None)
     return len(frames.part_ids)
 
 
-def _replace(method, part_ids, regional_rows, part_rows, indicator_rows, full: bool) -> None:
-    """Replace the stored results in scope with the new rows. A row whose content is the same as
-    before keeps its updated_at, so that feeds (`updated_since`, ETag, Last-Modified) see only
-    what really changed: the old rows are read in one query per table and compared by key."""
-    indicator_ids = {row["indicator_id"] for row in indicator_rows} | set(
-        IndicatorPart.objects.filter(id__in=part_ids).values_list("indicator_id", flat=True)
-    )
+def _replace(method, part_ids, indicator_ids, regional_rows, part_rows, indicator_rows, full: bool) -> None:
+    """Make the stored results in scope the new rows. A row whose content is the same as before
+    is not written and keeps its updated_at, so that feeds (`updated_since`, ETag,
+    Last-Modified) see only what really changed; the comparison runs in the database."""
     if full:
         regional = RegionalValue.objects.all()
         parts = PartRating.objects.filter(method=method)
@@ -221,32 +235,6 @@ def _replace(method, part_ids, regional_rows, part_rows, indicator_rows, full: b
         parts = PartRating.objects.filter(method=method, part_id__in=part_ids)
         indicators = IndicatorRating.objects.filter(method=method, indicator_id__in=indicator_ids)
     now = timezone.now()
-    for queryset, rows, key in (
-        (regional, regional_rows, ("part_id", "year")),
-        (parts, part_rows, ("method_id", "part_id", "as_of")),
-        (indicators, indicator_rows, ("method_id", "indicator_id", "as_of")),
-    ):
-        _keep_unchanged_timestamps(queryset, rows, key, now)
-        queryset.delete()
-    insert_rows(RegionalValue, regional_rows)
-    insert_rows(PartRating, part_rows)
-    insert_rows(IndicatorRating, indicator_rows)
-
-
-def _keep_unchanged_timestamps(queryset, rows: list[dict], key: tuple[str, ...], now) -> None:
-    """Give each new row the updated_at of the stored row with the same key and content, or now."""
-    fields = [f for f in queryset.model._meta.concrete_fields if not f.primary_key and f.attname != "updated_at"]
-
-    def content(row: dict) -> tuple:
-        # None where the insert stores a default ("" or []) must compare equal to that default
-        return tuple(
-            f.get_default() if row.get(f.attname) is None and not f.null else row.get(f.attname) for f in fields
-        )
-
-    stored = {
-        tuple(old[k] for k in key): (content(old), old["updated_at"])
-        for old in queryset.values(*(f.attname for f in fields), "updated_at")
-    }
-    for row in rows:
-        old = stored.get(tuple(row[k] for k in key))
-        row["updated_at"] = old[1] if old is not None and old[0] == content(row) else now
+    rows_sync(regional, regional_rows, key=("part_id", "year"), stamp="updated_at", now=now)
+    rows_sync(parts, part_rows, key=("method_id", "part_id", "as_of"), stamp="updated_at", now=now)
+    rows_sync(indicators, indicator_rows, key=("method_id", "indicator_id", "as_of"), stamp="updated_at", now=now)

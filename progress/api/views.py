@@ -1,12 +1,13 @@
 """API of computed results: regional values (aggregates) and ratings by report year."""
 
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import AllowAny
 
 from carec_prf.api.common import LanguageMixin, PublicCacheMixin, TranslatedField, response_example
 from carec_prf.api.feeds import ConditionalMixin, DataVersion, UpdatedSinceFilter, data_version
+from progress.method import Movement
 from progress.models import IndicatorRating, PartRating, RatingMethod, RegionalValue
 
 
@@ -76,10 +77,47 @@ class RegionalValueViewSet(ConditionalMixin, PublicCacheMixin, viewsets.ReadOnly
         return data_version(cls.queryset.model.objects.all())
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "enum": [*Movement.ALL, None],
+        "nullable": True,
+        "description": "The change since the previous data point (or the baseline): improving, same "
+        "(within the method's same_within) or worsening, where improving follows the desired direction "
+        "(a fall where lower is better); null with no value or nothing earlier to compare with.",
+    }
+)
+class MovementField(serializers.Field):
+    """The scorecard's arrow as its code, or null where there is nothing to compare."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        return value or None
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "description": "The change as an arrow and words in the requested language (?lang=), such as "
+        "“↑ Improving”; “– Not enough data” where there is nothing to compare.",
+    }
+)
+class MovementTextField(serializers.Field):
+    def __init__(self, **kwargs):
+        super().__init__(source="movement", read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        return Movement.text(value or None)
+
+
 class PartRatingSerializer(serializers.ModelSerializer):
     indicator = serializers.CharField(source="part.indicator.code")
     part = serializers.CharField(source="part.code")
     method = serializers.IntegerField(source="method.version")
+    movement = MovementField()
+    movement_text = MovementTextField()
 
     class Meta:
         model = PartRating
@@ -106,6 +144,8 @@ class PartRatingSerializer(serializers.ModelSerializer):
             "n_contributors",
             "n_members",
             "flags",
+            "movement",
+            "movement_text",
         ]
 
 
@@ -182,6 +222,8 @@ class _DefaultMethod:
                         "n_contributors": None,
                         "n_members": 11,
                         "flags": ["baseline_revised"],
+                        "movement": "improving",
+                        "movement_text": "↑ Improving",
                     }
                 ],
             )
@@ -189,7 +231,9 @@ class _DefaultMethod:
     ),
     retrieve=extend_schema(summary="One part rating"),
 )
-class PartRatingViewSet(ConditionalMixin, PublicCacheMixin, _DefaultMethod, viewsets.ReadOnlyModelViewSet):
+class PartRatingViewSet(
+    ConditionalMixin, PublicCacheMixin, LanguageMixin, _DefaultMethod, viewsets.ReadOnlyModelViewSet
+):
     queryset = PartRating.objects.select_related("part__indicator", "method").order_by(
         "part__indicator__code", "part__order", "as_of"
     )
