@@ -11,11 +11,12 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from progress.method import MethodSettings, Rating
+from progress.engine import Point, direction_since
+from progress.method import MethodSettings, Movement, Rating
 from reports import svg
 from reports.changes import edition_changes
 from reports.dashboards.charts import RATING_ORDER, MilestoneValue, PartSeries, YearValue
-from reports.formatting import chart_value, long_date, number, period_label, pick, value_text
+from reports.formatting import Text, chart_value, long_date, number, period_label, pick, value_text
 
 
 @dataclass
@@ -114,7 +115,36 @@ def _series(part: dict, language: str) -> PartSeries:
     )
 
 
-def _part(part: dict, indicator: dict, *, years: list[int], language: str, labels: _Labels, charts: bool) -> dict:
+def _point(year: int, value: dict | None) -> Point | None:
+    if not value or value.get("t") not in ("number", "boolean", "ordinal") or value.get("n") is None:
+        return None
+    return Point(year, float(value["n"]), value.get("q", "") or "")
+
+
+def part_movement(part: dict, settings: MethodSettings, cut_off: int) -> str | None:
+    """The scorecard's arrow of a part of the content (frozen or live), by the engine's one rule."""
+    baseline = part.get("baseline")
+    points = [p for v in part.get("values", []) if (p := _point(v["year"], v["value"]))]
+    plausible = tuple(part.get("plausible") or (None, None))
+    return direction_since(
+        points,
+        _point(baseline["year"], baseline["value"]) if baseline else None,
+        part["direction"],
+        settings,
+        as_of=cut_off,
+        value_type=part["value_type"],
+        plausible=plausible,
+    )
+
+
+def _next_milestone(part: dict, cut_off: int) -> dict | None:
+    """The target the scorecard shows: the first milestone from the cut-off year on (set or not)."""
+    return next((m for m in part.get("milestones", []) if m["year"] >= cut_off and m["kind"] != "not_applicable"), None)
+
+
+def _part(
+    part: dict, indicator: dict, *, years: list[int], cut_off: int, language: str, labels: _Labels, charts: bool
+) -> dict:
     by_year = {v["year"]: v for v in part.get("values", [])}
     latest = part["values"][-1] if part.get("values") else None
     baseline = part.get("baseline")
@@ -130,6 +160,8 @@ def _part(part: dict, indicator: dict, *, years: list[int], language: str, label
             title=_("%(indicator)s, %(part)s: chart of the values by year")
             % {"indicator": indicator["code"], "part": name},
         )
+    movement = part_movement(part, labels.settings, cut_off)
+    target = _next_milestone(part, cut_off)
     coverage = ""
     if latest and latest.get("origin") == "aggregated" and latest.get("n_contributors") is not None:
         coverage = _("%(n)s of %(m)s member countries") % {"n": latest["n_contributors"], "m": latest["n_members"]}
@@ -170,6 +202,10 @@ def _part(part: dict, indicator: dict, *, years: list[int], language: str, label
         "flags": rating.get("flags", []),
         "explanation": part.get("explanation", {}).get(language) or part.get("explanation", {}).get("en", []),
         "chart": chart,
+        "movement": movement,
+        "movement_text": Movement.text(movement),
+        "target_year": target["year"] if target else None,
+        "target": _milestone_text(target, language) if target else "—",
     }
 
 
@@ -177,7 +213,7 @@ def _paragraphs(text: str) -> list[str]:
     return [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
 
 
-def _indicator(indicator: dict, *, years, language, labels, sources, charts: bool) -> dict:
+def _indicator(indicator: dict, *, years, cut_off, language, labels, sources, charts: bool) -> dict:
     rating = (indicator.get("rating") or {}).get("rating") or "no_data"
     narrative = pick(indicator.get("narrative"), language) if indicator.get("narrative") else None
     return {
@@ -194,7 +230,7 @@ def _indicator(indicator: dict, *, years, language, labels, sources, charts: boo
         "notes": pick(indicator.get("notes"), language),
         "sources": [pick(sources[code]["name"], language) for code in indicator.get("sources", []) if code in sources],
         "parts": [
-            _part(p, indicator, years=years, language=language, labels=labels, charts=charts)
+            _part(p, indicator, years=years, cut_off=cut_off, language=language, labels=labels, charts=charts)
             for p in indicator["parts"]
         ],
     }
@@ -324,6 +360,7 @@ def _method(method: dict, language: str) -> dict:
         (_("Slow improvement: annual change at least"), f"{pct(s.slow_improvement_min)} %"),
         (_("Stagnant: annual change at least"), f"{pct(s.stagnant_min)} %"),
         (_("Outlook to the final milestone"), _("yes") if s.outlook else _("no")),
+        (_("Scorecard arrow: about the same within"), f"{pct(s.same_within)} %"),
         (
             _("Indicators with several parts"),
             _("mean of the part scores") if s.combine == "mean" else _("the worst part"),
@@ -339,7 +376,7 @@ def _method(method: dict, language: str) -> dict:
         % {"window": s.outdated_window_years},
         _(
             "Yes/no parts: “yes” is achieved; “no” is not yet achieved before the target year and not achieved "
-            "after it."
+            "after it, however old the latest “no” is."
         ),
         _(
             "The expected value is read from a straight line from the baseline through the set milestones; "
@@ -363,9 +400,23 @@ def _method(method: dict, language: str) -> dict:
         )
         % {"improving": pct(s.improving_min), "slow": pct(s.slow_improvement_min), "stagnant": pct(s.stagnant_min)},
         _(
+            "R and g are computed with exact decimals, so a value that lands exactly on a threshold gets the "
+            "rating the threshold names."
+        ),
+        _(
+            "A value given as “<x” where higher is better counts as at most x, and one given as “>x” where lower "
+            "is better as at least x: the rating is the worst case its qualifier allows, and its explanation "
+            "says so."
+        ),
+        _(
             "An indicator with several parts takes the mean of its parts' scores (or its worst part, a setting); "
             "it is achieved only when every part is."
         ),
+        _(
+            "The scorecard's arrow compares the latest value with the previous one, or with the baseline where "
+            "there is none: a change within %(same)s %% of the earlier value either way is about the same."
+        )
+        % {"same": pct(s.same_within)},
     ]
     return {
         "name": pick(method["name"], language),
@@ -374,6 +425,106 @@ def _method(method: dict, language: str) -> dict:
         "settings": rows,
         "scores": scores,
         "steps": steps,
+    }
+
+
+def _year_cell(year: int | None) -> Cell:
+    return Cell(str(year), year) if year is not None else Cell("—")
+
+
+def scorecard_columns() -> list[str]:
+    """The scorecard's headers in the active language: the reports and the dashboards use them."""
+    return [
+        _("Indicator"),
+        _("Series"),
+        _("Baseline year"),
+        _("Baseline"),
+        _("Latest year"),
+        _("Latest value"),
+        _("Target year"),
+        _("Target"),
+        _("Rating"),
+        _("Change since the previous value"),
+    ]
+
+
+def scorecard_legend(settings: MethodSettings, rating_codes: list[str], rating_label) -> dict:
+    """What the two signals mean, in the active language, for the reports and the dashboards."""
+    percent = number(settings.same_within * 100)
+    return {
+        "ratings": [{"code": code, "label": rating_label(code)} for code in rating_codes],
+        "movements": [
+            {
+                "code": code,
+                "glyph": Movement.GLYPHS[code],
+                "label": str(Movement.LABELS[code]),
+                "text": Movement.text(code),
+            }
+            for code in (*Movement.ALL, None)
+        ],
+        "notes": [
+            _("The colour is the rating against the target: is the indicator on course?"),
+            _(
+                "The arrow is the change since the previous value, or since the baseline where there is none: "
+                "which way is the indicator moving? A change of at most %(percent)s %% of the earlier value either "
+                "way is about the same."
+            )
+            % {"percent": percent},
+            _("Where lower is better, improving means the value fell."),
+            _("Values that come every two or three years are compared with the previous one, whatever the gap."),
+            _("Grey: no value yet, or nothing earlier to compare with."),
+        ],
+    }
+
+
+def scorecard_row(indicator_code: str, part: dict) -> dict:
+    """One part's row: the cells in the order of scorecard_columns."""
+    name = part["name"]
+    if part["unit"]:  # keeps the name's language, so that an English fallback is marked as such
+        name = Text(f"{name} ({part['unit']})", getattr(name, "lang", "en"), getattr(name, "fallback", False))
+    return {
+        "indicator": indicator_code,
+        "part": part["code"],
+        "rating": part["rating"],
+        "movement": part["movement"],
+        "no_data": part["latest_year"] is None,
+        "cells": [
+            Cell(indicator_code),
+            Cell(name),
+            _year_cell(part["baseline_year"]),
+            part["baseline"],
+            _year_cell(part["latest_year"]),
+            part["latest"],
+            _year_cell(part["target_year"]),
+            Cell(part["target"]),
+            Cell(part["rating_label"]),
+            Cell(part["movement_text"]),
+        ],
+    }
+
+
+def _scorecard(clusters: list[dict], labels: _Labels) -> dict:
+    """Both signals for every part, a group per cluster, with their legend."""
+    groups, used = [], set()
+    for cluster in clusters:
+        rows = [
+            scorecard_row(indicator["code"], part)
+            for sector in cluster["sectors"]
+            for indicator in sector["indicator_list"]
+            for part in indicator["parts"]
+        ]
+        used.update(row["rating"] for row in rows)
+        groups.append({"label": f"{cluster['number']}. {cluster['name']}", "rows": rows})
+    return {
+        "anchor": "scorecard",
+        "title": _("Scorecard"),
+        "intro": _(
+            "Each series with two signals: the colour for its rating against the target, the arrow for its "
+            "change since the previous value."
+        ),
+        "columns": scorecard_columns(),
+        "groups": groups,
+        "legend": scorecard_legend(labels.settings, [r for r in RATING_ORDER if r in used], labels.rating),
     }
 
 
@@ -415,7 +566,15 @@ def _document(content: dict, previous: dict | None, *, language: str, charts: bo
     years = edition["years"]
     sources = content.get("sources", {})
     indicators = {
-        i["code"]: _indicator(i, years=years, language=language, labels=labels, sources=sources, charts=charts)
+        i["code"]: _indicator(
+            i,
+            years=years,
+            cut_off=edition["cut_off"],
+            language=language,
+            labels=labels,
+            sources=sources,
+            charts=charts,
+        )
         for i in content["indicators"]
     }
 
@@ -478,6 +637,7 @@ def _document(content: dict, previous: dict | None, *, language: str, charts: bo
     changes = _changes(content, previous, labels, language)
     toc = [
         Heading("summary", _("Summary")),
+        Heading("scorecard", _("Scorecard")),
         *toc,
         Heading("changes", _("Changes since the previous edition")),
         Heading("annex-data", _("Annex 1: Data table")),
@@ -504,6 +664,7 @@ def _document(content: dict, previous: dict | None, *, language: str, charts: bo
         "impact": pick(content.get("impact"), language) if content.get("impact") else None,
         "sector_report": bool(edition.get("sector")),
         "summary": _summary(content, labels, language),
+        "scorecard": _scorecard(clusters, labels),
         "clusters": clusters,
         "changes": changes,
         "annex": _annex(content, clusters),

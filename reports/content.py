@@ -26,6 +26,7 @@ from indicators.models import (
     Source,
     ValueType,
 )
+from progress.engine import Plausible, plausible_range
 from progress.explain import explain_part
 from progress.method import MethodSettings
 from progress.models import IndicatorRating, PartRating, RatingMethod, RegionalValue
@@ -117,13 +118,16 @@ def _regional(row: RegionalValue, value_type: str, by_rank: dict[int, dict]) -> 
     return {"t": "number", "n": row.value, "q": row.qualifier or ""}
 
 
-def _explanations(rating: dict, method_settings: MethodSettings, lower_is_better: bool) -> dict[str, list[str]]:
+def _explanations(
+    rating: dict, method_settings: MethodSettings, lower_is_better: bool, plausible: Plausible
+) -> dict[str, list[str]]:
     """The rating explained in every language, frozen with the rest: later changes to the
-    wording never alter what a published edition said."""
+    wording never alter what a published edition said. plausible is the unit's range, from which
+    the rating took the worst case of a censored value, as the explanation shows."""
     out = {}
     for code in languages():
         with translation.override(code):
-            out[code] = explain_part(SimpleNamespace(**rating), method_settings, lower_is_better)
+            out[code] = explain_part(SimpleNamespace(**rating), method_settings, lower_is_better, plausible=plausible)
     return out
 
 
@@ -229,11 +233,18 @@ def content_build(scope: ReportScope, user=None) -> dict:
         rating = part_ratings.get(part.pk)
         rating_data = None
         explanation: dict[str, list[str]] = {}
+        # the unit's plausible range, frozen: the scorecard's arrow reads censored values with it
+        plausible = plausible_range(
+            part.value_type, part.unit.min_value, part.unit.max_value, [level["rank"] for level in levels.values()]
+        )
         if rating is not None:
             rating_data = {name: getattr(rating, name) for name in PART_RATING_FIELDS}
             rating_data["flags"] = list(rating.flags or [])
             explanation = _explanations(
-                rating_data, method_settings, lower_is_better=part.direction == IndicatorPart.Direction.DECREASE
+                rating_data,
+                method_settings,
+                lower_is_better=part.direction == IndicatorPart.Direction.DECREASE,
+                plausible=plausible,
             )
         cited = set(observation_sources.get(part.pk, set()))
         cited.update(b.source_id for b in baselines if b.is_current)
@@ -250,6 +261,7 @@ def content_build(scope: ReportScope, user=None) -> dict:
                 "value_type": part.value_type,
                 "direction": int(part.direction),
                 "aggregation": part.aggregation,
+                "plausible": list(plausible),
                 "scale": sorted(levels.values(), key=lambda level: level["rank"]),
                 "baseline": None
                 if current is None

@@ -53,6 +53,64 @@ COLUMN_SPECS = [
 COLUMNS = [column.name for column in COLUMN_SPECS]
 
 
+# The ratings file's columns: each part's rating (the traffic light) and its change since the
+# previous data point (the scorecard's arrow) per report year, by the default method.
+RATING_COLUMN_SPECS = [
+    Column("indicator", "string", _("Indicator code, such as TRP OP 1")),
+    Column("part", "string", _("Stable code of the indicator part")),
+    Column("year", "integer", _("Report year the rating is as of")),
+    Column("method", "integer", _("Version of the rating method")),
+    Column("rating", "string", _("Rating code, such as on_track or no_data")),
+    Column("rating_label", "string", _("The rating in words")),
+    Column(
+        "movement",
+        "string",
+        _("Change since the previous value: improving, same or worsening; empty with nothing to compare"),
+        {"enum": ["improving", "same", "worsening", ""]},
+    ),
+    Column("movement_text", "string", _("The change as an arrow and words")),
+    Column("baseline_year", "integer", _("Year of the baseline used")),
+    Column("baseline_value", "number", _("Baseline used")),
+    Column("latest_year", "integer", _("Year of the latest value up to the report year")),
+    Column("latest_value", "number", _("Latest value up to the report year")),
+    Column("flags", "string", _("Flags, separated by spaces: outdated, censored, partial_coverage, baseline_revised")),
+]
+RATING_COLUMNS = [column.name for column in RATING_COLUMN_SPECS]
+
+
+def rating_rows() -> Iterator[dict]:
+    """The ratings file's rows in the active language (one query): the stored ratings, public
+    figures computed from what the public may see."""
+    from progress.method import MethodSettings, Movement
+    from progress.models import PartRating
+
+    rows = (
+        PartRating.objects.filter(method__is_default=True)
+        .select_related("part__indicator", "method")
+        .order_by("part__indicator__code", "part__order", "as_of")
+    )
+    language, settings = get_language() or "en", None
+    for row in rows.iterator(chunk_size=2000):
+        if settings is None:
+            settings = MethodSettings.from_dict(row.method.settings)
+        labels = settings.labels.get(row.rating, {})
+        yield {
+            "indicator": row.part.indicator.code,
+            "part": row.part.code,
+            "year": row.as_of,
+            "method": row.method.version,
+            "rating": row.rating,
+            "rating_label": labels.get(language) or labels.get("en") or row.rating,
+            "movement": row.movement,
+            "movement_text": Movement.text(row.movement or None),
+            "baseline_year": row.baseline_year,
+            "baseline_value": row.baseline_value,
+            "latest_year": row.latest_year,
+            "latest_value": row.actual,
+            "flags": " ".join(row.flags or []),
+        }
+
+
 def columns_markdown() -> str:
     """The column table of the README's "API and open data" section (in English)."""
     with translation.override("en"):
@@ -333,6 +391,11 @@ def datapackage(base_url: str) -> dict:
             | ({"constraints": c.constraints} if c.constraints else {})
             for c in COLUMN_SPECS
         ]
+        rating_fields = [
+            {"name": c.name, "type": c.type, "description": str(c.description)}
+            | ({"constraints": c.constraints} if c.constraints else {})
+            for c in RATING_COLUMN_SPECS
+        ]
     return {
         "name": "carec-2030-prf-progress",
         "title": "CAREC 2030 Program Results Framework: progress values",
@@ -376,6 +439,16 @@ def datapackage(base_url: str) -> dict:
                 "format": "json",
                 "mediatype": "application/vnd.sdmx.data+json;version=1.0.0",
                 "description": "SDMX-JSON 1.0 data message",
+            },
+            {
+                "name": "ratings",
+                "path": f"{base_url}ratings.csv",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "description": "Each part's rating and its change since the previous value (the scorecard's "
+                "two signals) per report year, by the default rating method",
+                "schema": {"fields": rating_fields, "primaryKey": ["indicator", "part", "year"]},
             },
             {
                 "name": "structure",

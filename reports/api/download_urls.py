@@ -10,6 +10,7 @@ urlpatterns = [
     re_path(r"^observations\.json/?$", downloads.observations_json, name="opendata-json"),
     re_path(r"^observations\.xlsx/?$", downloads.observations_xlsx, name="opendata-xlsx"),
     re_path(r"^datapackage\.json/?$", downloads.datapackage, name="opendata-datapackage"),
+    re_path(r"^ratings\.csv/?$", downloads.ratings_csv, name="opendata-ratings-csv"),
     re_path(r"^sdmx/data\.csv/?$", downloads.sdmx_csv, name="opendata-sdmx-csv"),
     re_path(r"^sdmx/data\.json/?$", downloads.sdmx_json, name="opendata-sdmx-json"),
     re_path(r"^sdmx/structure\.xml/?$", downloads.sdmx_structure, name="opendata-sdmx-structure"),

@@ -121,6 +121,23 @@ def observations_xlsx(request):
 
 
 @_body_etag
+@extend_schema(
+    summary="Ratings of indicator parts with their change since the previous value, as CSV",
+    responses={(200, "text/csv"): str},
+)
+@api_view(["GET", "HEAD"])
+@permission_classes([AllowAny])
+def ratings_csv(request):
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(opendata.RATING_COLUMNS)
+    for row in opendata.rating_rows():
+        writer.writerow([opendata.csv_cell(row[c]) for c in opendata.RATING_COLUMNS])
+    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+    return _attachment(response, "carec-prf-ratings.csv")
+
+
+@_body_etag
 @extend_schema(summary="Frictionless data package describing the downloads", responses={200: dict})
 @api_view(["GET", "HEAD"])
 @permission_classes([AllowAny])

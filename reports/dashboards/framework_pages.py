@@ -5,6 +5,7 @@ from django.http import Http404
 
 from clusters.models import Cluster, Country, Framework, Result, Sector
 from indicators.models import Indicator, Observation
+from progress.method import Movement, Rating
 from progress.models import RegionalValue
 from progress.selectors import rating_summary
 from reports.dashboards import charts
@@ -47,6 +48,44 @@ def framework_tree(framework_code: str | None = None) -> dict:
     }
 
 
+def scorecard(groups: list[tuple[str, list[Indicator]]], scope: Scope) -> dict:
+    """The scorecard of a dashboard: per part of the summarised indicators (indicator_summaries),
+    the rating's traffic light and the stored arrow (PartRating.movement), a group per heading,
+    with the report's headers and legend (reports.builder: one wording for both). No query."""
+    from reports.builder import scorecard_columns, scorecard_legend
+
+    labels = scope.labels()
+    used: set[str] = set()
+    out = []
+    for label, indicators in groups:
+        rows = []
+        for indicator in indicators:
+            for part in indicator.part_list:
+                rating = part.rating.rating if part.rating else Rating.NO_DATA
+                movement = (part.rating.movement or None) if part.rating else None
+                used.add(rating)
+                rows.append(
+                    {
+                        "indicator": indicator,
+                        "part": part,
+                        "rating": rating,
+                        "rating_text": labels.get(rating, rating),
+                        "movement": movement,
+                        "movement_text": Movement.text(movement),
+                        "no_data": part.latest is None,
+                    }
+                )
+        if rows:
+            out.append({"label": label, "rows": rows})
+    return {
+        "columns": scorecard_columns(),
+        "groups": out,
+        "legend": scorecard_legend(
+            scope.settings, [r for r in charts.RATING_ORDER if r in used], lambda code: labels.get(code, code)
+        ),
+    }
+
+
 def _summary(scope: Scope, *, level: str | None = None) -> dict:
     if scope.method is None:
         return {"framework": {}, "clusters": {}, "sectors": {}}
@@ -81,7 +120,18 @@ def home_page(*, as_of: int | None = None, edition: str | None = None) -> dict:
         for sector in cluster.sector_list:
             sector.segments = charts.rating_segments(summary["sectors"].get(sector.code, {}), labels)
     on_track, prf_total = charts.on_track_count(prf["framework"])
+    prf_indicators = indicator_summaries(
+        Indicator.objects.filter(result__framework=framework, level=Indicator.Level.PRF).order_by(
+            "result__sector__cluster__number", "result__sector__order", "result__order", "order"
+        ),
+        scope,
+    )
+    names = {cluster.pk: cluster for cluster in clusters}
+    by_cluster = [
+        (cluster, [i for i in prf_indicators if i.result.sector.cluster_id == cluster.pk]) for cluster in names.values()
+    ]
     return {
+        "scorecard": scorecard(by_cluster, scope),
         "framework": framework,
         "impact": Result.objects.filter(framework=framework, level=Result.Level.IMPACT).first(),
         "clusters": clusters,
@@ -137,6 +187,12 @@ def _sector_chains(sectors: list[Sector], scope: Scope) -> None:
     for sector in sectors:
         mine = [r for r in results if r.sector_id == sector.pk]
         sector.chain = _results_chain(mine, [i for i in indicators if i.result.sector_id == sector.pk])
+        # in the chain's order: each outcome's indicators, then its outputs'
+        sector.indicator_list = [
+            indicator
+            for link in sector.chain
+            for indicator in [*link["indicators"], *(i for o in link["outputs"] for i in o["indicators"])]
+        ]
 
 
 def sector_page(*, code: str, as_of: int | None = None) -> dict:
@@ -147,7 +203,14 @@ def sector_page(*, code: str, as_of: int | None = None) -> dict:
     _sector_chains([sector], scope)
     summary = _summary(scope)
     sector.segments = charts.rating_segments(summary["sectors"].get(sector.code, {}), scope.labels())
-    return {"sector": sector, "cluster": sector.cluster, "scope": scope, "as_of": scope.as_of, "years": scope.years}
+    return {
+        "sector": sector,
+        "cluster": sector.cluster,
+        "scope": scope,
+        "as_of": scope.as_of,
+        "years": scope.years,
+        "scorecard": scorecard([(sector, sector.indicator_list)], scope),
+    }
 
 
 def cluster_page(*, code: str, as_of: int | None = None) -> dict:
@@ -161,7 +224,14 @@ def cluster_page(*, code: str, as_of: int | None = None) -> dict:
     cluster.segments = charts.rating_segments(summary["clusters"].get(cluster.code, {}), labels)
     for sector in sectors:
         sector.segments = charts.rating_segments(summary["sectors"].get(sector.code, {}), labels)
-    return {"cluster": cluster, "sectors": sectors, "scope": scope, "as_of": scope.as_of, "years": scope.years}
+    return {
+        "cluster": cluster,
+        "sectors": sectors,
+        "scope": scope,
+        "as_of": scope.as_of,
+        "years": scope.years,
+        "scorecard": scorecard([(sector, sector.indicator_list) for sector in sectors], scope),
+    }
 
 
 def country_list() -> dict:
@@ -179,7 +249,7 @@ def country_page(*, code: str, user=None) -> dict:
             observations_visible(user)
             .filter(country=country)
             .exclude(kind=Observation.Kind.FORECAST)
-            .select_related("part__indicator", "part__unit")
+            .select_related("part__indicator", "part__unit", "source")
             .prefetch_related("part__scale")
             .order_by("part__indicator__code", "part__order", "year")
         )
@@ -203,6 +273,9 @@ def country_page(*, code: str, user=None) -> dict:
         )
         part.table = charts.country_series_table(mine, region, headers=labels)
         part.chart_id = f"country-part-{part.pk}"
+        # what the chart taken away draws (reports.dashboards.takeaway), and when its data last changed
+        part.country_values, part.region_values = mine, region
+        part.data_changed = max((row.updated_at for row in [*part.own, *regional.get(part.pk, [])]), default=None)
     return {"country": country, "parts": part_list}
 
 

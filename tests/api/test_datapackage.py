@@ -33,6 +33,7 @@ def test_frictionless_finds_every_resource_of_the_data_package_valid():
         "observations-xlsx",
         "observations-sdmx-csv",
         "observations-sdmx-json",
+        "ratings",
         "structure",
     }
     assert report["valid"], {name: task["errors"][:3] for name, task in tasks.items() if not task["valid"]}
