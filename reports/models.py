@@ -1,5 +1,5 @@
 """Report editions (the DEfR and the sectors' progress reports), the frozen snapshot a published
-edition renders from, and the rendering jobs that turn an edition into HTML, PDF or XLSX."""
+edition renders from, and the rendering jobs that turn an edition into HTML, PDF, XLSX or DOCX."""
 
 from django.conf import settings
 from django.db import models
@@ -113,6 +113,7 @@ class RenderJob(models.Model):
         HTML = "html", "HTML"
         PDF = "pdf", "PDF"
         XLSX = "xlsx", "XLSX"
+        DOCX = "docx", "DOCX"
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("queued")

@@ -21,11 +21,12 @@ from django.utils.translation import gettext as _
 from reports.builder import report_document
 
 Progress = Callable[[int, str], None]
-FORMATS = ("html", "pdf", "xlsx")
+FORMATS = ("html", "pdf", "xlsx", "docx")
 CONTENT_TYPES = {
     "html": "text/html; charset=utf-8",
     "pdf": "application/pdf",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 # How much HTML a printed page holds, roughly (the 2021 edition: 5,500 to 6,600 characters a
 # page in the three languages). Only the progress bar uses it, while the pages are laid out.
@@ -279,6 +280,8 @@ def render_xlsx(document: dict, progress: Progress = _no_progress) -> bytes:
                 sheet.column_dimensions[get_column_letter(column)].width = width
             sheet.freeze_panes = "C2"
 
+        _scorecard_sheet(book.create_sheet(_sheet_title(document["scorecard"]["title"], taken), 1), document)
+
         sheet = book.create_sheet(_sheet_title(_("Rating method"), taken))
         method = document["method"]
         sheet.append([str(method["name"]), _("version %(version)s") % {"version": method["version"]}])
@@ -300,6 +303,54 @@ def render_xlsx(document: dict, progress: Progress = _no_progress) -> bytes:
     return out.getvalue()
 
 
+def _scorecard_sheet(sheet, document: dict) -> None:
+    """The scorecard, second after the summary: the same cells as the HTML and the PDF, numbers
+    as numbers, each rating's traffic-light colour behind its label, a row per cluster, the legend."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    card = document["scorecard"]
+    bold = Font(bold=True)
+    sheet.append([str(card["title"])])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append([str(card["intro"])])
+    sheet.append([])
+    sheet.append(list(card["columns"]))
+    header = sheet.max_row
+    for cell in sheet[header]:
+        cell.font, cell.fill = bold, PatternFill("solid", fgColor="E3EDF3")
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for group in card["groups"]:
+        sheet.append([str(group["label"])])
+        sheet.cell(sheet.max_row, 1).font = bold
+        for row in group["rows"]:
+            sheet.append([_plain(cell) if cell.text != "—" else "—" for cell in row["cells"]])
+            colour = SCORECARD_FILLS.get("no_data" if row["no_data"] else row["rating"])
+            if colour:
+                sheet.cell(sheet.max_row, 9).fill = PatternFill("solid", fgColor=colour)
+    sheet.append([])
+    for item in card["legend"]["ratings"]:
+        sheet.append([item["label"]])
+        colour = SCORECARD_FILLS.get(item["code"])
+        if colour:
+            sheet.cell(sheet.max_row, 1).fill = PatternFill("solid", fgColor=colour)
+    for item in card["legend"]["movements"]:
+        sheet.append([item["text"]])
+    for note in card["legend"]["notes"]:
+        sheet.append([note])
+    for column, width in zip("ABCDEFGHIJ", [12, 50, 10, 12, 10, 12, 10, 16, 18, 24], strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = sheet.cell(header + 1, 3)
+
+
+# The traffic lights' colours in the spreadsheet (the report's style sheet has the same ones).
+SCORECARD_FILLS = {
+    **dict.fromkeys(("achieved", "on_track", "improving"), "DFF3E4"),
+    **dict.fromkeys(("for_attention", "slow_improvement", "not_yet_achieved"), "FFF4D6"),
+    **dict.fromkeys(("off_track", "regressing", "worsening", "not_achieved", "stagnant"), "FDE3E1"),
+    **dict.fromkeys(("no_data", "cannot_assess"), "ECEFF1"),
+}
+
+
 def _plain(cell):
     """A number stays a number in the spreadsheet; anything else ("<1", "not applicable") is text."""
     if cell.number is not None:
@@ -318,7 +369,7 @@ def report_render(
     """Build the document from the content and render it in one format."""
     if format not in FORMATS:
         raise ValueError(f"Unknown format {format!r}; expected one of {', '.join(FORMATS)}.")
-    if format == "pdf":
+    if format in ("pdf", "docx"):  # the DOCX's charts are drawn on the server too
         progress(2, "fonts")
         fonts_check(language)  # fail before the slow part
     progress(5, "document")
@@ -327,6 +378,10 @@ def report_render(
         data = render_html(document).encode("utf-8")
     elif format == "pdf":
         data = render_pdf(document, progress)
+    elif format == "docx":
+        from reports.docx import render_docx
+
+        data = render_docx(document, progress)
     else:
         data = render_xlsx(document, progress)
     progress(100, "done")

@@ -146,7 +146,7 @@ def report_edition_publish(
 
 
 # The quick files first, so that most of them are there within seconds of the publication.
-PRERENDER_FIRST = ("html", "xlsx")
+PRERENDER_FIRST = ("html", "xlsx", "docx")
 
 
 def edition_files_render(*, edition: ReportEdition, requested_by=None) -> list[RenderJob]:

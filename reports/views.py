@@ -135,6 +135,11 @@ def _failure_text(job: RenderJob) -> str:
     """Why a rendering failed, in the reader's language where the cause is known."""
     if job.error == "stale":
         return _("The server stopped before the file was finished. Ask for it again.")
+    if job.step == "fonts" and job.format == "docx":
+        return _(
+            "No font with Chinese characters is installed on the server, so the charts of the Chinese Word file "
+            "cannot be drawn. The administrator can install one (on Debian: apt-get install fonts-noto-cjk)."
+        )
     if job.step == "fonts":
         return _(
             "No font with Chinese characters is installed on the server, so the Chinese PDF cannot be made. "

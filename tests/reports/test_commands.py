@@ -15,8 +15,8 @@ def test_render_report_writes_the_data_annex_with_a_sheet_per_cluster(edition_20
     out = tmp_path / "annex.xlsx"
     call_command("render_report", edition="2021", language="ru", format="xlsx", output=out, stdout=io.StringIO())
     book = load_workbook(out)
-    assert len(book.sheetnames) == 1 + 5 + 1  # summary, the five clusters, the method
-    sheet = book[book.sheetnames[2]]  # cluster 2: trade, tourism, economic corridors
+    assert len(book.sheetnames) == 1 + 1 + 5 + 1  # summary, scorecard, the five clusters, the method
+    sheet = book[book.sheetnames[3]]  # cluster 2: trade, tourism, economic corridors
     rows = list(sheet.iter_rows(values_only=True))
     assert len(rows[0]) >= 10 and all(rows[0])  # a header for every column
     trd = next(r for r in rows if r[0] == "TRD OC 1" and r[2].startswith("Торговля топливом внутри"))
@@ -58,8 +58,10 @@ def test_load_demo_editions_publishes_2021_and_drafts_2024_and_can_run_twice(rat
     assert dict(ReportEdition.objects.values_list("code", "status")) == {"2021": "published", "2024": "draft"}
     draft = ReportEdition.objects.get(code="2024")
     assert draft.previous.code == "2021" and draft.cut_off == 2023
-    # the published edition's nine files are queued with it (rendered at once where Celery is eager)
-    assert ReportEdition.objects.get(code="2021").render_jobs.filter(frozen=True).count() == 9
+    # the published edition's twelve files are queued with it (rendered at once where Celery is eager)
+    assert set(
+        ReportEdition.objects.get(code="2021").render_jobs.filter(frozen=True).values_list("format", "language")
+    ) == {(format, language) for format in ("html", "pdf", "xlsx", "docx") for language in ("en", "zh-hans", "ru")}
 
 
 def test_load_demo_editions_can_leave_the_files_to_the_first_reader(rated):

@@ -186,10 +186,10 @@ def test_publishing_queues_every_language_and_format_once_the_publication_commit
         edition = report_edition_publish(user=secretariat, edition=edition)
     jobs = list(RenderJob.objects.filter(edition=edition).order_by("pk"))
     assert {(job.language, job.format) for job in jobs} == {
-        (language, format) for language in ("en", "zh-hans", "ru") for format in ("html", "pdf", "xlsx")
+        (language, format) for language in ("en", "zh-hans", "ru") for format in ("html", "pdf", "xlsx", "docx")
     }
     assert all(job.frozen and job.status == RenderJob.Status.QUEUED for job in jobs)
-    assert len(callbacks) == 9  # one task per file, sent once the publication is committed
+    assert len(callbacks) == 12  # one task per file, sent once the publication is committed
     assert [job.format for job in jobs][-3:] == ["pdf"] * 3  # the quick files first
 
     # when a worker runs one, a reader asking for that file gets it, and nothing is queued again

@@ -108,7 +108,7 @@ def test_publishing_renders_every_file_so_that_readers_download_at_once(client, 
     call_command("load_demo_editions", verbosity=0)  # Celery eager, as in make run: rendered here
     jobs = RenderJob.objects.filter(edition__code="2021")
     assert sorted(jobs.values_list("language", "format", "status")) == [
-        (language, format, "done") for language in ("en", "ru", "zh-hans") for format in ("html", "pdf", "xlsx")
+        (language, format, "done") for language in ("en", "ru", "zh-hans") for format in ("docx", "html", "pdf", "xlsx")
     ]
     page = client.get("/zh-hans/reports/2021/").content.decode()
     for job in jobs:

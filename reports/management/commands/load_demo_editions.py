@@ -101,7 +101,7 @@ class Command(BaseCommand):
         if not cjk_fonts():
             self.stdout.write(
                 self.style.WARNING(
-                    "No font with Chinese characters is installed: Chinese PDFs will refuse to render. "
+                    "No font with Chinese characters is installed: Chinese PDFs and Word files will refuse to render. "
                     "Install one with: apt-get install fonts-noto-cjk"
                 )
             )
