@@ -4,6 +4,7 @@ WeasyPrint, into the PDF. Each chart has a table beside it in the report, so the
 accessible alternative; the SVG carries a short label only."""
 
 import math
+import re
 from collections.abc import Callable
 from html import escape
 
@@ -13,8 +14,11 @@ from reports.dashboards.charts import (
     EXPECTED,
     MILESTONE,
     RATING_ORDER,
+    REGION,
     TREND,
     PartSeries,
+    Value,
+    YearValue,
     expected_path,
     trend_line,
 )
@@ -92,55 +96,48 @@ def _marker(shape: str, x: float, y: float, size: float, colour: str) -> str:
 MILESTONE_SHAPES = {"exact": "diamond", "at_least": "triangle-up", "at_most": "triangle-down"}
 
 
-def part_chart(
-    series: PartSeries,
+def year_points(values: list[YearValue]) -> list[tuple[int, float]]:
+    """The (year, number) points of a series that a chart can draw: values without a number (not
+    available, not applicable) have no place on it."""
+    return [(v.year, v.value.number) for v in values if v.value.number is not None]
+
+
+def _polyline(pts, sx, sy, colour: str, dash: str = "", stroke: float = 2.0) -> str:
+    coords = " ".join(f"{sx(x):.1f},{sy(y):.1f}" for x, y in pts)
+    dashed = f' stroke-dasharray="{dash}"' if dash else ""
+    return f'<polyline points="{coords}" fill="none" stroke="{colour}" stroke-width="{stroke}"{dashed}/>'
+
+
+def _years_chart(
     *,
-    labels: dict[str, str],
+    points: list[tuple[float, float]],
+    ticks: dict[int, str],
     fmt: Callable[[float], str],
+    legend_items: list[tuple[str, str, str, str]],
+    draw: Callable[[Callable[[float], float], Callable[[float], float]], list[str]],
     title: str,
-    font: str = FONTS["default"],
-    width: int = 640,
-    height: int = 240,
+    font: str,
+    width: int,
+    height: int,
 ) -> str:
-    """A part's chart: actual regional values, baseline, milestones, the expected path and the
-    trend (the same lines as the dashboards' chart). Empty when there is nothing to plot."""
-    expected = expected_path(series)
-    trend = trend_line(series)
-    actuals = [(a.year, a.value.number) for a in series.actuals if a.value.number is not None]
-    baseline = series.baseline
-    base = [(baseline.year, baseline.value.number)] if baseline and baseline.value.number is not None else []
-    milestones = [(m.year, m.value.number, m.kind) for m in series.set_milestones()]
-    points = actuals + base + [(x, y) for x, y, _k in milestones] + expected + trend
-    if not actuals:  # a baseline alone says nothing a table does not
-        return ""
+    """A chart over years: the value axis (the given ticks, else round ones) with its grid, the
+    years below it, what `draw(sx, sy)` marks on it, and the legend under it, wrapped onto as
+    many rows as it needs. A legend item is (shape, colour, label, dash); a shape is a marker's
+    or "line" or "line-<marker>"."""
     years = [x for x, _y in points]
     values = [y for _x, y in points]
     first, last = min(years), max(years)
-    if series.ticks:
-        ticks = sorted(series.ticks)
-        low, high = min(ticks + values), max(ticks + values)
-        ticks = [t for t in ticks if low <= t <= high]
+    if ticks:
+        tick_values = sorted(ticks)
+        low, high = min(tick_values + values), max(tick_values + values)
+        tick_values = [t for t in tick_values if low <= t <= high]
     else:
-        ticks = nice_ticks(min(values), max(values))
-        low, high = ticks[0], ticks[-1]
-    tick_text = {t: series.ticks.get(int(t), fmt(t)) if series.ticks else fmt(t) for t in ticks}
-
-    legend_items = []
-    if actuals:
-        legend_items.append(("line-circle", ACTUAL, labels["actual"], ""))
-    if base:
-        legend_items.append(("square", BASELINE, labels["baseline"], ""))
-    for kind in MILESTONE_SHAPES:
-        if any(k == kind for _x, _y, k in milestones):
-            legend_items.append((MILESTONE_SHAPES[kind], MILESTONE, labels[f"milestone_{kind}"], ""))
-    if expected:
-        legend_items.append(("line", EXPECTED, labels["expected"], "6 4"))
-    if trend:
-        legend_items.append(("line", TREND, labels["trend"], "2 3"))
+        tick_values = nice_ticks(min(values), max(values))
+        low, high = tick_values[0], tick_values[-1]
+    tick_text = {t: ticks.get(int(t), fmt(t)) if ticks else fmt(t) for t in tick_values}
 
     size = 11
     left = 12 + max(text_width(t, size) for t in tick_text.values()) + 6
-    # the legend wraps onto as many rows as it needs
     rows, row, row_width = [], [], 0.0
     for item in legend_items:
         w = 26 + text_width(item[2], size) + 18
@@ -170,7 +167,7 @@ def part_chart(
         f'role="img" aria-label="{escape(title)}" font-family="{font}" font-size="{size}" class="chart">',
         f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>',
     ]
-    for t in ticks:
+    for t in tick_values:
         y = sy(t)
         out.append(
             f'<line x1="{left:.1f}" y1="{y:.1f}" x2="{width - right:.1f}" y2="{y:.1f}" '
@@ -188,34 +185,20 @@ def part_chart(
         f'<line x1="{left:.1f}" y1="{top + plot_h:.1f}" x2="{width - right:.1f}" y2="{top + plot_h:.1f}" '
         f'stroke="{MUTED}" stroke-width="1"/>'
     )
-
-    def polyline(pts, colour, dash="", stroke=2.0):
-        coords = " ".join(f"{sx(x):.1f},{sy(y):.1f}" for x, y in pts)
-        dashed = f' stroke-dasharray="{dash}"' if dash else ""
-        return f'<polyline points="{coords}" fill="none" stroke="{colour}" stroke-width="{stroke}"{dashed}/>'
-
-    if len(expected) > 1:
-        out.append(polyline(expected, EXPECTED, "6 4"))
-    if len(trend) > 1:
-        out.append(polyline(trend, TREND, "2 3"))
-    if len(actuals) > 1:
-        out.append(polyline(actuals, ACTUAL, "", 2.5))
-    out.extend(_marker("circle", sx(x), sy(y), 7, ACTUAL) for x, y in actuals)
-    out.extend(_marker("square", sx(x), sy(y), 10, BASELINE) for x, y in base)
-    out.extend(_marker(MILESTONE_SHAPES[k], sx(x), sy(y), 13, MILESTONE) for x, y, k in milestones)
+    out.extend(draw(sx, sy))
 
     y = top + plot_h + 34
     for legend_row in rows:
         x = left
         for (shape, colour, label, dash), w in legend_row:
-            if shape in ("line", "line-circle"):
+            if shape.startswith("line"):
                 dashed = f' stroke-dasharray="{dash}"' if dash else ""
                 out.append(
                     f'<line x1="{x:.1f}" y1="{y - 4:.1f}" x2="{x + 20:.1f}" y2="{y - 4:.1f}" stroke="{colour}" '
                     f'stroke-width="2.5"{dashed}/>'
                 )
-                if shape == "line-circle":
-                    out.append(_marker("circle", x + 10, y - 4, 7, colour))
+                if shape.startswith("line-"):
+                    out.append(_marker(shape.removeprefix("line-"), x + 10, y - 4, 7, colour))
             else:
                 out.append(_marker(shape, x + 10, y - 4, 11 if shape == "square" else 12, colour))
             out.append(f'<text x="{x + 26:.1f}" y="{y:.1f}" fill="{INK}">{escape(label)}</text>')
@@ -223,6 +206,111 @@ def part_chart(
         y += 18
     out.append("</svg>")
     return "".join(out)
+
+
+def part_chart(
+    series: PartSeries,
+    *,
+    labels: dict[str, str],
+    fmt: Callable[[float], str],
+    title: str,
+    font: str = FONTS["default"],
+    width: int = 640,
+    height: int = 240,
+) -> str:
+    """A part's chart: actual regional values, baseline, milestones, the expected path and the
+    trend (the same lines as the dashboards' chart). Empty when there is nothing to plot."""
+    expected = expected_path(series)
+    trend = trend_line(series)
+    actuals = year_points(series.actuals)
+    baseline = series.baseline
+    base = [(baseline.year, baseline.value.number)] if baseline and baseline.value.number is not None else []
+    milestones = [(m.year, m.value.number, m.kind) for m in series.set_milestones()]
+    if not actuals:  # a baseline alone says nothing a table does not
+        return ""
+
+    legend_items = [("line-circle", ACTUAL, labels["actual"], "")]
+    if base:
+        legend_items.append(("square", BASELINE, labels["baseline"], ""))
+    for kind in MILESTONE_SHAPES:
+        if any(k == kind for _x, _y, k in milestones):
+            legend_items.append((MILESTONE_SHAPES[kind], MILESTONE, labels[f"milestone_{kind}"], ""))
+    if expected:
+        legend_items.append(("line", EXPECTED, labels["expected"], "6 4"))
+    if trend:
+        legend_items.append(("line", TREND, labels["trend"], "2 3"))
+
+    def draw(sx, sy) -> list[str]:
+        out = []
+        if len(expected) > 1:
+            out.append(_polyline(expected, sx, sy, EXPECTED, "6 4"))
+        if len(trend) > 1:
+            out.append(_polyline(trend, sx, sy, TREND, "2 3"))
+        if len(actuals) > 1:
+            out.append(_polyline(actuals, sx, sy, ACTUAL, "", 2.5))
+        out.extend(_marker("circle", sx(x), sy(y), 7, ACTUAL) for x, y in actuals)
+        out.extend(_marker("square", sx(x), sy(y), 10, BASELINE) for x, y in base)
+        out.extend(_marker(MILESTONE_SHAPES[k], sx(x), sy(y), 13, MILESTONE) for x, y, k in milestones)
+        return out
+
+    return _years_chart(
+        points=actuals + base + [(x, y) for x, y, _k in milestones] + expected + trend,
+        ticks=series.ticks,
+        fmt=fmt,
+        legend_items=legend_items,
+        draw=draw,
+        title=title,
+        font=font,
+        width=width,
+        height=height,
+    )
+
+
+def country_series_chart(
+    country: list[YearValue],
+    region: list[YearValue],
+    *,
+    labels: dict[str, str],
+    fmt: Callable[[float], str],
+    title: str,
+    font: str = FONTS["default"],
+    width: int = 640,
+    height: int = 240,
+) -> str:
+    """A member's values against the region's, year by year (the country page's chart): the
+    country a solid line with circles, the region a dashed line with squares, as the dashboards
+    draw them. labels: country (its name), region. Empty when neither has a number."""
+    mine, theirs = year_points(country), year_points(region)
+    if not mine and not theirs:
+        return ""
+    lines = [
+        (points, colour, dash, stroke, shape, label)
+        for points, colour, dash, stroke, shape, label in (
+            (theirs, REGION, "6 4", 2.0, "square", labels["region"]),
+            (mine, ACTUAL, "", 2.5, "circle", labels["country"]),
+        )
+        if points
+    ]
+
+    def draw(sx, sy) -> list[str]:
+        out = []
+        for points, colour, dash, stroke, shape, _label in lines:  # the country drawn over the region
+            if len(points) > 1:
+                out.append(_polyline(points, sx, sy, colour, dash, stroke))
+            out.extend(_marker(shape, sx(x), sy(y), 7, colour) for x, y in points)
+        return out
+
+    return _years_chart(
+        points=mine + theirs,
+        ticks={},
+        fmt=fmt,
+        legend_items=[(f"line-{shape}", colour, label, dash) for _p, colour, dash, _s, shape, label in reversed(lines)],
+        draw=draw,
+        title=title,
+        font=font,
+        width=width,
+        height=height,
+    )
 
 
 def rating_bars(
@@ -292,3 +380,126 @@ def rating_bars(
         y += 18
     out.append("</svg>")
     return "".join(out)
+
+
+def country_bars(
+    rows: list[tuple[str, Value]],
+    *,
+    fmt: Callable[[float], str],
+    title: str,
+    ticks: dict[int, str] | None = None,
+    font: str = FONTS["default"],
+    width: int = 640,
+) -> str:
+    """Horizontal bars, one per country, largest at the top (the dashboards' country chart), each
+    with its value written beside it. Empty when no country has a number."""
+    rows = sorted((r for r in rows if r[1].number is not None), key=lambda r: -r[1].number)
+    if not rows:
+        return ""
+    size, bar_h, gap = 11, 16, 6
+    label_w = 12 + max(text_width(name, size) for name, _v in rows) + 10
+
+    def shown(value: Value) -> str:
+        return value.label or f"{value.qualifier}{fmt(value.number)}"
+
+    value_w = max(text_width(shown(v), size) for _n, v in rows) + 8
+    numbers = [v.number for _n, v in rows]
+    low, high = min(0.0, *numbers), max(0.0, *numbers)
+    if ticks:
+        low, high = min(low, *ticks), max(high, *ticks)
+    if math.isclose(low, high):
+        high = low + 1
+    plot_w = width - label_w - value_w - 4
+    height = int(len(rows) * (bar_h + gap) + 6)
+
+    def sx(value: float) -> float:
+        return label_w + (value - low) / (high - low) * plot_w
+
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'role="img" aria-label="{escape(title)}" font-family="{font}" font-size="{size}" class="chart">',
+        f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>',
+    ]
+    zero = sx(0.0)
+    y = 3.0
+    for name, value in rows:
+        start, end = sorted((zero, sx(value.number)))
+        out.append(
+            f'<text x="{label_w - 6:.1f}" y="{y + bar_h - 4:.1f}" text-anchor="end" fill="{INK}">{escape(name)}</text>'
+        )
+        out.append(
+            f'<rect x="{start:.1f}" y="{y:.1f}" width="{max(end - start, 1):.1f}" height="{bar_h}" fill="{ACTUAL}"/>'
+        )
+        out.append(f'<text x="{end + 4:.1f}" y="{y + bar_h - 4:.1f}" fill="{INK}">{escape(shown(value))}</text>')
+        y += bar_h + gap
+    out.append(f'<line x1="{zero:.1f}" y1="0" x2="{zero:.1f}" y2="{height}" stroke="{MUTED}" stroke-width="1"/>')
+    out.append("</svg>")
+    return "".join(out)
+
+
+def wrap_text(text: str, size: float, width: float) -> list[str]:
+    """Lines of at most `width` (as text_width measures them): broken at spaces, and between any
+    two characters of a script written without spaces (Chinese)."""
+    lines: list[str] = []
+    line = ""
+    for word in re.findall(r"[\u2e80-\u9fff\uf900-\uffef]|[^\s\u2e80-\u9fff\uf900-\uffef]+", text):
+        cjk = ord(word[0]) >= 0x2E80
+        joined = line + word if (cjk or not line or ord(line[-1]) >= 0x2E80) else f"{line} {word}"
+        if line and text_width(joined, size) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = joined
+    if line:
+        lines.append(line)
+    return lines
+
+
+def framed(chart: str, *, title: str, subtitle: str = "", source: str, dated: str, font: str = FONTS["default"]) -> str:
+    """A chart to take away: its title above it, its source and the date of its data below it,
+    drawn into the image, so that the picture still says what it shows once it is copied out of
+    the page. The texts come translated; the chart is one of this module's charts."""
+    found = re.match(r'<svg [^>]*?width="(\d+)" height="(\d+)"', chart)
+    if not found:
+        raise ValueError("not a chart of reports.svg")
+    width, height = int(found.group(1)), int(found.group(2))
+    pad, title_size, small = 12, 15, 10.5
+    inner = width - 2 * pad
+    title_lines = wrap_text(title, title_size, inner)
+    sub_lines = wrap_text(subtitle, small + 1, inner) if subtitle else []
+    foot_lines = wrap_text(source, small, inner) + wrap_text(dated, small, inner)
+    head = pad + 18 * len(title_lines) + 15 * len(sub_lines) + 6
+    total = int(head + height + 8 + 14 * len(foot_lines) + pad)
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {total}" width="{width}" height="{total}" '
+        f'role="img" aria-label="{escape(title)}" font-family="{font}">',
+        f"<title>{escape(title)}</title>",
+        f'<rect x="0" y="0" width="{width}" height="{total}" fill="#ffffff"/>',
+    ]
+    y = pad + title_size
+    for line in title_lines:
+        out.append(
+            f'<text x="{pad}" y="{y:.1f}" font-size="{title_size}" font-weight="bold" fill="{INK}">'
+            f"{escape(line)}</text>"
+        )
+        y += 18
+    for line in sub_lines:
+        out.append(f'<text x="{pad}" y="{y - 2:.1f}" font-size="{small + 1}" fill="{MUTED}">{escape(line)}</text>')
+        y += 15
+    # the chart keeps its own size and coordinates, moved down under the title
+    out.append(f'<g transform="translate(0,{head:.1f})">{chart}</g>')
+    y = head + height + 8 + small
+    for line in foot_lines:
+        out.append(f'<text x="{pad}" y="{y:.1f}" font-size="{small}" fill="{MUTED}">{escape(line)}</text>')
+        y += 14
+    out.append("</svg>")
+    return "".join(out)
+
+
+def png(markup: str, *, scale: float = 2.0) -> bytes:
+    """The SVG as a PNG, drawn by Cairo at `scale` times its size (sharp on a slide). Text is
+    drawn with the SVG's first font family that fontconfig finds, so a Chinese chart needs a CJK
+    font first (font_for), and the fonts installed (reports.render.fonts_check)."""
+    import cairosvg
+
+    return cairosvg.svg2png(bytestring=markup.encode("utf-8"), scale=scale, unsafe=False)

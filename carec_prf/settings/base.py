@@ -1,5 +1,6 @@
 """Settings shared by every environment. Environment-specific files import * from here."""
 
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -82,6 +83,16 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+# No page may be framed (clickjacking), except the embeddable indicator pages (/<lang>/embed/...),
+# which the sites listed in EMBED_ALLOWED_ORIGINS may frame: origins such as
+# https://partner.example.org, comma-separated; none by default (reports.dashboards.takeaway_views).
+X_FRAME_OPTIONS = "DENY"
+EMBED_ALLOWED_ORIGINS = env_list("EMBED_ALLOWED_ORIGINS", [])
+for _origin in EMBED_ALLOWED_ORIGINS:
+    if not re.fullmatch(r"https?://(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:\d{1,5})?", _origin):
+        raise ImproperlyConfigured(
+            f"EMBED_ALLOWED_ORIGINS: {_origin!r} is not an origin such as https://partner.example.org."
+        )
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 

@@ -1,6 +1,7 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from reports.dashboards import framework_views as views
+from reports.dashboards import takeaway_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -8,6 +9,11 @@ urlpatterns = [
     path("sectors/<str:code>/", views.sector_detail, name="sector_detail"),
     path("countries/", views.country_index, name="country_index"),
     path("countries/<str:code>/", views.country_detail, name="country_detail"),
+    re_path(
+        r"^countries/(?P<code>[^/]+)/(?P<slug>[^/]+)/(?P<part_code>[A-Z0-9_]+)\.(?P<fmt>svg|png)$",
+        takeaway_views.country_chart,
+        name="country_chart",
+    ),
     path("status/", views.reporting_status, name="reporting_status"),
     path("translations/", views.translation_status, name="translation_status"),
 ]

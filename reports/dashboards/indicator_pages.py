@@ -30,6 +30,9 @@ from reports.dashboards.charts import MilestoneValue, PartSeries, Value, YearVal
 from reports.formatting import number
 from workflow.permissions import current_per_cell, observations_visible
 
+# The formats a chart downloads in (reports.dashboards.takeaway); the tables download as CSV and XLSX.
+CHART_FORMATS = ("svg", "png")
+
 
 def code_from_slug(slug: str) -> str:
     return slug.replace("-", " ")
@@ -391,11 +394,17 @@ def indicator_page(*, slug: str, as_of: int | None = None, user=None) -> dict:
         part.regional_origin = regional_origin(part, region_sources, parts_by_id)
         part.chart_id = f"part-{part.code.lower()}"
         part.downloads = {
-            f"{table}_{fmt}": reverse("indicator_download", args=[indicator.slug, part.code, table, fmt])
+            f"{table}_{fmt}": reverse(
+                "indicator_chart" if fmt in CHART_FORMATS else "indicator_download",
+                args=[indicator.slug, part.code, table, fmt],
+            )
             + f"?year={as_of}"
             for table in ("series", "countries")
-            for fmt in ("csv", "xlsx")
+            for fmt in ("csv", "xlsx", *CHART_FORMATS)
         }
+        # when the data behind each chart last changed, for the date drawn into a downloaded chart
+        part.data_changed = max((row.updated_at for row in part.regional), default=None)
+        part.countries_rows, part.countries_changed = [], None
         part.figure_json = figure_json_text(charts.part_figure(part.series, labels=labels, separators=separator))
         part.table = charts.part_table(part.series, headers=labels)
         country_rows = by_part.get(part.pk, [])
@@ -406,10 +415,20 @@ def indicator_page(*, slug: str, as_of: int | None = None, user=None) -> dict:
                 for o in country_rows
                 if o.year == part.countries_year
             ]
+            part.countries_rows = latest
+            part.countries_changed = max(o.updated_at for o in country_rows if o.year == part.countries_year)
             part.countries_figure_json = figure_json_text(
                 charts.country_figure(latest, unit=unit_text(part), separators=separator, ticks=_ticks(part))
             )
             part.countries_table = charts.country_table(latest, year=part.countries_year, headers=labels)
+        # a chart with nothing to draw has no picture to download
+        plotted = {
+            "series": any(a.value.number is not None for a in part.series.actuals),
+            "countries": any(value.number is not None for _name, value in part.countries_rows),
+        }
+        for chart, drawn in plotted.items():
+            for fmt in CHART_FORMATS if not drawn else ():
+                del part.downloads[f"{chart}_{fmt}"]
     overall = IndicatorRating.objects.filter(method=method, indicator=indicator, as_of=as_of).first()
     return {
         "indicator": indicator,
@@ -420,6 +439,8 @@ def indicator_page(*, slug: str, as_of: int | None = None, user=None) -> dict:
         "overall": overall,
         "overall_text": rating_label(settings, overall.rating) if overall else None,
         "narrative": _approved_narrative(indicator, as_of),
+        # the sources the regional values are cited from, for the charts taken away
+        "value_sources": sorted({name for name in region_sources.values() if name}),
     }
 
 
