@@ -38,6 +38,21 @@ def _key(request, generation: int) -> str:
     return f"pages:{generation}:{digest}"
 
 
+def public_memo(request, name: str, compute):
+    """A value derived from the public data (a feed's version, which its ETag and its cached body
+    follow), computed once per cache generation for the public and every time for anyone else:
+    what changes the public data clears the cache, which changes the generation."""
+    if not public_request(request):
+        return compute()
+    cache = _cache()
+    key = f"pages:{cache.get(GENERATION_KEY) or 0}:memo:{hashlib.sha256(name.encode()).hexdigest()}"
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, timeout=TIMEOUT_SECONDS)
+    return found
+
+
 def public_request(request) -> bool:
     """A GET or HEAD by a visitor who is not signed in: what the page cache may answer and what
     may be read from a replica (carec_prf.db_router). Signed-in readers (the secretariat, focal

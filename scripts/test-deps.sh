@@ -13,6 +13,7 @@ command -v pdftotext >/dev/null || need_apt+=(poppler-utils)
 command -v redis-server >/dev/null || need_apt+=(redis-server)
 command -v pg_dump >/dev/null || need_apt+=(postgresql-client)
 ldconfig -p | grep -q libpangoft2-1.0 || need_apt+=(libpango-1.0-0 libpangoft2-1.0-0)
+ldconfig -p | grep -q "libcairo.so.2 " || need_apt+=(libcairo2)  # CairoSVG: the PNG charts, the Word charts
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
     echo "installing ${need_apt[*]}"

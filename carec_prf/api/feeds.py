@@ -121,7 +121,11 @@ def conditional(version: Callable[..., DataVersion]):
         if request.method not in ("GET", "HEAD"):
             return None
         if not hasattr(request, "data_version"):
-            request.data_version = version(request, *args, **kwargs)
+            from clusters.cache import public_memo
+
+            request.data_version = public_memo(
+                request, "feed-version:" + request.get_full_path(), lambda: version(request, *args, **kwargs)
+            )
         return request.data_version
 
     def etag(request, *args, **kwargs):

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.cache import caches
+from django.utils import timezone
 
 from indicators.models import Observation
 from progress.services import progress_recompute
@@ -60,3 +61,22 @@ def test_signed_in_readers_get_fresh_pages(rated, client, page_cache, admin_clie
     client.force_login(admin_client_user)
     assert "X-Page-Cache" not in client.get("/en/sectors/TRD/")
     assert "X-Page-Cache" not in client.get("/en/sectors/TRD/")
+
+
+def test_a_cached_feed_answers_with_its_etag_without_a_query_until_the_data_change(
+    rated, client, page_cache, django_assert_num_queries
+):
+    url = "/api/v1/observations/?indicator=TRD+OC+1&page_size=100"
+    first = client.get(url)
+    assert first.status_code == 200 and first["X-Page-Cache"] == "miss"
+    with django_assert_num_queries(0):  # the data version too comes from the cache
+        second = client.get(url)
+        not_modified = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert second["X-Page-Cache"] == "hit" and second["ETag"] == first["ETag"]
+    assert not_modified.status_code == 304
+    Observation.objects.filter(status="approved", part__indicator__code="TRD OC 1").update(
+        value_number=1, updated_at=timezone.now()
+    )
+    progress_recompute()  # what follows an approval: the cache is cleared, the version read again
+    third = client.get(url)
+    assert third["X-Page-Cache"] == "miss" and third["ETag"] != first["ETag"]
