@@ -4,7 +4,9 @@ is still known. Pure: problems and open files in, data and written files out."""
 
 import csv
 import io
+import json
 import re
+import tempfile
 from collections.abc import Iterable, Iterator
 
 from django.utils.formats import number_format
@@ -24,33 +26,77 @@ def problem_kind(message: str) -> str:
     return _NUMBER.sub("#", _QUOTED.sub("“…”", message))
 
 
-def problems_summarize(problems: Iterable[tuple[int, str, str]], *, kept: int = KEPT) -> tuple[list, list[dict], int]:
+class ProblemSummary:
     """The first `kept` problems, the kinds with their counts (most frequent first) and the total,
-    in one pass over problems that may run into millions."""
-    first: list[tuple[int, str, str]] = []
-    kinds: dict[tuple[str, str], list] = {}
-    total = 0
-    for row, column, message in problems:
-        total += 1
-        listed = total <= kept
+    gathered a problem at a time, for problems that may run into millions."""
+
+    def __init__(self, kept: int = KEPT) -> None:
+        self.kept = kept
+        self.first: list[tuple[int, str, str]] = []
+        self.kinds: dict[tuple[str, str], list] = {}
+        self.total = 0
+
+    def add(self, row: int, column: str, message: str) -> None:
+        self.total += 1
+        listed = self.total <= self.kept
         if listed:
-            first.append((row, column, message))
+            self.first.append((row, column, message))
         key = (column, problem_kind(message))
-        counted = kinds.get(key)
+        counted = self.kinds.get(key)
         if counted is None:
-            kinds[key] = [1, message, int(listed)]
+            self.kinds[key] = [1, message, int(listed)]
         else:
             counted[0] += 1
             counted[2] += listed
-    ranked = sorted(kinds.items(), key=lambda item: (-item[1][0], item[0]))[:KINDS_KEPT]
-    return (
-        first,
-        [
-            {"column": column, "kind": kind, "example": example, "count": count, "listed": listed}
-            for (column, kind), (count, example, listed) in ranked
-        ],
-        total,
-    )
+
+    def result(self) -> tuple[list, list[dict], int]:
+        ranked = sorted(self.kinds.items(), key=lambda item: (-item[1][0], item[0]))[:KINDS_KEPT]
+        return (
+            self.first,
+            [
+                {"column": column, "kind": kind, "example": example, "count": count, "listed": listed}
+                for (column, kind), (count, example, listed) in ranked
+            ],
+            self.total,
+        )
+
+
+def problems_summarize(problems: Iterable[tuple[int, str, str]], *, kept: int = KEPT) -> tuple[list, list[dict], int]:
+    """The first `kept` problems, the kinds with their counts and the total, in one pass."""
+    summary = ProblemSummary(kept)
+    for row, column, message in problems:
+        summary.add(row, column, message)
+    return summary.result()
+
+
+class ProblemSink:
+    """Where the check of a large file puts its problems, a chunk at a time, in row order: they are
+    summarised as they come and spooled to a temporary file, then read back, a row at a time, to
+    write the file with a column of problems. Memory stays bounded whatever the file holds."""
+
+    def __init__(self) -> None:
+        self.summary = ProblemSummary()
+        self._file = tempfile.TemporaryFile(mode="w+", encoding="utf-8")  # noqa: SIM115 -- closed by close()
+
+    @property
+    def total(self) -> int:
+        return self.summary.total
+
+    def extend(self, problems: Iterable[tuple[int, str, str]]) -> None:
+        write = self._file.write
+        for row, column, message in problems:
+            self.summary.add(row, column, message)
+            write(json.dumps([row, column, message], ensure_ascii=False) + "\n")
+
+    def __iter__(self) -> Iterator[tuple[int, str, str]]:
+        self._file.flush()
+        self._file.seek(0)
+        for line in self._file:
+            row, column, message = json.loads(line)
+            yield row, column, message
+
+    def close(self) -> None:
+        self._file.close()
 
 
 def kinds_described(kinds: list[dict], total: int, listed: int) -> dict:

@@ -64,12 +64,13 @@ def read_table(data: bytes, filename: str, *, max_bytes: int, max_inflated: int)
     raise FileRefused(_("“%(name)s” is not a CSV or XLSX file.") % {"name": filename})
 
 
-def _decode(data: bytes) -> str:
+def _decode(data: bytes) -> None:
     sample = data[:65536]
     if b"\x00" in sample or sum(b < 9 or 13 < b < 32 for b in sample) > len(sample) * 0.01:
         raise FileRefused(_("This file is not text: it looks like a binary file saved with a .csv name."))
     try:
-        return data.decode("utf-8-sig")
+        data.decode("utf-8-sig")
+        return
     except UnicodeDecodeError:
         pass
     guess = _guess_encoding(data)
@@ -100,12 +101,12 @@ def _guess_encoding(data: bytes) -> str:
 
 
 def _read_csv(data: bytes) -> Table:
-    text = _decode(data)
-    del data
-    first_line = text.split("\n", 1)[0]
+    _decode(data)  # refuse a binary or non-UTF-8 file before reading a row
+    end = data.find(b"\n")
+    first_line = data[: end if end >= 0 else len(data)].decode("utf-8-sig")
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    return _tabulate(enumerate(reader, start=1), kind="csv", delimiter=delimiter)
+    text = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")  # decoded as it is read
+    return _tabulate(enumerate(csv.reader(text, delimiter=delimiter), start=1), kind="csv", delimiter=delimiter)
 
 
 def _read_xlsx(data: bytes, max_inflated: int) -> Table:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from imports.models import Upload
-from imports.problems import problems_csv_write, problems_header, problems_summarize, problems_xlsx_write
+from imports.problems import ProblemSink, problems_csv_write, problems_header, problems_xlsx_write
 from imports.reading import FileRefused, read_table
 from imports.validation import check_table, row_labels
 from indicators.models import Observation
@@ -80,6 +80,7 @@ def _process(upload: Upload) -> Upload:
                 max_bytes=settings.UPLOAD_MAX_BYTES,
                 max_inflated=settings.UPLOAD_MAX_INFLATED_BYTES,
             )
+            del data  # the table holds what is needed of it
         except FileRefused as refusal:
             return _finish(upload, status=Upload.Status.REFUSED, message=str(refusal))
         facts = facts_load(user=upload.uploaded_by)
@@ -89,11 +90,21 @@ def _process(upload: Upload) -> Upload:
             Upload.objects.filter(pk=upload.pk).update(rows_validated=validated)
             cache.set(progress_key(upload.pk), {"validated": validated, "imported": 0}, 3600)
 
+        sink = ProblemSink()
+        try:
+            return _check_and_import(upload, table=table, facts=facts, sink=sink, report=report)
+        finally:
+            sink.close()
+
+
+def _check_and_import(upload: Upload, *, table, facts, sink: ProblemSink, report) -> Upload:
+    with translation.override(upload.language):
         checked, skipped = check_table(
             table,
             facts,
             decimal_comma=decimal_comma_for(upload.language, delimiter=table.delimiter),
             progress=report,
+            sink=sink,
         )
         upload.notes = table.notes + (
             [
@@ -107,8 +118,8 @@ def _process(upload: Upload) -> Upload:
             if skipped
             else []
         )
-        if checked.errors:
-            return _refuse(upload, table=table, errors=checked.errors)
+        if sink.total:
+            return _refuse(upload, table=table, problems=sink)
         if upload.dry_run:
             return _finish(
                 upload,
@@ -122,7 +133,8 @@ def _process(upload: Upload) -> Upload:
             for change in result["changes"]:
                 change["what"] = labels.get(change["row"], "")
         except EntryErrors as problems:  # found while writing: a conflict with a value saved meanwhile
-            return _refuse(upload, table=table, errors=problems.errors)
+            sink.extend(sorted(problems.errors, key=lambda error: error[0]))
+            return _refuse(upload, table=table, problems=sink)
         return _finish(
             upload,
             status=Upload.Status.DONE,
@@ -155,11 +167,10 @@ def _outcome(result: dict) -> str:
     return _("%(counts)s; the new and changed values wait for review.") % {"counts": counts}
 
 
-def _refuse(upload: Upload, *, table, errors: list) -> Upload:
+def _refuse(upload: Upload, *, table, problems: ProblemSink) -> Upload:
     """Refused: the first problems keep their row, column, message and the row's name; every
     problem is counted by kind and written into the file with a column of problems."""
-    errors.sort(key=lambda error: error[0])  # already in row order, unless a late check added some
-    first, kinds, total = problems_summarize(errors)
+    first, kinds, total = problems.summary.result()
     labels = row_labels(table, {row for row, _column, _message in first})
     return _finish(
         upload,
@@ -168,7 +179,7 @@ def _refuse(upload: Upload, *, table, errors: list) -> Upload:
         errors=[[row, column, message, labels.get(row, "")] for row, column, message in first],
         problem_kinds=kinds,
         problems_total=total,
-        problems_file=_problems_file_save(upload, table=table, problems=errors, header=problems_header(total, total)),
+        problems_file=_problems_file_save(upload, table=table, problems=problems, header=problems_header(total, total)),
         message=ngettext(
             "%(count)s problem found; nothing was imported.",
             "%(count)s problems found; nothing was imported.",

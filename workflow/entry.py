@@ -425,11 +425,12 @@ def _read_values(
     return values, problems
 
 
-def entries_check(entries, facts: Facts, *, decimal_comma: bool, progress=None) -> Checked:
+def entries_check(entries, facts: Facts, *, decimal_comma: bool, progress=None, seen: dict | None = None) -> Checked:
     """Check every entry against every rule, a column at a time over the whole table (Entry
     objects, or a table of ENTRY_COLUMNS, as an upload gives); collect every problem. Writes
     nothing. The problems come in the entries' order, and a row's problems in the order of its
-    columns."""
+    columns. `seen` carries the cells already given by earlier chunks of the same file (cell ->
+    its row and value), so that a file checked a chunk at a time finds its duplicates too."""
     frame = entries if isinstance(entries, pd.DataFrame) else entries_table(entries)
     frame = frame.reset_index(drop=True)
     for name in ENTRY_COLUMNS:  # a column the way in does not give holds the Entry's default
@@ -569,18 +570,20 @@ def entries_check(entries, facts: Facts, *, decimal_comma: bool, progress=None) 
     bad = np.zeros(n, dtype=bool)
     bad[[i for i, *_rest in found]] = True
     part_ids = part["id"].to_numpy()
-    first_of: dict[tuple, int] = {}
+    seen = {} if seen is None else seen
     for i in np.flatnonzero(~bad):
         key = (int(part_ids[i]), country_ids[i], years[i])
-        first = first_of.setdefault(key, i)
-        if first != i:
-            message = (
-                _("Duplicate of row %(row)s.")
-                if values[first] == values[i]
-                else _("Conflicts with row %(row)s, which gives another value for the same part, place and year.")
-            )
-            found.append((i, 11, "value", message % {"row": refs[first]}))
-            bad[i] = True
+        first = seen.get(key)
+        if first is None:
+            seen[key] = (refs[i], values[i])
+            continue
+        message = (
+            _("Duplicate of row %(row)s.")
+            if first[1] == values[i]
+            else _("Conflicts with row %(row)s, which gives another value for the same part, place and year.")
+        )
+        found.append((i, 11, "value", message % {"row": first[0]}))
+        bad[i] = True
 
     found.sort(key=lambda problem: (problem[0], problem[1]))
     for k, (i, _order, column, message) in enumerate(found):  # in place: a refused file may have millions
