@@ -7,6 +7,7 @@ plain dicts keyed by field attname, so no model instance is built per row on the
 
 import json
 import operator
+from collections.abc import Sequence
 
 import numpy as np
 from django.db import connection, models, transaction
@@ -48,13 +49,17 @@ def _default(field: models.Field):
     return field.get_default()
 
 
-def rows_sync(scope: models.QuerySet, rows: list[dict], *, key: tuple[str, ...], stamp: str, now) -> None:
+def rows_sync(
+    scope: models.QuerySet, rows: list[dict] | dict[str, Sequence], *, key: tuple[str, ...], stamp: str, now
+) -> None:
     """Make the stored rows of `scope` exactly `rows`: delete the stored rows whose key is not
     among them, insert the new keys, and update a row whose content differs, setting `stamp` to
     `now`; a row whose content is the same keeps its stamp and is not written. Set-based: the
     rows are staged in a temporary table (with COPY on PostgreSQL) and compared there, so no
-    stored row is read into Python. Every row must lie in scope (its key decides it). Runs inside
-    the caller's transaction."""
+    stored row is read into Python. rows may also be columns: a dict of equally long sequences
+    keyed by attname (a field left out takes its default). Every row must lie in scope (its key
+    decides it). Runs inside the caller's transaction."""
+    n_rows = _n_rows(rows)
     model = scope.model
     fields = [f for f in model._meta.concrete_fields if not f.primary_key and f.attname != stamp]
     quote = connection.ops.quote_name
@@ -75,7 +80,7 @@ def rows_sync(scope: models.QuerySet, rows: list[dict], *, key: tuple[str, ...],
         # Statistics on the staged rows (a temporary table has none), and an index when there are
         # many: every join below then costs a probe per row, whatever the planner believes of the
         # stored table (just emptied or filled, not yet analysed).
-        if len(rows) > 1000:
+        if n_rows > 1000:
             index = quote(f"stage_{model._meta.db_table}_key")
             cursor.execute(f"CREATE INDEX {index} ON {stage} ({', '.join(keys)})")
         analysed = f" ({', '.join(keys)})" if connection.vendor == "postgresql" else ""
@@ -104,30 +109,61 @@ def rows_sync(scope: models.QuerySet, rows: list[dict], *, key: tuple[str, ...],
         )
         written += cursor.rowcount
         cursor.execute(f"DROP TABLE {stage}")
-        if written > 50 + len(rows) // 10:
+        if written > 50 + n_rows // 10:
             # as autovacuum's analyze would (its threshold): the next, small runs plan on the new size
             cursor.execute(f"ANALYZE {table}")
 
 
-def _columns(fields: list[models.Field], rows: list[dict]) -> list:
+def _columns(fields: list[models.Field], rows: list[dict] | dict[str, Sequence]) -> list:
     """The fields' values, one sequence per field, as the database takes them: JSON as text, None
-    as the field's default where the column is NOT NULL (as insert_rows does). Rows are taken
-    apart in C (itemgetter, zip): a Python step per value costs a second on a million values."""
+    as the field's default where the column is NOT NULL (as insert_rows does). Rows come as
+    dicts, taken apart in C (itemgetter, zip), or already as columns (a dict of sequences, as
+    long as each other): a Python step per value costs a second on a million values."""
     names = [f.attname for f in fields]
-    try:
-        table = list(map(operator.itemgetter(*names), rows)) if len(names) > 1 else [(r[names[0]],) for r in rows]
-    except KeyError:  # a row leaves some fields out: they take their default
-        table = [tuple(row.get(name) for name in names) for row in rows]
-    columns = list(zip(*table, strict=True)) if table else [() for _name in names]
+    if isinstance(rows, dict):
+        n = _n_rows(rows)
+        columns = [rows[name] if name in rows else [None] * n for name in names]
+    else:
+        try:
+            table = list(map(operator.itemgetter(*names), rows)) if len(names) > 1 else [(r[names[0]],) for r in rows]
+        except KeyError:  # a row leaves some fields out: they take their default
+            table = [tuple(row.get(name) for name in names) for row in rows]
+        columns = list(zip(*table, strict=True)) if table else [() for _name in names]
     for i, field in enumerate(fields):
         values = columns[i]
         if not field.null and None in values:
             default = field.get_default()
             values = [default if value is None else value for value in values]
         if isinstance(field, models.JSONField):
-            values = [None if value is None else json.dumps(value) for value in values]
+            values = _json_texts(values)
         columns[i] = values
     return columns
+
+
+def _json_texts(values: Sequence) -> list:
+    """JSON values as text; a value repeated (the same flags, the same contributors) is encoded
+    once. Lists and tuples are keyed by their items (both encode as a JSON array)."""
+    texts: dict = {}
+    out = []
+    for value in values:
+        if isinstance(value, list | tuple):
+            key = tuple(value)
+            try:
+                text = texts[key]
+            except KeyError:
+                text = texts[key] = json.dumps(value)
+            except TypeError:  # unhashable items
+                text = json.dumps(value)
+        else:
+            text = None if value is None else json.dumps(value)
+        out.append(text)
+    return out
+
+
+def _n_rows(rows: list[dict] | dict[str, Sequence]) -> int:
+    if isinstance(rows, dict):
+        return len(next(iter(rows.values()))) if rows else 0
+    return len(rows)
 
 
 def _stage(cursor, stage: str, columns: list[str], values: list[list]) -> None:

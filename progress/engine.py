@@ -167,9 +167,16 @@ def _coverage(group: pd.DataFrame, rule: str) -> pd.DataFrame:
 # Rating one part
 #
 # Values are decimals in the database and reach the engine as floats. Every comparison with a
-# milestone or a threshold is made on the decimals themselves, as exact fractions: 1.65 to 2.5
-# with 1.905 three years in gives R = 0.6 exactly, which binary floats would make 0.5999...
-# The fractions become floats only in the figures returned for display and storage.
+# milestone or a threshold is made on the decimals themselves, exactly: 1.65 to 2.5 with 1.905
+# three years in gives R = 0.6 exactly, which binary floats would make 0.5999... The figures
+# become floats only when returned for display and storage, correctly rounded.
+#
+# The exact figures are plain integer pairs (numerator, denominator > 0), never reduced: a
+# recompute rates tens of thousands of parts and years, and Fraction objects (a gcd and a type
+# check per step) cost seconds there. Comparisons cross-multiply; int / int is correctly rounded
+# in Python, so shown() gives the float that the same fraction in lowest terms would give.
+
+Exact = tuple[int, int]
 
 
 @lru_cache(maxsize=65536)
@@ -178,13 +185,28 @@ def exact(value: float) -> Fraction:
     return Fraction(repr(float(value)))
 
 
-def shown(value: Fraction) -> float:
+@lru_cache(maxsize=65536)
+def _pair(value: float) -> Exact:
+    """exact(value) as an integer pair."""
+    return exact(value).as_integer_ratio()
+
+
+def shown(value: Fraction | Exact) -> float:
     """An exact figure as the float returned for display and storage (infinite past its range,
     as float arithmetic would have it)."""
+    n, d = value if isinstance(value, tuple) else value.as_integer_ratio()
     try:
-        return float(value)
+        return n / d
     except OverflowError:
-        return math.inf if value > 0 else -math.inf
+        return math.inf if n > 0 else -math.inf
+
+
+def _sub(a: Exact, b: Exact) -> Exact:
+    return a[0] * b[1] - b[0] * a[1], a[1] * b[1]
+
+
+def _ge(a: Exact, b: Exact) -> bool:
+    return a[0] * b[1] >= b[0] * a[1]
 
 
 @dataclass(frozen=True)
@@ -224,32 +246,36 @@ class PartRating:
         return "status"
 
 
-def _line(year: int, baseline_year: int, baseline: Fraction, targets: Sequence[Target]) -> Fraction:
+def _line(year: int, baseline_year: int, baseline: Exact, targets: Sequence[Target]) -> Exact:
     """E_t exactly: a straight line from the baseline through the set milestones after it; flat
     after the last one."""
-    x0, y0 = baseline_year, baseline
+    x0, (n0, d0) = baseline_year, baseline
     for target in targets:
         if target.year <= x0:
             continue
-        y1 = exact(target.value)
+        n1, d1 = _pair(target.value)
         if year <= target.year:
-            return y0 + (y1 - y0) * Fraction(year - x0, target.year - x0)
-        x0, y0 = target.year, y1
-    return y0
+            # y0 + (y1 - y0) * (year - x0) / (target.year - x0)
+            span = d0 * d1 * (target.year - x0)
+            return n0 * d1 * (target.year - x0) + (n1 * d0 - n0 * d1) * (year - x0), span
+        x0, n0, d0 = target.year, n1, d1
+    return n0, d0
 
 
 def expected_value(year: int, baseline: Point, targets: Sequence[Target]) -> float:
     """E_t: a straight line from the baseline through the set milestones; flat after the last."""
-    return shown(_line(year, baseline.year, exact(baseline.value), targets))
+    return shown(_line(year, baseline.year, _pair(baseline.value), targets))
 
 
-def _meets(value: Fraction, target: Target, direction: int, tolerance: float) -> bool:
-    goal = exact(target.value)
-    slack = exact(tolerance) * abs(goal) if tolerance else 0
+def _meets(value: Exact, target: Target, direction: int, tolerance: float) -> bool:
+    """value >= goal - tolerance * |goal| for an "at least" target (at most: <= goal + ...)."""
+    gn, gd = _pair(target.value)
+    tn, td = _pair(tolerance) if tolerance else (0, 1)
+    # the bound with its slack, (gn * td -+ tn * |gn|) / (gd * td)
     kind = target.kind if target.kind != EXACT else AT_LEAST if direction > 0 else AT_MOST
     if kind == AT_LEAST:
-        return value >= (goal - slack if slack else goal)
-    return value <= (goal + slack if slack else goal)
+        return _ge(value, (gn * td - tn * abs(gn), gd * td))
+    return _ge((gn * td + tn * abs(gn), gd * td), value)
 
 
 def milestone_met(actual: Point, target: Target, direction: int, tolerance: float) -> bool:
@@ -257,7 +283,7 @@ def milestone_met(actual: Point, target: Target, direction: int, tolerance: floa
     value may be worse than printed never counts as meeting it."""
     if _optimistic(actual.qualifier, direction):
         return False
-    return _meets(exact(actual.value), target, direction, tolerance)
+    return _meets(_pair(actual.value), target, direction, tolerance)
 
 
 def _optimistic(qualifier: str, direction: int) -> bool:
@@ -288,16 +314,24 @@ def worst_case(point: Point, direction: int, plausible: Plausible, *, baseline: 
     better at the lowest value, ">14" where lower is better at the highest. For a baseline the
     worst side is the other one (a higher baseline leaves less progress where higher is better).
     None: the unit sets no limit on that side, so the value may be as bad as any."""
-    value = exact(point.value)
+    value = _worst(point, direction, plausible, baseline)
+    return None if value is None else Fraction(*value)
+
+
+def _worst(point: Point, direction: int, plausible: Plausible, baseline: bool = False) -> Exact | None:
+    """worst_case as an integer pair."""
+    value = _pair(point.value)
     side = -direction if baseline else direction
-    if not _optimistic(point.qualifier, side):
+    if not point.qualifier or not _optimistic(point.qualifier, side):
         return value
     low, high = plausible
     limit = low if side > 0 else high
     if limit is None:
         return None
-    limit_value = exact(limit)
-    return min(value, limit_value) if side > 0 else max(value, limit_value)
+    limit_value = _pair(limit)
+    if side > 0:  # the lower of the two
+        return value if _ge(limit_value, value) else limit_value
+    return value if _ge(value, limit_value) else limit_value
 
 
 def rate_part(
@@ -315,12 +349,13 @@ def rate_part(
     """Rate one part as of a report year from its current baseline, its set milestones and its
     actual values. targets holds only milestones whose value is set, sorted by year; plausible
     is the unit's range, which bounds how bad a censored value can be."""
-    after_baseline = [p for p in actuals if p.year <= as_of and (baseline is None or p.year > baseline.year)]
-    if value_type == "boolean":
-        after_baseline = [p for p in actuals if p.year <= as_of]
-    if not after_baseline:
+    latest = None  # the latest actual up to as_of (after the baseline, unless a yes/no)
+    after = -math.inf if baseline is None or value_type == "boolean" else baseline.year
+    for point in actuals:
+        if after < point.year <= as_of and (latest is None or point.year > latest.year):
+            latest = point
+    if latest is None:
         return PartRating(Rating.NO_DATA)
-    latest = max(after_baseline, key=lambda p: p.year)
     rating = PartRating(Rating.NO_DATA, latest_year=latest.year, actual=latest.value)
     if as_of - latest.year > settings.outdated_window_years:
         rating.flags.add("outdated")
@@ -336,8 +371,8 @@ def rate_part(
     if baseline.qualifier in UPPER_BOUND_QUALIFIERS + LOWER_BOUND_QUALIFIERS:
         rating.flags.add("censored")
     d = 1 if direction > 0 else -1
-    actual = worst_case(latest, d, plausible)
-    base = worst_case(baseline, d, plausible, baseline=True)
+    actual = _worst(latest, d, plausible)
+    base = _worst(baseline, d, plausible, baseline=True)
 
     if targets:
         due = [t for t in targets if t.year <= latest.year]
@@ -360,12 +395,13 @@ def rate_part(
         if actual is None:
             rating.rating = Rating.REGRESSING  # the actual may be as low as any
             return rating
-        change = d * (actual - base)
-        if expected == base:
+        cn, cd = _sub(actual, base)  # the change, d * cn / cd
+        en, ed = _sub(expected, base)  # the expected change
+        if en == 0:
             # a "maintain" target: holding the baseline is on track
-            rating.rating = Rating.ON_TRACK if change >= 0 else Rating.REGRESSING
+            rating.rating = Rating.ON_TRACK if d * cn >= 0 else Rating.REGRESSING
         else:
-            ratio = change / abs(expected - base)
+            ratio = d * cn * ed, cd * abs(en)
             rating.ratio = shown(ratio)
             rating.rating = _target_label(ratio, settings)
         if settings.outlook:
@@ -375,12 +411,12 @@ def rate_part(
     if actual is None or base is None:
         rating.rating = Rating.WORSENING  # a value on the bad side may be as bad as any
         return rating
-    change = d * (actual - base)
-    years = latest.year - baseline.year
-    if base == 0:
+    cn, cd = _sub(actual, base)
+    change = d * cn
+    if base[0] == 0:
         rating.rating = Rating.IMPROVING if change > 0 else Rating.WORSENING if change < 0 else Rating.STAGNANT
     else:
-        growth = change / (abs(base) * years)
+        growth = change * base[1], cd * abs(base[0]) * (latest.year - baseline.year)
         rating.growth = shown(growth)
         rating.rating = _trend_label(growth, settings)
     return rating
@@ -408,35 +444,37 @@ def _rate_yes_no(
     return rating
 
 
-def _target_label(ratio: Fraction, settings: MethodSettings) -> str:
-    if ratio >= exact(settings.on_track_min):
+def _target_label(ratio: Exact, settings: MethodSettings) -> str:
+    if _ge(ratio, _pair(settings.on_track_min)):
         return Rating.ON_TRACK
-    if ratio >= exact(settings.for_attention_min):
+    if _ge(ratio, _pair(settings.for_attention_min)):
         return Rating.FOR_ATTENTION
-    if ratio >= exact(settings.off_track_min):
+    if _ge(ratio, _pair(settings.off_track_min)):
         return Rating.OFF_TRACK
     return Rating.REGRESSING
 
 
-def _trend_label(growth: Fraction, settings: MethodSettings) -> str:
-    if growth >= exact(settings.improving_min):
+def _trend_label(growth: Exact, settings: MethodSettings) -> str:
+    if _ge(growth, _pair(settings.improving_min)):
         return Rating.IMPROVING
-    if growth >= exact(settings.slow_improvement_min):
+    if _ge(growth, _pair(settings.slow_improvement_min)):
         return Rating.SLOW_IMPROVEMENT
-    if growth >= exact(settings.stagnant_min):
+    if _ge(growth, _pair(settings.stagnant_min)):
         return Rating.STAGNANT
     return Rating.WORSENING
 
 
 def _outlook(
-    baseline_year: int, base: Fraction, latest_year: int, actual: Fraction, final: Target, d: int, settings
+    baseline_year: int, base: Exact, latest_year: int, actual: Exact, final: Target, d: int, settings
 ) -> tuple[float | None, str | None]:
     """Step 7: the straight trend from the baseline through the latest actual, extended to the
     final milestone's year."""
     if final.year <= latest_year:
         return None, None
-    slope = (actual - base) / (latest_year - baseline_year)
-    projected = actual + slope * (final.year - latest_year)
+    # actual + (actual - base) / (latest_year - baseline_year) * (final.year - latest_year)
+    cn, cd = _sub(actual, base)
+    years = latest_year - baseline_year
+    projected = actual[0] * cd * years + cn * actual[1] * (final.year - latest_year), actual[1] * cd * years
     met = _meets(projected, final, d, settings.achieved_tolerance)
     return shown(projected), "likely" if met else "unlikely"
 

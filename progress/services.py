@@ -92,6 +92,34 @@ def progress_recompute(*, part_ids: list[int] | None = None, method: RatingMetho
     return run
 
 
+# the columns of a part rating row, in the order _recompute builds them
+PART_COLUMNS = (
+    "part_id",
+    "as_of",
+    "rating",
+    "basis",
+    "latest_year",
+    "actual",
+    "actual_qualifier",
+    "baseline_year",
+    "baseline_value",
+    "baseline_qualifier",
+    "expected",
+    "ratio",
+    "growth",
+    "milestone_year",
+    "milestone_kind",
+    "milestone_value",
+    "outlook",
+    "projected",
+    "origin",
+    "n_contributors",
+    "n_members",
+    "flags",
+    "movement",
+)
+
+
 def _recompute(method: RatingMethod, scope: list[int] | None) -> int:
     settings = MethodSettings.from_dict(method.settings)
     frames = Frames(scope)
@@ -103,35 +131,29 @@ def _recompute(method: RatingMethod, scope: list[int] | None) -> int:
     targets, final_years = frames.targets()
     years = report_years()
 
-    # the regional values as plain Python columns: a row at a time through pandas would cost seconds
-    regional_rows = [
-        {
-            "part_id": part_id,
-            "year": year,
-            "value": value,
-            "qualifier": qualifier or "",
-            "origin": origin,
-            "contributors": list(contributors),
-            "n_contributors": None if n_contributors != n_contributors else int(n_contributors),  # NaN: none
-            "n_members": n_members,
-        }
-        for part_id, year, value, qualifier, origin, contributors, n_contributors, n_members in zip(
-            regional["part_id"].astype("int64").tolist(),
-            regional["year"].astype("int64").tolist(),
-            regional["value"].astype("float64").tolist(),
-            regional["qualifier"].tolist(),
-            regional["origin"].tolist(),
-            regional["contributors"].tolist(),
-            regional["n_contributors"].to_numpy(dtype="float64", na_value=math.nan).tolist(),
-            regional["n_members"].astype("int64").tolist(),
-            strict=True,
-        )
-    ]
+    # the regional values as plain Python columns: a row at a time through pandas, or a dict per
+    # row, would cost seconds
+    n_contributors = regional["n_contributors"].to_numpy(dtype="float64", na_value=math.nan)
+    regional_columns = {
+        "part_id": regional["part_id"].astype("int64").tolist(),
+        "year": regional["year"].astype("int64").tolist(),
+        "value": regional["value"].astype("float64").tolist(),
+        "qualifier": regional["qualifier"].fillna("").tolist(),
+        "origin": regional["origin"].tolist(),
+        "contributors": regional["contributors"].tolist(),  # tuples: stored as JSON arrays
+        "n_contributors": [None if n != n else int(n) for n in n_contributors.tolist()],  # NaN: none
+        "n_members": regional["n_members"].astype("int64").tolist(),
+    }
     series: dict[int, list[Point]] = defaultdict(list)
     coverage: dict[tuple[int, int], tuple] = {}
-    for row in regional_rows:
-        series[row["part_id"]].append(Point(row["year"], row["value"], row["qualifier"]))
-        coverage[(row["part_id"], row["year"])] = (row["origin"], row["n_contributors"], row["n_members"])
+    for part_id, year, value, qualifier, origin, n_in, n_members in zip(
+        *(regional_columns[name] for name in ("part_id", "year", "value", "qualifier", "origin")),
+        regional_columns["n_contributors"],
+        regional_columns["n_members"],
+        strict=True,
+    ):
+        series[part_id].append(Point(year, value, qualifier))
+        coverage[(part_id, year)] = (origin, n_in, n_members)
 
     ranks = defaultdict(list)
     for (part_id, _code), rank in frames.ranks.items():
@@ -141,13 +163,21 @@ def _recompute(method: RatingMethod, scope: list[int] | None) -> int:
         baseline = baselines.get(part.part_id)
         by_year = {point.year: point for point in series.get(part.part_id, ())}
         plausible = plausible_range(part.value_type, part.unit_min, part.unit_max, ranks.get(part.part_id, ()))
+        points, part_targets, direction = (
+            series.get(part.part_id, []),
+            targets.get(part.part_id, []),
+            int(part.direction),
+        )
+        baseline_year, baseline_value, baseline_qualifier = (
+            (baseline.year, baseline.value, baseline.qualifier) if baseline else (None, None, "")
+        )
         for as_of in years:
             result = rate_part(
                 value_type=part.value_type,
-                direction=int(part.direction),
+                direction=direction,
                 baseline=baseline,
-                targets=targets.get(part.part_id, []),
-                actuals=series.get(part.part_id, []),
+                targets=part_targets,
+                actuals=points,
                 as_of=as_of,
                 settings=settings,
                 final_year=final_years.get(part.part_id),
@@ -160,42 +190,42 @@ def _recompute(method: RatingMethod, scope: list[int] | None) -> int:
             if part.part_id in revised:
                 flags.add("baseline_revised")
             latest = by_year.get(result.latest_year)
+            milestone = result.milestone
             part_rows.append(
-                {
-                    "method_id": method.pk,
-                    "part_id": part.part_id,
-                    "as_of": as_of,
-                    "rating": result.rating,
-                    "basis": result.basis,
-                    "latest_year": result.latest_year,
-                    "actual": result.actual,
-                    "actual_qualifier": latest.qualifier if latest else "",
-                    "baseline_year": baseline.year if baseline else None,
-                    "baseline_value": baseline.value if baseline else None,
-                    "baseline_qualifier": baseline.qualifier if baseline else "",
-                    "expected": result.expected,
-                    "ratio": result.ratio,
-                    "growth": result.growth,
-                    "milestone_year": result.milestone.year if result.milestone else None,
-                    "milestone_kind": result.milestone.kind if result.milestone else "",
-                    "milestone_value": result.milestone.value if result.milestone else None,
-                    "outlook": result.outlook or "",
-                    "projected": result.projected,
-                    "origin": origin,
-                    "n_contributors": n_contributors,
-                    "n_members": n_members,
-                    "flags": sorted(flags),
-                    "movement": direction_since(
-                        series.get(part.part_id, []),
+                (
+                    part.part_id,
+                    as_of,
+                    result.rating,
+                    result.basis,
+                    result.latest_year,
+                    result.actual,
+                    latest.qualifier if latest else "",
+                    baseline_year,
+                    baseline_value,
+                    baseline_qualifier,
+                    result.expected,
+                    result.ratio,
+                    result.growth,
+                    milestone.year if milestone else None,
+                    milestone.kind if milestone else "",
+                    milestone.value if milestone else None,
+                    result.outlook or "",
+                    result.projected,
+                    origin,
+                    n_contributors,
+                    n_members,
+                    sorted(flags),
+                    direction_since(
+                        points,
                         baseline,
-                        int(part.direction),
+                        direction,
                         settings,
                         as_of=as_of,
                         value_type=part.value_type,
                         plausible=plausible,
                     )
                     or "",
-                }
+                )
             )
             by_indicator[int(part.indicator_id)][as_of].append((result.rating, flags))
 
@@ -217,8 +247,12 @@ def _recompute(method: RatingMethod, scope: list[int] | None) -> int:
                 }
             )
 
+    part_columns = dict(
+        zip(PART_COLUMNS, zip(*part_rows, strict=True) if part_rows else [()] * len(PART_COLUMNS), strict=True)
+    )
+    part_columns["method_id"] = [method.pk] * len(part_rows)
     indicator_ids = {int(i) for i in frames.parts["indicator_id"]}  # the scope holds every part of these
-    _replace(method, frames.part_ids, indicator_ids, regional_rows, part_rows, indicator_rows, scope is None)
+    _replace(method, frames.part_ids, indicator_ids, regional_columns, part_columns, indicator_rows, scope is None)
     return len(frames.part_ids)
 
 
