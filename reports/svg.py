@@ -320,9 +320,11 @@ def rating_bars(
     title: str,
     font: str = FONTS["default"],
     width: int = 640,
+    pad: float = 0,
 ) -> str:
     """Stacked horizontal bars, one per row (the framework, each cluster), a segment per rating
-    in the dashboards' order and colours, with the count written in each wide enough segment."""
+    in the dashboards' order and colours, with the count written in each wide enough segment.
+    `pad` leaves a margin left and right (a picture's, in line with framed()'s texts)."""
     rows = [(name, counts) for name, counts in rows if sum(counts.values())]
     if not rows:
         return ""
@@ -332,7 +334,7 @@ def rating_bars(
     legend, line, line_w = [], [], 0.0
     for rating in present:
         w = 18 + text_width(labels.get(rating, rating), size) + 16
-        if line and line_w + w > width - 4:
+        if line and line_w + w > width - 2 * pad - 4:
             legend.append(line)
             line, line_w = [], 0.0
         line.append((rating, w))
@@ -341,7 +343,7 @@ def rating_bars(
         legend.append(line)
     bars_h = len(rows) * (bar_h + gap)
     height = int(bars_h + 10 + 18 * len(legend) + 6)
-    bar_w = width - label_w - 4
+    bar_w = width - label_w - 2 * pad - 4
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         f'role="img" aria-label="{escape(title)}" font-family="{font}" font-size="{size}" class="chart">'
@@ -349,8 +351,8 @@ def rating_bars(
     y = 2.0
     for name, counts in rows:
         total = sum(counts.values())
-        out.append(f'<text x="0" y="{y + bar_h - 5:.1f}" fill="{INK}">{escape(name)}</text>')
-        x = label_w
+        out.append(f'<text x="{pad:g}" y="{y + bar_h - 5:.1f}" fill="{INK}">{escape(name)}</text>')
+        x = pad + label_w
         for rating in RATING_ORDER:
             n = counts.get(rating, 0)
             if not n:
@@ -369,7 +371,7 @@ def rating_bars(
         y += bar_h + gap
     y += 12
     for line in legend:
-        x = 0.0
+        x = float(pad)
         for rating, w in line:
             out.append(
                 f'<rect x="{x:.1f}" y="{y - 9:.1f}" width="11" height="11" fill="{RATING_COLOURS[rating]}" '
@@ -455,10 +457,20 @@ def wrap_text(text: str, size: float, width: float) -> list[str]:
     return lines
 
 
-def framed(chart: str, *, title: str, subtitle: str = "", source: str, dated: str, font: str = FONTS["default"]) -> str:
-    """A chart to take away: its title above it, its source and the date of its data below it,
-    drawn into the image, so that the picture still says what it shows once it is copied out of
-    the page. The texts come translated; the chart is one of this module's charts."""
+def framed(
+    chart: str,
+    *,
+    title: str,
+    subtitle: str = "",
+    source: str,
+    dated: str,
+    notes: tuple[str, ...] = (),
+    font: str = FONTS["default"],
+) -> str:
+    """A chart to take away: its title above it, its source (and any `notes` on how its figures
+    were made, such as the rating method) and the date of its data below it, drawn into the
+    image, so that the picture still says what it shows once it is copied out of the page. The
+    texts come translated; the chart is one of this module's charts."""
     found = re.match(r'<svg [^>]*?width="(\d+)" height="(\d+)"', chart)
     if not found:
         raise ValueError("not a chart of reports.svg")
@@ -467,7 +479,7 @@ def framed(chart: str, *, title: str, subtitle: str = "", source: str, dated: st
     inner = width - 2 * pad
     title_lines = wrap_text(title, title_size, inner)
     sub_lines = wrap_text(subtitle, small + 1, inner) if subtitle else []
-    foot_lines = wrap_text(source, small, inner) + wrap_text(dated, small, inner)
+    foot_lines = [line for text in (source, *notes, dated) for line in wrap_text(text, small, inner)]
     head = pad + 18 * len(title_lines) + 15 * len(sub_lines) + 6
     total = int(head + height + 8 + 14 * len(foot_lines) + pad)
     out = [

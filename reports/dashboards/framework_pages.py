@@ -1,12 +1,13 @@
 """Reads of the framework structure for the public pages, each in a fixed number of queries."""
 
-from django.db.models import Prefetch
+from django.db.models import Max, Prefetch
 from django.http import Http404
+from django.utils.translation import ngettext
 
 from clusters.models import Cluster, Country, Framework, Result, Sector
 from indicators.models import Indicator, Observation
 from progress.method import Movement, Rating
-from progress.models import RegionalValue
+from progress.models import IndicatorRating, RegionalValue
 from progress.selectors import rating_summary
 from reports.dashboards import charts
 from reports.dashboards.indicator_pages import (
@@ -92,6 +93,16 @@ def _summary(scope: Scope, *, level: str | None = None) -> dict:
     return rating_summary(as_of=scope.as_of, method=scope.method, level=level)
 
 
+def prf_headline(counts: dict[str, int], year: int) -> str:
+    """The home page's headline over the PRF's bar, and the title of that bar's picture."""
+    on_track, total = charts.on_track_count(counts)
+    return ngettext(
+        "%(n)s of %(counter)s PRF indicator is achieved or on track (%(year)s).",
+        "%(n)s of %(counter)s PRF indicators are achieved or on track (%(year)s).",
+        total,
+    ) % {"n": on_track, "counter": total, "year": year}
+
+
 def home_page(*, as_of: int | None = None, edition: str | None = None) -> dict:
     """Clusters and sectors with their rating summaries, and the PRF headline, for a report year
     or for a published DEfR edition's cut-off year (nine queries)."""
@@ -139,6 +150,7 @@ def home_page(*, as_of: int | None = None, edition: str | None = None) -> dict:
         "prf_segments": charts.rating_segments(prf["framework"], labels),
         "on_track": on_track,
         "prf_total": prf_total,
+        "headline": prf_headline(prf["framework"], scope.as_of),
         "scope": scope,
         "as_of": scope.as_of,
         "years": scope.years,
@@ -231,6 +243,39 @@ def cluster_page(*, code: str, as_of: int | None = None) -> dict:
         "as_of": scope.as_of,
         "years": scope.years,
         "scorecard": scorecard([(sector, sector.indicator_list) for sector in sectors], scope),
+    }
+
+
+def rating_summary_page(*, of: str, code: str = "", as_of: int | None = None) -> dict:
+    """One rating summary bar of the dashboards, as its picture draws it (reports.dashboards.takeaway):
+    the PRF's headline on the home page (of="prf"), a cluster's or a sector's, for a report year.
+    The counts are the pages' (progress.selectors.rating_summary); `changed` is when the ratings
+    counted last changed (IndicatorRating.updated_at, kept by a recompute that changes nothing).
+    Five queries."""
+    scope = report_scope(as_of)
+    rows = IndicatorRating.objects.filter(method=scope.method, as_of=scope.as_of)
+    if of == "prf":
+        owner = Framework.objects.order_by("code").first()
+        framework, rows = owner, rows.filter(indicator__level=Indicator.Level.PRF)
+    elif of == "cluster":
+        owner = Cluster.objects.select_related("framework").filter(code=code).first()
+        framework, rows = owner and owner.framework, rows.filter(indicator__result__sector__cluster__code=code)
+    elif of == "sector":
+        owner = Sector.objects.select_related("framework").filter(code=code).first()
+        framework, rows = owner and owner.framework, rows.filter(indicator__result__sector__code=code)
+    else:
+        raise Http404
+    if owner is None:
+        raise Http404
+    summary = _summary(scope, level=Indicator.Level.PRF if of == "prf" else None)
+    return {
+        "of": of,
+        "owner": owner,
+        "framework": framework,
+        "counts": summary["framework"] if of == "prf" else summary[f"{of}s"].get(code, {}),
+        "scope": scope,
+        "as_of": scope.as_of,
+        "changed": rows.aggregate(last=Max("updated_at"))["last"],
     }
 
 

@@ -14,6 +14,19 @@ urlpatterns = [
         takeaway_views.country_chart,
         name="country_chart",
     ),
+    re_path(r"^ratings\.(?P<fmt>svg|png)$", takeaway_views.rating_chart, {"of": "prf"}, name="prf_rating_chart"),
+    re_path(
+        r"^clusters/(?P<code>[^/]+)/ratings\.(?P<fmt>svg|png)$",
+        takeaway_views.rating_chart,
+        {"of": "cluster"},
+        name="cluster_rating_chart",
+    ),
+    re_path(
+        r"^sectors/(?P<code>[^/]+)/ratings\.(?P<fmt>svg|png)$",
+        takeaway_views.rating_chart,
+        {"of": "sector"},
+        name="sector_rating_chart",
+    ),
     path("status/", views.reporting_status, name="reporting_status"),
     path("translations/", views.translation_status, name="translation_status"),
 ]

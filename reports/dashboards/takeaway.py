@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from reports import svg
-from reports.dashboards.framework_pages import country_page
+from reports.dashboards.framework_pages import country_page, prf_headline, rating_summary_page
 from reports.dashboards.indicator_pages import chart_labels, code_from_slug, indicator_page, unit_text
 from reports.formatting import long_date, number
 
@@ -156,6 +156,41 @@ def country_picture(*, code: str, slug: str, part_code: str, user) -> Picture:
         font=font,
     )
     return Picture(markup, f"{country.code}_{indicator.slug}_{part.code}", part.data_changed)
+
+
+# --------------------------------------------------------------------------------------------
+# The dashboards' rating summaries: the PRF's headline on the home page, a cluster's, a sector's
+
+
+def rating_picture(*, of: str, code: str = "", as_of: int | None = None) -> Picture:
+    """A rating summary bar of the dashboards (framework_pages.rating_summary_page) as a picture:
+    the bar labelled with its report year, the page's heading for it, the framework and the
+    rating method as its source, and when the ratings counted last changed as its date."""
+    page = rating_summary_page(of=of, code=code, as_of=as_of)
+    owner, scope, year = page["owner"], page["scope"], page["as_of"]
+    if of == "prf":
+        title, subtitle, name = prf_headline(page["counts"], year), "", "PRF"
+    elif of == "cluster":
+        title, name = _("Indicators per rating"), owner.code
+        subtitle = _("Cluster %(number)s: %(name)s") % {"number": owner.number, "name": owner.name}
+    else:
+        title, subtitle, name = _("Indicators per rating"), f"{owner.name} ({owner.code})", owner.code
+    font = svg.font_for(get_language() or "en")
+    bars = svg.rating_bars([(str(year), page["counts"])], labels=scope.labels(), title=title, font=font, pad=12)
+    if not bars:
+        raise Http404
+    markup = svg.framed(
+        bars,
+        title=title,
+        subtitle=subtitle,
+        source=_("Source: %(source)s") % {"source": page["framework"].name},
+        notes=(
+            _("Method: %(name)s, version %(version)s.") % {"name": scope.method.name, "version": scope.method.version},
+        ),
+        dated=dated_text(page["changed"]),
+        font=font,
+    )
+    return Picture(markup, f"ratings_{name}_{year}", page["changed"])
 
 
 # --------------------------------------------------------------------------------------------

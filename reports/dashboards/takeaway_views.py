@@ -78,6 +78,13 @@ def report_chart(request, code: str, fmt: str, slug: str | None = None, part_cod
 
 
 @require_safe
+@_body_etag
+def rating_chart(request, of: str, fmt: str, code: str = ""):
+    """A rating summary bar of the home, cluster or sector page, for the page's year (?year=)."""
+    return _picture_response(takeaway.rating_picture(of=of, code=code, as_of=_year(request)), fmt)
+
+
+@require_safe
 def indicator_factsheet(request, slug: str):
     """The fact sheet, inline (it opens in the browser's PDF reader), cached like the pages."""
     try:

@@ -1,6 +1,7 @@
-"""Links to a chart's pictures (reports.dashboards.takeaway): under each chart of the country pages,
-and of a report on the edition's page only (the standalone HTML and the PDF are read away from
-the site)."""
+"""Links to a chart's pictures (reports.dashboards.takeaway): under each chart of the country
+pages, under each rating summary bar of the home, cluster and sector pages, and under each chart
+of a report on the edition's page only (the standalone HTML and the PDF are read away from the
+site)."""
 
 from django import template
 from django.urls import reverse
@@ -39,6 +40,19 @@ def country_chart_links(country, part):
     if not takeaway.country_drawn(part):
         return ""
     return chart_links(lambda fmt: reverse("country_chart", args=[country.code, part.indicator.slug, part.code, fmt]))
+
+
+@register.simple_tag
+def rating_chart_links(of: str, code: str = "", year: int | None = None):
+    """Under a rating summary bar (templates/_rating_bar.html): of="prf" (the home page's
+    headline), "cluster" or "sector", for the page's report year."""
+    query = f"?year={year}" if year else ""
+
+    def url(fmt: str) -> str:
+        args = [fmt] if of == "prf" else [code, fmt]
+        return reverse(f"{of}_rating_chart", args=args) + query
+
+    return chart_links(url)
 
 
 @register.simple_tag
