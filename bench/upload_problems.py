@@ -35,6 +35,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carec_prf.settings.local")
 os.environ["CELERY_TASK_ALWAYS_EAGER"] = "1"
 os.environ["DEBUG"] = "0"  # no list of every query kept in memory
 os.environ["UPLOAD_MAX_BYTES"] = str(500 * 1024 * 1024)
+os.environ["UPLOAD_MAX_INFLATED_BYTES"] = str(1024 * 1024 * 1024)  # the workbook of a million rows inflates to ~290 MB
 os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
 
 ROWS = int(os.environ.get("BENCH_ROWS", 1_000_000))
@@ -77,9 +78,10 @@ def run_child(upload_id: int, idle: bool = False) -> dict:
         [sys.executable, __file__, "--child", str(upload_id), "--idle" if idle else "--check"],
         capture_output=True,
         text=True,
-        check=True,
         env=os.environ,
     )
+    if out.returncode:
+        sys.exit(f"the child process failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 

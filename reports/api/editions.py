@@ -122,6 +122,7 @@ class EditionSerializer(serializers.ModelSerializer):
 class EditionViewSet(PublicCacheMixin, LanguageMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = EditionSerializer
     lookup_field = "code"
+    lookup_value_regex = "[^/]+"  # any code reaches the view, which answers an unknown one in JSON
     permission_classes = [AllowAny]
     queryset = ReportEdition.objects.none()
 
@@ -143,7 +144,7 @@ class EditionViewSet(PublicCacheMixin, LanguageMixin, viewsets.ReadOnlyModelView
             404: OpenApiTypes.OBJECT,
         },
     )
-    @action(detail=True, url_path=r"files/(?P<language>[^/.]+)/(?P<file_format>[^/.]+)", url_name="file")
+    @action(detail=True, url_path=r"files/(?P<language>[^/]+)/(?P<file_format>[^/]+)", url_name="file")
     def file(self, request, code=None, language=None, file_format=None):
         edition = self.get_object()
         if not edition.is_published:
