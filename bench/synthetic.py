@@ -74,3 +74,44 @@ def build_framework(*, indicators: int, parts_per_indicator: int, rules=("mean",
         for y in (2020, 2023, 2026, 2029)
     )
     return parts
+
+
+def prf_loaded(url: str) -> None:
+    """A fresh database holding the CAREC PRF as `make run` loads it, rated (the take-away
+    benchmarks' data)."""
+    recreate_database(url)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from progress.services import progress_recompute
+
+    call_command("migrate", verbosity=0)
+    call_command("load_framework", verbosity=0)
+    progress_recompute()
+
+
+def median_seconds(run, runs: int) -> float:
+    """The median time of `runs` calls of run(), after one call to warm translations, fonts and
+    templates."""
+    import statistics
+    import time
+
+    run()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def getter(client, url: str):
+    """A call that fetches url through Django's test client and insists on a 200."""
+
+    def run():
+        response = client.get(url, HTTP_HOST="127.0.0.1")
+        assert response.status_code == 200, (url, response.status_code)
+
+    return run

@@ -10,9 +10,7 @@ indicator with four charts (TRD OC 1) and with ten parts (TRP OP 2), in English 
 """
 
 import os
-import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,40 +19,21 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/carec_
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carec_prf.settings.test")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 
-from bench.synthetic import recreate_database  # noqa: E402
+from bench.synthetic import getter, median_seconds, prf_loaded  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", 15))
 
 
-def _median(client, url: str) -> float:
-    times = []
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        response = client.get(url, HTTP_HOST="127.0.0.1")
-        times.append(time.perf_counter() - start)
-        assert response.status_code == 200, (url, response.status_code)
-    return statistics.median(times)
-
-
 def main() -> None:
-    recreate_database(os.environ["DATABASE_URL"])
-    import django
-
-    django.setup()
+    prf_loaded(os.environ["DATABASE_URL"])
     import logging
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    from django.core.management import call_command
     from django.test import Client
 
-    from progress.services import progress_recompute
-
-    call_command("migrate", verbosity=0)
-    call_command("load_framework", verbosity=0)
-    progress_recompute()
     client = Client()
     base = "/{lang}/indicators/TRD-OC-1/FUEL_CAREC/series.{fmt}?year=2021"
-    floor = _median(client, base.format(lang="en", fmt="csv"))
+    floor = median_seconds(getter(client, base.format(lang="en", fmt="csv")), RUNS)
     print(f"floor: the chart's table as CSV, median {floor * 1000:.1f} ms")
     for label, url in (
         ("chart SVG, en", base.format(lang="en", fmt="svg")),
@@ -65,7 +44,7 @@ def main() -> None:
         ("fact sheet TRD OC 1 (4 charts), zh-hans", "/zh-hans/indicators/TRD-OC-1/factsheet.pdf?year=2021"),
         ("fact sheet TRP OP 2 (10 parts), ru", "/ru/indicators/TRP-OP-2/factsheet.pdf?year=2021"),
     ):
-        seconds = _median(client, url)
+        seconds = median_seconds(getter(client, url), RUNS)
         print(f"{label}: median {seconds * 1000:.1f} ms ({seconds / floor:.1f}x the floor)")
 
 

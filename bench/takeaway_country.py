@@ -9,9 +9,7 @@ the PRF and rates it. Medians of BENCH_RUNS runs each (default 15), for Kazakhst
 """
 
 import os
-import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,51 +18,26 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/carec_
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carec_prf.settings.test")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 
-from bench.synthetic import recreate_database  # noqa: E402
+from bench.synthetic import getter, median_seconds, prf_loaded  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", 15))
 
 
-def _median(run) -> float:
-    run()  # warm: the first run loads translations, fonts and templates
-    times = []
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def main() -> None:
-    recreate_database(os.environ["DATABASE_URL"])
-    import django
-
-    django.setup()
+    prf_loaded(os.environ["DATABASE_URL"])
     from django.contrib.auth.models import AnonymousUser
-    from django.core.management import call_command
     from django.test import Client
     from django.utils import translation
 
-    from progress.services import progress_recompute
     from reports.dashboards.framework_pages import country_page
 
-    call_command("migrate", verbosity=0)
-    call_command("load_framework", verbosity=0)
-    progress_recompute()
     client = Client()
-
-    def get(url: str):
-        def run():
-            response = client.get(url, HTTP_HOST="127.0.0.1")
-            assert response.status_code == 200, (url, response.status_code)
-
-        return run
 
     def selector():
         with translation.override("en"):
             assert country_page(code="KAZ", user=AnonymousUser())["parts"]
 
-    floor = _median(selector)
+    floor = median_seconds(selector, RUNS)
     print(f"floor: the country page's selector (KAZ, nine parts), median {floor * 1000:.1f} ms")
     chart = "/{lang}/countries/KAZ/TRD-OC-1.1/EXPORT_GROWTH.{fmt}"
     for label, url in (
@@ -74,7 +47,7 @@ def main() -> None:
         ("chart PNG, en", chart.format(lang="en", fmt="png")),
         ("chart PNG, zh-hans", chart.format(lang="zh-hans", fmt="png")),
     ):
-        seconds = _median(get(url))
+        seconds = median_seconds(getter(client, url), RUNS)
         print(f"{label}: median {seconds * 1000:.1f} ms ({seconds / floor:.1f}x the floor)")
 
 

@@ -10,9 +10,7 @@ the PRF and rates it. Medians of BENCH_RUNS runs each (default 15).
 """
 
 import os
-import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,50 +19,25 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/carec_
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carec_prf.settings.test")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 
-from bench.synthetic import recreate_database  # noqa: E402
+from bench.synthetic import getter, median_seconds, prf_loaded  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", 15))
 
 
-def _median(run) -> float:
-    run()  # warm: the first run loads translations, fonts and templates
-    times = []
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def main() -> None:
-    recreate_database(os.environ["DATABASE_URL"])
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    prf_loaded(os.environ["DATABASE_URL"])
     from django.test import Client
     from django.utils import translation
 
-    from progress.services import progress_recompute
     from reports.dashboards.framework_pages import rating_summary_page
 
-    call_command("migrate", verbosity=0)
-    call_command("load_framework", verbosity=0)
-    progress_recompute()
     client = Client()
-
-    def get(url: str):
-        def run():
-            response = client.get(url, HTTP_HOST="127.0.0.1")
-            assert response.status_code == 200, (url, response.status_code)
-
-        return run
 
     def selector():
         with translation.override("en"):
             assert rating_summary_page(of="cluster", code="C2", as_of=2021)["counts"]
 
-    floor = _median(selector)
+    floor = median_seconds(selector, RUNS)
     print(f"floor: the rating summary's selector (cluster C2, 2021), median {floor * 1000:.1f} ms")
     for label, url in (
         ("cluster page, en (context)", "/en/clusters/C2/?year=2021"),
@@ -75,7 +48,7 @@ def main() -> None:
         ("PRF PNG, zh-hans", "/zh-hans/ratings.png?year=2021"),
         ("sector PNG, ru", "/ru/sectors/TRD/ratings.png?year=2021"),
     ):
-        seconds = _median(get(url))
+        seconds = median_seconds(getter(client, url), RUNS)
         print(f"{label}: median {seconds * 1000:.1f} ms ({seconds / floor:.1f}x the floor)")
 
 
