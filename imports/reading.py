@@ -171,17 +171,18 @@ def _merged_ranges(archive: zipfile.ZipFile, sheet) -> list[str]:
     path = getattr(sheet, "_worksheet_path", "")
     if not path:
         return []
-    found: list[str] = []
+    found: list[bytes] = []
     tail = b""
     with archive.open(path.lstrip("/")) as xml:
         while chunk := xml.read(1 << 20):
             text = tail + chunk
-            found += [ref.decode("ascii", "replace") for ref in _MERGE_CELL.findall(text)]
-            cut = text.rfind(b"<")  # an element cut by the chunk's end is read with the next one
-            tail = text[cut:] if cut >= 0 and b">" not in text[cut:] else b""
-            if tail:
-                found = found[: len(found) - len(_MERGE_CELL.findall(tail))]
-    return found
+            cut = text.rfind(b"<")  # an element cut by the chunk's end is read with the next chunk
+            if cut < 0 or b">" in text[cut:]:
+                cut = len(text)
+            found += _MERGE_CELL.findall(text, 0, cut)
+            tail = text[cut:]
+    found += _MERGE_CELL.findall(tail)
+    return [ref.decode("ascii", "replace") for ref in found]
 
 
 def _cell_text(value) -> str:
