@@ -38,7 +38,7 @@ def cell_states(years, part_ids=None) -> dict[tuple[int, int | None, int], str]:
     returned value, and no approved one): one query whatever the number of values."""
     from django.db.models import Case, IntegerField, Max, Value, When
 
-    values = Observation.objects.filter(year__in=list(years)).exclude(status="superseded")
+    values = Observation.objects.filter(year__in=list(years), breakdown="").exclude(status="superseded")
     if part_ids is not None:
         values = values.filter(part_id__in=part_ids)
     rows = (

@@ -14,6 +14,8 @@ from carec_prf.translated import translated_fields
 from clusters.models import Cluster, Country, Framework, Result, Sector, Theme
 from indicators.models import (
     Availability,
+    Category,
+    Dimension,
     Indicator,
     IndicatorPart,
     Milestone,
@@ -79,6 +81,25 @@ def _units_import(items: list[dict], summary: ImportSummary) -> None:
         summary.add("units")
 
 
+def _dimensions_import(items: list[dict], summary: ImportSummary) -> None:
+    """The dimensions values may be broken down by, each with its code list. Categories are
+    added or renamed, never removed here: values may be recorded under them."""
+    for i, item in enumerate(items or []):
+        where = f"dimensions[{i}] ({item.get('code')})"
+        dimension, _created = Dimension.objects.update_or_create(
+            code=item["code"],
+            defaults={"order": i, **translated_fields("name", item.get("name"), required=True, where=where)},
+        )
+        for k, category in enumerate(item.get("categories") or []):
+            c_where = f"{where} categories[{k}] ({category.get('code')})"
+            Category.objects.update_or_create(
+                dimension=dimension,
+                code=category["code"],
+                defaults={"order": k, **translated_fields("name", category.get("name"), required=True, where=c_where)},
+            )
+        summary.add("dimensions")
+
+
 def _part_value(part: IndicatorPart, raw: dict, where: str, *, scale: list[str], countries: set[str], required=True):
     try:
         return typed_value(
@@ -103,6 +124,7 @@ class _Lookups:
         self.units = {u.code: u for u in Unit.objects.all()}
         self.themes = {t.code: t for t in Theme.objects.all()}
         self.countries = {c.code: c for c in Country.objects.all()}
+        self.dimensions = {d.code: d for d in Dimension.objects.all()}
 
     def source(self, code: str, where: str) -> Source:
         try:
@@ -115,6 +137,12 @@ class _Lookups:
             return self.units[code]
         except KeyError:
             raise ValidationError(f"{where}: unknown unit “{code}”.") from None
+
+    def dimension_list(self, codes: list[str], where: str) -> list[Dimension]:
+        unknown = [code for code in codes or [] if code not in self.dimensions]
+        if unknown:
+            raise ValidationError(f"{where}: unknown dimensions {unknown}.")
+        return [self.dimensions[code] for code in codes or []]
 
     def theme_list(self, codes: list[str], where: str) -> list[Theme]:
         unknown = [code for code in codes or [] if code not in self.themes]
@@ -155,10 +183,12 @@ def _part_import(
             "condition_part": condition_part,
             "condition_operator": condition.get("operator", ""),
             "condition_value": condition.get("value"),
+            "categories_add_up": bool(item.get("categories_add_up", False)),
             "order": order,
             **translated_fields("name", item.get("name"), required=True, where=where),
         },
     )
+    part.dimensions.set(look.dimension_list(item.get("dimensions"), where))
     summary.add("parts")
     scale = []
     for rank, level in enumerate(item.get("scale") or [], start=1):
@@ -301,6 +331,7 @@ def framework_import(*, data: dict) -> ImportSummary:
     )
     _sources_import(data.get("sources"), summary)
     _units_import(data.get("units"), summary)
+    _dimensions_import(data.get("dimensions"), summary)
     for i, item in enumerate(data.get("themes") or []):
         Theme.objects.update_or_create(
             code=item["code"], defaults=translated_fields("name", item.get("name"), required=True, where=f"themes[{i}]")

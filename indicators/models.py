@@ -113,6 +113,51 @@ class Indicator(models.Model):
         return self.code.replace(" ", "-")
 
 
+class Dimension(models.Model):
+    """A way a value may be broken down, such as sex or age group (an SDMX dimension, an Open SDG
+    disaggregation column). Its categories are a code list; a value with no category is the total."""
+
+    code = models.CharField(
+        _("code"), max_length=20, unique=True, help_text=_("Upper-case letters, digits and _, such as SEX.")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("dimension")
+        verbose_name_plural = _("dimensions")
+        ordering = ["order", "code"]
+        constraints = [
+            models.CheckConstraint(condition=Q(code__regex=r"^[A-Z][A-Z0-9_]*$"), name="dimension_code_upper_snake"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Category(models.Model):
+    """One entry of a dimension's code list, such as F (female) of SEX."""
+
+    dimension = models.ForeignKey(
+        Dimension, on_delete=models.CASCADE, related_name="categories", verbose_name=_("dimension")
+    )
+    code = models.CharField(_("code"), max_length=20, help_text=_("Upper-case letters, digits and _, such as F."))
+    name = models.CharField(_("name"), max_length=100)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["dimension", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["dimension", "code"], name="category_code_unique"),
+            models.CheckConstraint(condition=Q(code__regex=r"^[A-Z0-9_]+$"), name="category_code_upper_snake"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class IndicatorPart(models.Model):
     """One series of an indicator, such as "Road, speed with delay"."""
 
@@ -168,6 +213,18 @@ class IndicatorPart(models.Model):
     )
     condition_operator = models.CharField(_("condition operator"), max_length=2, choices=Operator.choices, blank=True)
     condition_value = models.DecimalField(_("condition value"), max_digits=20, decimal_places=6, null=True, blank=True)
+    dimensions = models.ManyToManyField(
+        Dimension,
+        blank=True,
+        related_name="parts",
+        verbose_name=_("broken down by"),
+        help_text=_("The dimensions its values may be broken down by; a value with no category is the total."),
+    )
+    categories_add_up = models.BooleanField(
+        _("categories add up to the total"),
+        default=False,
+        help_text=_("A count: the categories of a dimension must add up to the total. Not a share or an average."),
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -429,9 +486,15 @@ class Observation(TypedValue):
         SUPERSEDED = "superseded", _("superseded by a later approved value")
 
     class Kind(models.TextChoices):
-        ACTUAL = "actual", _("actual")
-        ESTIMATE = "estimate", _("estimate")
+        """The observation status, SDMX's OBS_STATUS (its code in OBS_STATUS below)."""
+
+        ACTUAL = "actual", _("normal")
+        ESTIMATE = "estimate", _("estimated")
         FORECAST = "forecast", _("forecast")
+        PROVISIONAL = "provisional", _("provisional")
+        BREAK = "break", _("break in series")
+        IMPUTED = "imputed", _("imputed")
+        MISSING = "missing", _("missing")
 
     part = models.ForeignKey(IndicatorPart, on_delete=models.CASCADE, related_name="observations")
     year = models.PositiveSmallIntegerField(_("year"))
@@ -448,7 +511,14 @@ class Observation(TypedValue):
         _("availability"), max_length=14, choices=Availability.choices, default=Availability.VALUE
     )
     countries = models.ManyToManyField(Country, blank=True, related_name="+", verbose_name=_("countries"))
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.ACTUAL)
+    breakdown = models.CharField(
+        _("categories"),
+        max_length=200,
+        blank=True,
+        default="",
+        help_text=_("The categories this value is for, such as SEX=F; empty for the total."),
+    )
+    kind = models.CharField(_("flag"), max_length=12, choices=Kind.choices, default=Kind.ACTUAL)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     source = models.ForeignKey(
         Source, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("source")
@@ -484,23 +554,23 @@ class Observation(TypedValue):
         constraints = [
             # NULL country (the region) needs its own constraint: NULLs never collide in UNIQUE.
             models.UniqueConstraint(
-                fields=["part", "country", "year"],
+                fields=["part", "country", "year", "breakdown"],
                 condition=Q(status="approved", country__isnull=False),
                 name="observation_one_approved_per_country_year",
             ),
             models.UniqueConstraint(
-                fields=["part", "year"],
+                fields=["part", "year", "breakdown"],
                 condition=Q(status="approved", country__isnull=True),
                 name="observation_one_approved_per_region_year",
             ),
             # one working copy (a new value or a revision under way) per cell
             models.UniqueConstraint(
-                fields=["part", "country", "year"],
+                fields=["part", "country", "year", "breakdown"],
                 condition=Q(status__in=["draft", "submitted", "returned"], country__isnull=False),
                 name="observation_one_pending_per_country_year",
             ),
             models.UniqueConstraint(
-                fields=["part", "year"],
+                fields=["part", "year", "breakdown"],
                 condition=Q(status__in=["draft", "submitted", "returned"], country__isnull=True),
                 name="observation_one_pending_per_region_year",
             ),
@@ -519,4 +589,21 @@ class Observation(TypedValue):
 
     def __str__(self) -> str:
         where = self.country.code if self.country_id else "CAREC"
-        return f"{self.part} · {where} · {self.year}"
+        return f"{self.part} · {where} · {self.year}" + (f" · {self.breakdown}" if self.breakdown else "")
+
+    @property
+    def cell(self) -> tuple[int, int | None, int, str]:
+        """What one value is for: part, place (None: the region), year and categories."""
+        return (self.part_id, self.country_id, self.year, self.breakdown)
+
+
+# SDMX's OBS_STATUS code of each flag (the code list CL_OBS_STATUS), for the open data.
+OBS_STATUS = {
+    Observation.Kind.ACTUAL: "A",
+    Observation.Kind.ESTIMATE: "E",
+    Observation.Kind.FORECAST: "F",
+    Observation.Kind.PROVISIONAL: "P",
+    Observation.Kind.BREAK: "B",
+    Observation.Kind.IMPUTED: "I",
+    Observation.Kind.MISSING: "M",
+}

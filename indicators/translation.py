@@ -4,6 +4,8 @@ from modeltranslation.translator import TranslationOptions, register
 
 from indicators.models import (
     Baseline,
+    Category,
+    Dimension,
     Indicator,
     IndicatorPart,
     Milestone,
@@ -52,3 +54,13 @@ class MilestoneTranslation(TranslationOptions):
 @register(Observation)
 class ObservationTranslation(TranslationOptions):
     fields = ("note",)
+
+
+@register(Dimension)
+class DimensionTranslation(TranslationOptions):
+    fields = ("name",)
+
+
+@register(Category)
+class CategoryTranslation(TranslationOptions):
+    fields = ("name",)

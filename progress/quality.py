@@ -144,16 +144,16 @@ def value_findings(value: float | None, earlier: list[tuple[int, float]], unit, 
 
 
 def _approved_history(part_ids, queryset=None) -> dict[tuple, list[tuple[int, float]]]:
-    """The approved numbers of the parts by (part, country), in year order: one query."""
+    """The approved numbers of the parts by (part, country, categories), in year order: one query."""
     from indicators.models import Observation
 
     history: dict[tuple, list[tuple[int, float]]] = {}
-    for part_id, country_id, year, number in (
+    for part_id, country_id, breakdown, year, number in (
         Observation.objects.filter(part_id__in=part_ids, status="approved", value_number__isnull=False)
         .order_by("year")
-        .values_list("part_id", "country_id", "year", "value_number")
+        .values_list("part_id", "country_id", "breakdown", "year", "value_number")
     ):
-        history.setdefault((part_id, country_id), []).append((year, float(number)))
+        history.setdefault((part_id, country_id, breakdown), []).append((year, float(number)))
     return history
 
 
@@ -164,7 +164,7 @@ def findings_for_values(observations, s: QualitySettings | None = None) -> None:
     s = s or QualitySettings.current()
     history = _approved_history({o.part_id for o in observations})
     for o in observations:
-        earlier = [p for p in history.get((o.part_id, o.country_id), []) if p[0] < o.year]
+        earlier = [p for p in history.get((o.part_id, o.country_id, o.breakdown), []) if p[0] < o.year]
         value = float(o.value_number) if o.value_number is not None else None
         o.approved_history = earlier
         o.findings = value_findings(value, earlier, o.part.unit, s)
@@ -189,10 +189,10 @@ def quality_run(*, part_ids: list[int] | None = None) -> int:
     units = {p.pk: p.unit for p in parts}
     found: dict[tuple, tuple[int | None, Finding]] = {}
     history = _approved_history(list(units))
-    for pk, part_id, country_id, year, number in values.filter(value_number__isnull=False).values_list(
-        "pk", "part_id", "country_id", "year", "value_number"
+    for pk, part_id, country_id, breakdown, year, number in values.filter(value_number__isnull=False).values_list(
+        "pk", "part_id", "country_id", "breakdown", "year", "value_number"
     ):
-        earlier = [p for p in history.get((part_id, country_id), []) if p[0] < year]
+        earlier = [p for p in history.get((part_id, country_id, breakdown), []) if p[0] < year]
         for finding in value_findings(float(number), earlier, units.get(part_id), s):
             found[(part_id, country_id, year, finding.check, pk)] = (pk, finding)
     edition = edition_year()

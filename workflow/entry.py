@@ -35,6 +35,8 @@ from indicators.display import format_value
 from indicators.models import (
     Availability,
     Baseline,
+    Category,
+    Dimension,
     IndicatorPart,
     Milestone,
     Observation,
@@ -42,6 +44,8 @@ from indicators.models import (
     ReportingYear,
     ValueType,
 )
+from indicators.breakdown import SEPARATOR as BREAKDOWN_SEPARATOR
+from indicators.breakdown import breakdown_key
 from indicators.values import TypedValueFields, check_range, read_value
 from workflow import notifications
 from workflow.audit import audit_many, snapshot
@@ -87,6 +91,7 @@ class Entry:
     country: str
     year: object
     value: object = None
+    breakdown: object = ""  # the categories: a key such as "SEX=F", or {"SEX": "F"}; empty: the total
     qualifier: str = ""
     countries: Iterable[str] = ()
     availability: str | None = None
@@ -112,6 +117,7 @@ class PartFacts:
     min_value: Decimal | None
     max_value: Decimal | None
     scale: tuple[str, ...]
+    dimensions: frozenset[str] = frozenset()  # the codes of the dimensions it is broken down by
 
 
 @dataclass
@@ -126,6 +132,8 @@ class Facts:
     can_enter: Callable[[int | None, int | None], bool]
     system: bool = False  # the loader of published figures: no rights check; years never opened or published
     indicators: frozenset[str] = frozenset()  # the known indicator codes, upper-cased
+    categories: dict[str, dict[str, str]] = field(default_factory=dict)  # dimension -> {category code: name}
+    dimension_names: dict[str, str] = field(default_factory=dict)
     _table: pd.DataFrame | None = field(default=None, repr=False)
 
     def indicator_known(self, code: str) -> bool:
@@ -153,6 +161,7 @@ class CheckedEntry:
     indicator_id: int
     country_id: int | None
     year: int
+    breakdown: str
     value: TypedValueFields
     kind: str
     citation: str | None
@@ -163,8 +172,8 @@ class CheckedEntry:
     force: bool = False
 
     @property
-    def key(self) -> tuple[int, int | None, int]:
-        return (self.part_id, self.country_id, self.year)
+    def key(self) -> tuple[int, int | None, int, str]:
+        return (self.part_id, self.country_id, self.year, self.breakdown)
 
 
 CHECKED_COLUMNS = tuple(f.name for f in fields(CheckedEntry))
@@ -203,6 +212,16 @@ def facts_load(*, user, system: bool = False, part_ids: Iterable[int] | None = N
         levels = levels.filter(part_id__in=part_ids)
     for part_id, code in levels.values_list("part_id", "code"):
         scales[part_id].append(code)
+    dimensions: dict[int, set[str]] = defaultdict(set)
+    through = IndicatorPart.dimensions.through.objects.all()
+    if part_ids is not None:
+        through = through.filter(indicatorpart_id__in=part_ids)
+    for part_id, code in through.values_list("indicatorpart_id", "dimension__code"):
+        dimensions[part_id].add(code)
+    categories: dict[str, dict[str, str]] = defaultdict(dict)
+    for category in Category.objects.select_related("dimension"):
+        categories[category.dimension.code][category.code] = category.name
+    dimension_names = {d.code: d.name for d in Dimension.objects.all()}
     suffix = (translation.get_language() or "en").replace("-", "_")
     label_index = {"en": 8, "zh_hans": 9, "ru": 10}.get(suffix, 8)
     parts = {}
@@ -238,6 +257,7 @@ def facts_load(*, user, system: bool = False, part_ids: Iterable[int] | None = N
             min_value=row[14],
             max_value=row[15],
             scale=tuple(scales.get(part_id, ())),
+            dimensions=frozenset(dimensions.get(part_id, ())),
         )
     countries = {
         code: (pk, start.year, end.year if end else None)
@@ -254,6 +274,8 @@ def facts_load(*, user, system: bool = False, part_ids: Iterable[int] | None = N
         can_enter=functools.cache(access.can_enter),
         system=system,
         indicators=frozenset(indicator for indicator, _part in parts),
+        categories=dict(categories),
+        dimension_names=dimension_names,
     )
 
 
@@ -354,6 +376,50 @@ def _texts(column: pd.Series, *, upper: bool = False) -> pd.Series:
     texts = ["" if v is None else str(v).strip() for v in distinct]
     texts = np.array([t.upper() for t in texts] if upper else texts, dtype=object)
     return pd.Series(texts[codes] if len(codes) else np.array([], dtype=object), index=column.index, dtype=object)
+
+
+def breakdown_read(raw: object, dimensions: frozenset[str], facts: Facts) -> str:
+    """The categories as given (a key such as "SEX=F", or {"SEX": "F"}; blank: the total) as
+    the stored key, checked against the code lists and the dimensions the part is broken down
+    by. Raises ValidationError naming what is wrong."""
+    if raw is None or (isinstance(raw, float) and raw != raw):
+        return ""
+    if isinstance(raw, dict):
+        pairs = [(str(k), "" if v is None else str(v)) for k, v in raw.items()]
+    else:
+        text = str(raw).strip()
+        pairs = []
+        for item in filter(None, (t.strip() for t in text.split(BREAKDOWN_SEPARATOR))):
+            dimension, equals, code = item.partition("=")
+            if not equals:
+                raise ValidationError(
+                    _("“%(value)s” is not a category: write DIMENSION=CATEGORY, such as SEX=F.")
+                    % {"value": item[:40]}
+                )
+            pairs.append((dimension, code))
+    chosen: dict[str, str] = {}
+    for dimension, code in pairs:
+        dimension, code = dimension.strip().upper(), code.strip().upper()
+        if not code:
+            continue  # a blank category: the total of that dimension
+        known = facts.categories.get(dimension)
+        if known is None:
+            raise ValidationError(
+                _("Unknown dimension “%(dimension)s” (known: %(known)s).")
+                % {"dimension": dimension[:40], "known": ", ".join(sorted(facts.categories)) or "—"}
+            )
+        name = facts.dimension_names.get(dimension, dimension)
+        if dimension not in dimensions:
+            raise ValidationError(_("This part is not broken down by %(dimension)s.") % {"dimension": name})
+        if code not in known:
+            raise ValidationError(
+                _("“%(code)s” is not a category of %(dimension)s (use %(known)s).")
+                % {"code": code[:40], "dimension": name, "known": ", ".join(known)}
+            )
+        if chosen.get(dimension, code) != code:
+            raise ValidationError(_("%(dimension)s is given twice.") % {"dimension": name})
+        chosen[dimension] = code
+    return breakdown_key(chosen)
 
 
 _MEMO_LIMIT = 50_000  # distinct values read once each; past that, a file's values are mostly unique
@@ -510,6 +576,26 @@ def entries_check(entries, facts: Facts, *, decimal_comma: bool, progress=None, 
                 found.append((i, 3, "indicator", _("You may not enter values for this sector or country.")))
                 out.denied.add(refs[i])
 
+    # The categories: in the code lists, of a dimension the part is broken down by.
+    breakdowns = np.full(n, "", dtype=object)
+    given = frame["breakdown"].map(lambda b: bool(b) and not (isinstance(b, float) and b != b)).to_numpy(dtype=bool)
+    part_dimensions = part["dimensions"].to_numpy()
+    read_breakdowns: dict[tuple, str] = {}
+    for i in np.flatnonzero(given & known_part):
+        raw = cells["breakdown"][i]
+        key = (repr(raw) if isinstance(raw, dict) else raw, part_dimensions[i])
+        found_key = read_breakdowns.get(key)
+        if found_key is None:
+            try:
+                found_key = breakdown_read(raw, part_dimensions[i], facts)
+            except ValidationError as error:
+                found_key = ValueError(" ".join(error.messages))
+            read_breakdowns[key] = found_key
+        if isinstance(found_key, ValueError):
+            found.append((i, 2, "breakdown", str(found_key)))
+        else:
+            breakdowns[i] = found_key
+
     # The value, read as the part's type, within the unit's plausible range.
     availability = frame["availability"]
     bad_availability = availability.notna() & ~availability.isin(_AVAILABILITIES)
@@ -539,7 +625,14 @@ def entries_check(entries, facts: Facts, *, decimal_comma: bool, progress=None, 
 
     # The kind and the texts.
     for i in np.flatnonzero(~frame["kind"].isin(_KINDS).to_numpy()):
-        found.append((i, 5, "kind", _("Unknown kind “%(kind)s”.") % {"kind": str(cells["kind"][i])[:40]}))
+        message = _("Unknown flag “%(kind)s” (use %(known)s).") % {
+            "kind": str(cells["kind"][i])[:40],
+            "known": ", ".join(Observation.Kind.values),
+        }
+        found.append((i, 5, "kind", message))
+    missing = (frame["kind"] == Observation.Kind.MISSING).to_numpy(dtype=bool)
+    for i in np.flatnonzero(missing & np.array([v is not None and v.availability == "value" for v in values], bool)):
+        found.append((i, 5, "kind", _("A value flagged missing cannot hold a value: leave the value empty.")))
     for order, (name, limit) in enumerate(_TEXT_LIMITS.items(), start=6):
         lengths = frame[name].map(lambda text: len(text) if isinstance(text, str) else 0).to_numpy()
         for i in np.flatnonzero(lengths > limit):
@@ -572,7 +665,7 @@ def entries_check(entries, facts: Facts, *, decimal_comma: bool, progress=None, 
     part_ids = part["id"].to_numpy()
     seen = {} if seen is None else seen
     for i in np.flatnonzero(~bad):
-        key = (int(part_ids[i]), country_ids[i], years[i])
+        key = (int(part_ids[i]), country_ids[i], years[i], breakdowns[i])
         first = seen.get(key)
         if first is None:
             seen[key] = (refs[i], values[i])
@@ -580,7 +673,9 @@ def entries_check(entries, facts: Facts, *, decimal_comma: bool, progress=None, 
         message = (
             _("Duplicate of row %(row)s.")
             if first[1] == values[i]
-            else _("Conflicts with row %(row)s, which gives another value for the same part, place and year.")
+            else _(
+                "Conflicts with row %(row)s, which gives another value for the same part, place, year and categories."
+            )
         )
         found.append((i, 11, "value", message % {"row": first[0]}))
         bad[i] = True
@@ -598,6 +693,7 @@ def entries_check(entries, facts: Facts, *, decimal_comma: bool, progress=None, 
         "indicator_id": [int(indicator_ids[i]) for i in good],
         "country_id": [country_ids[i] for i in good],
         "year": [years[i] for i in good],
+        "breakdown": breakdowns[good],
         "value": [values[i] for i in good],
         **texts,
         "revision_reason": _texts(frame["revision_reason"]).to_numpy()[good],
@@ -692,7 +788,7 @@ def entries_write(
         .select_related("created_by", "updated_by")
         .prefetch_related("countries")
     ):
-        existing[(obs.part_id, obs.country_id, obs.year)]["pending" if obs.status in PENDING else "approved"] = obs
+        existing[obs.cell]["pending" if obs.status in PENDING else "approved"] = obs
     codes = dict(Country.objects.values_list("code", "id"))
     # New cells that nobody holds a version of go in as a set (PostgreSQL); the others one by one.
     fresh = np.array(
@@ -702,7 +798,7 @@ def entries_write(
             and version in (ANY_VERSION, None, 0)
             and not value.countries  # a set of countries has rows of its own: one by one
             for key, version, value in zip(
-                zip(table["part_id"], table["country_id"], table["year"], strict=True),
+                zip(table["part_id"], table["country_id"], table["year"], table["breakdown"], strict=True),
                 table["version"],
                 table["value"],
                 strict=True,
@@ -805,6 +901,7 @@ def entries_write(
                 "part_id": row.part_id,
                 "country_id": row.country_id,
                 "year": row.year,
+                "breakdown": row.breakdown,
                 "status": status,
                 "created_by_id": actor_id,
                 "updated_by_id": actor_id,
@@ -840,11 +937,11 @@ def entries_write(
     if creates:  # COPY returns no keys: read them back by cell, one query
         keys = {row.key for row, _payload in creates}
         ids = {
-            (p, c, y): pk
-            for pk, p, c, y in Observation.objects.filter(part_id__in=part_ids, year__in=years, status=status)
+            (p, c, y, b): pk
+            for pk, p, c, y, b in Observation.objects.filter(part_id__in=part_ids, year__in=years, status=status)
             .order_by()
-            .values_list("id", "part_id", "country_id", "year")
-            if (p, c, y) in keys
+            .values_list("id", "part_id", "country_id", "year", "breakdown")
+            if (p, c, y, b) in keys
         }
         for row, payload in creates:
             payload["id"] = ids[row.key]
@@ -905,11 +1002,14 @@ def entries_write(
     refs = {payload["id"]: row.ref for row, payload in creates} | {obs.pk: row.ref for row, obs in updates}
     if fetch and (written_ids or fresh_ids):
         fresh_refs = dict(
-            zip(zip(table["part_id"], table["country_id"], table["year"], strict=True), table["ref"], strict=True)
+            zip(
+                zip(table["part_id"], table["country_id"], table["year"], table["breakdown"], strict=True),
+                table["ref"],
+                strict=True,
+            )
         )
         for obs in Observation.objects.filter(pk__in=written_ids + fresh_ids).prefetch_related("countries"):
-            ref = refs.get(obs.pk)
-            out.observations[fresh_refs[(obs.part_id, obs.country_id, obs.year)] if ref is None else ref] = obs
+            out.observations[refs[obs.pk] if obs.pk in refs else fresh_refs[obs.cell]] = obs
     out.created, out.changed = len(creates) + len(table), len(updates)
     written = [
         Written.Cell(part_id=row.part_id, country_id=row.country_id, year=row.year, author_id=actor_id)
@@ -934,9 +1034,10 @@ def _checked_table(rows: list[CheckedEntry]) -> pd.DataFrame:
 
 
 _STAGING_COLUMNS = (
-    "part_id bigint, country_id bigint, year smallint, value_type varchar(12), availability varchar(14),"
+    "part_id bigint, country_id bigint, year smallint, breakdown varchar(200), value_type varchar(12),"
+    " availability varchar(14),"
     " value_number numeric(20, 6), value_boolean boolean, value_text varchar(40), qualifier varchar(2),"
-    " kind varchar(10), citation varchar(500), evidence_url varchar(500), note text, note_en text,"
+    " kind varchar(12), citation varchar(500), evidence_url varchar(500), note text, note_en text,"
     " note_zh_hans text, note_ru text, position integer"
 )
 # The new values, then their audit entries, in one statement. The state and changes are what
@@ -944,12 +1045,13 @@ _STAGING_COLUMNS = (
 _INSERT_FRESH = """
 WITH new AS (
     INSERT INTO indicators_observation (
-        value_type, value_number, value_boolean, value_text, qualifier, year, availability, kind, status,
+        value_type, value_number, value_boolean, value_text, qualifier, year, breakdown, availability, kind, status,
         note, note_en, note_zh_hans, note_ru, version, created_at, updated_at, country_id, created_by_id,
         part_id, source_id, citation, evidence_url, review_comment, reviewed_at, reviewed_by_id,
         revision_reason, updated_by_id, batch
     )
-    SELECT s.value_type, s.value_number, s.value_boolean, s.value_text, s.qualifier, s.year, s.availability,
+    SELECT s.value_type, s.value_number, s.value_boolean, s.value_text, s.qualifier, s.year, s.breakdown,
+        s.availability,
         s.kind, %(status)s, s.note, s.note_en, s.note_zh_hans, s.note_ru, 1, %(now)s, %(now)s, s.country_id,
         %(actor)s, s.part_id, %(source)s, s.citation, s.evidence_url, '', NULL, NULL, '', %(actor)s, %(batch)s
     FROM entry_staging s ORDER BY s.position
@@ -990,11 +1092,20 @@ def _insert_fresh(
             cursor.execute("DROP TABLE IF EXISTS entry_staging")
             cursor.execute(f"CREATE TEMPORARY TABLE entry_staging ({_STAGING_COLUMNS}) ON COMMIT DROP")
             with cursor.copy("COPY entry_staging FROM STDIN") as copy:
-                for position, (part_id, country_id, year, value, kind, citation, url, note) in enumerate(
+                for position, (part_id, country_id, year, breakdown, value, kind, citation, url, note) in enumerate(
                     zip(
                         *(
                             table[c]
-                            for c in ("part_id", "country_id", "year", "value", "kind", "citation", "evidence_url")
+                            for c in (
+                                "part_id",
+                                "country_id",
+                                "year",
+                                "breakdown",
+                                "value",
+                                "kind",
+                                "citation",
+                                "evidence_url",
+                            )
                         ),
                         table["note"],
                         strict=True,
@@ -1005,6 +1116,7 @@ def _insert_fresh(
                             part_id,
                             country_id,
                             year,
+                            breakdown,
                             value.value_type,
                             value.availability,
                             value.value_number,

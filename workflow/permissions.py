@@ -109,20 +109,22 @@ class Access:
         return visible
 
 
-def observations_visible(user):
+def observations_visible(user, *, categories: bool = False):
     """The one way out: the observations this user may see, as every page, chart, API endpoint,
-    open-data file and report asks for them. Superseded values are history, not data."""
+    open-data file and report asks for them. Superseded values are history, not data. The totals
+    only, unless categories: a table or chart of the categories asks for them."""
     from indicators.models import Observation
 
-    return Observation.objects.filter(Access(user).observation_filter()).exclude(status="superseded")
+    visible = Observation.objects.filter(Access(user).observation_filter()).exclude(status="superseded")
+    return visible if categories else visible.filter(breakdown="")
 
 
 def current_per_cell(observations):
-    """One value per part, place and year: the approved one where the user may see it, else the
+    """One value per part, place, year and categories: the approved one where the user may see it, else the
     working copy under way (staff only). Keeps the order of the rows given."""
     chosen: dict[tuple, object] = {}
     for observation in observations:
-        key = (observation.part_id, observation.country_id, observation.year)
+        key = observation.cell
         kept = chosen.get(key)
         if kept is None or (kept.status != "approved" and observation.status == "approved"):
             chosen[key] = observation

@@ -71,7 +71,7 @@ def entry_grid(*, user, indicator: Indicator, year: int) -> dict:
     # this year's values, and the last approved value of any earlier year (ordered by year, so
     # the latest one stays)
     observations = (
-        Observation.objects.filter(part__in=parts, year__lte=year)
+        Observation.objects.filter(part__in=parts, year__lte=year, breakdown="")
         .filter(access.observation_filter())
         .exclude(status="superseded")
         .exclude(~Q(year=year) & ~Q(status="approved"))

@@ -255,13 +255,13 @@ def observations_review(*, user, observations, decision: str, comment: str = "")
     befores = {o.pk: snapshot(o) for o in done}
     if decision == "approve":
         # the approved values these revise are kept as superseded: found and updated in two queries
-        cells = {(o.part_id, o.country_id, o.year) for o in done}
+        cells = {o.cell for o in done}
         replaced = [
             pk
-            for pk, part_id, country_id, year in Observation.objects.filter(
+            for pk, *cell in Observation.objects.filter(
                 part_id__in={c[0] for c in cells}, year__in={c[2] for c in cells}, status=Observation.Status.APPROVED
-            ).values_list("pk", "part_id", "country_id", "year")
-            if (part_id, country_id, year) in cells
+            ).values_list("pk", "part_id", "country_id", "year", "breakdown")
+            if tuple(cell) in cells
         ]
         Observation.objects.filter(pk__in=replaced).update(status=Observation.Status.SUPERSEDED, updated_at=now)
         for observation in done:
