@@ -6,11 +6,13 @@ from django import forms
 from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TabbedTranslationAdmin, TranslationInlineModelAdmin
+from modeltranslation.admin import TabbedTranslationAdmin, TranslationInlineModelAdmin, TranslationTabularInline
 
 from indicators.models import (
     Availability,
     Baseline,
+    Category,
+    Dimension,
     Indicator,
     IndicatorPart,
     Milestone,
@@ -108,6 +110,7 @@ class PartInline(TranslationInlineModelAdmin, nested_admin.NestedStackedInline):
         "name",
         ("unit", "value_type", "direction"),
         ("aggregation", "weight_part", "condition_operator", "condition_value"),
+        ("dimensions", "categories_add_up"),
     )
     extra = 0
     inlines = [OrdinalLevelInline, BaselineInline, MilestoneInline]
@@ -157,12 +160,61 @@ class UnitAdmin(AuditedAdminMixin, TabbedTranslationAdmin):
     list_display = ("code", "name", "symbol", "min_value", "max_value")
 
 
+class CategoryFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        """A category that values are recorded under stays: its values would lose their meaning."""
+        super().clean()
+        for form in self.deleted_forms:
+            category = form.instance
+            if category.pk is None:
+                continue
+            used = Observation.objects.filter(
+                breakdown__regex=rf"(^|;){category.dimension.code}={category.code}(;|$)"
+            ).exists()
+            if used:
+                raise forms.ValidationError(
+                    _("Values are recorded under %(category)s: it cannot be deleted.") % {"category": category.code}
+                )
+        for form in self.forms:  # a renamed code would orphan the values recorded under the old one
+            if form.instance.pk is not None and "code" in form.changed_data:
+                old = Category.objects.get(pk=form.instance.pk)
+                if Observation.objects.filter(breakdown__regex=rf"(^|;){old.dimension.code}={old.code}(;|$)").exists():
+                    form.add_error("code", _("Values are recorded under this code: it cannot change."))
+
+
+class CategoryInline(TranslationTabularInline):
+    model = Category
+    formset = CategoryFormSet
+    fields = ("order", "code", "name")
+    extra = 0
+
+
+@admin.register(Dimension)
+class DimensionAdmin(AuditedAdminMixin, TabbedTranslationAdmin):
+    """The dimensions values may be broken down by, with their code lists: the secretariat adds
+    one (such as disability status) here, then names it on the parts broken down by it."""
+
+    list_display = ("code", "name", "category_list", "order")
+    fields = ("code", "name", "order")
+    inlines = [CategoryInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("code",) if obj is not None else ()  # values and parts name it by its code
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("categories")
+
+    @admin.display(description=_("categories"))
+    def category_list(self, obj: Dimension) -> str:
+        return ", ".join(f"{c.code} ({c.name})" for c in obj.categories.all())
+
+
 @admin.register(Observation)
 class ObservationAdmin(AuditedAdminMixin, TabbedTranslationAdmin):
     form = TypedValueForm
     formfield_overrides = ROOMY_TEXT
     exclude = ("value_type",)
-    list_display = ("part", "country", "year", "value_display", "kind", "status")
+    list_display = ("part", "country", "year", "breakdown", "value_display", "kind", "status")
     list_filter = (
         "status",
         "kind",
