@@ -238,12 +238,16 @@ class PartRating:
 
     @property
     def basis(self) -> str:
-        """Which step of the method decided the rating."""
-        if self.rating in Rating.TREND_FAMILY:
-            return "trend"
-        if self.ratio is not None or self.rating in Rating.TARGET_FAMILY:
-            return "target"
-        return "status"
+        return rating_basis(self.rating, self.ratio)
+
+
+def rating_basis(rating: str, ratio: float | None) -> str:
+    """Which step of the method decided the rating."""
+    if rating in Rating.TREND_FAMILY:
+        return "trend"
+    if ratio is not None or rating in Rating.TARGET_FAMILY:
+        return "target"
+    return "status"
 
 
 def _line(year: int, baseline_year: int, baseline: Exact, targets: Sequence[Target]) -> Exact:
@@ -584,3 +588,350 @@ def _quick_movement(latest: Point, previous: Point, d: int, settings: MethodSett
         if margin <= 0:
             return Movement.SAME
     return Movement.IMPROVING if change > 0 else Movement.WORSENING
+
+
+# --------------------------------------------------------------------------------------------
+# Every part as of every report year at once
+#
+# A full recompute rates tens of thousands of part-years, and a Python call of rate_part and of
+# direction_since for each costs seconds. rate_part_years gives the same rows with NumPy over all
+# of them: the exact figures are the same integer pairs, combined by the same formulas as above,
+# held in arrays of Python integers (dtype object: no overflow), so every label and every figure
+# is the one rate_part gives. The rows the arrays leave out (yes/no parts, censored values, no
+# baseline, a movement too near its cut-off for floats) go through rate_part and direction_since.
+
+_BOUNDS = UPPER_BOUND_QUALIFIERS + LOWER_BOUND_QUALIFIERS
+
+
+@dataclass(frozen=True)
+class PartInput:
+    """What rate_part needs of a part besides its actual values."""
+
+    value_type: str
+    direction: int
+    baseline: Point | None
+    targets: Sequence[Target]
+    final_year: int | None = None
+    plausible: Plausible = (None, None)
+
+
+@dataclass
+class PartYears:
+    """rate_part_years' rows: part after part and, within a part, year after year. point is the
+    row's latest actual, an index into the actual values given (-1: none); movement is
+    direction_since's answer."""
+
+    rating: list
+    point: np.ndarray
+    expected: list
+    ratio: list
+    growth: list
+    milestone: list
+    outlook: list
+    projected: list
+    flags: list  # frozensets
+    movement: list
+
+
+def rate_part_years(
+    parts: Sequence[PartInput],
+    actuals: dict[str, np.ndarray],
+    years: Sequence[int],
+    settings: MethodSettings,
+) -> PartYears:
+    """rate_part and direction_since for every part as of every year. actuals holds columns
+    part (the index of the value's part in parts), year, value and qualifier, sorted by part and
+    year, with at most one value per part and year (as regional_values gives them)."""
+    n_parts, n_years = len(parts), len(years)
+    part = np.repeat(np.arange(n_parts, dtype=np.int64), n_years)
+    as_of = np.tile(np.asarray(years, dtype=np.int64), n_parts)
+    of, year = actuals["part"].astype(np.int64), actuals["year"].astype(np.int64)
+    value, qualifier = actuals["value"].astype(np.float64), np.asarray(actuals["qualifier"], dtype=object)
+    table = _PartTable(parts, [*year.tolist(), *years])
+
+    # the latest value up to each row's year (of any part: `own` says whether it is the row's part)
+    key = of * table.span + (year - table.low)
+    if len(key) > 1 and not (np.diff(key) > 0).all():
+        raise ValueError("The actual values must be sorted by part and year, one per part and year.")
+    if not len(key):  # a sentinel value of no part, so that every lookup below finds something
+        of, year, value, qualifier = np.array([-1]), np.array([table.low]), np.array([0.0]), np.array([""], object)
+        key = np.array([-1], dtype=np.int64)
+    at = np.searchsorted(key, part * table.span + (as_of - table.low), side="right") - 1
+    own = (at >= 0) & (of[np.maximum(at, 0)] == part)
+    at = np.maximum(at, 0)
+    latest = own & (year[at] > table.after[part])
+
+    out = PartYears(
+        rating=_objects([Rating.NO_DATA] * len(part)),
+        point=np.where(latest, at, -1),
+        expected=np.full(len(part), None, dtype=object),
+        ratio=np.full(len(part), None, dtype=object),
+        growth=np.full(len(part), None, dtype=object),
+        milestone=np.full(len(part), None, dtype=object),
+        outlook=np.full(len(part), None, dtype=object),
+        projected=np.full(len(part), None, dtype=object),
+        flags=_objects([frozenset()] * len(part)),
+        movement=np.full(len(part), None, dtype=object),
+    )
+    plain = latest & table.plain[part] & ~np.isin(qualifier[at], _BOUNDS)
+    numerators, denominators = _pairs(value)
+    rows = np.flatnonzero(plain)
+    outdated = (as_of[rows] - year[at[rows]]) > settings.outdated_window_years
+    out.flags[rows[outdated]] = _objects([frozenset({"outdated"})] * int(outdated.sum()))
+    _rate_plain(out, rows, part[rows], year[at[rows]], numerators[at[rows]], denominators[at[rows]], table, settings)
+
+    series = _Series(parts, of, year, value, qualifier)
+    for row in np.flatnonzero(latest & ~plain).tolist():
+        p = parts[part[row]]
+        result = rate_part(
+            value_type=p.value_type,
+            direction=p.direction,
+            baseline=p.baseline,
+            targets=p.targets,
+            actuals=series.points(part[row]),
+            as_of=int(as_of[row]),
+            settings=settings,
+            final_year=p.final_year,
+            plausible=p.plausible,
+        )
+        out.rating[row], out.expected[row], out.ratio[row] = result.rating, result.expected, result.ratio
+        out.growth[row], out.milestone[row], out.outlook[row] = result.growth, result.milestone, result.outlook
+        out.projected[row], out.flags[row] = result.projected, frozenset(result.flags)
+
+    _movements(out, parts, part, as_of, at, own, (of, year, value, qualifier), table, series, settings)
+    for name in ("rating", "expected", "ratio", "growth", "milestone", "outlook", "projected", "flags", "movement"):
+        setattr(out, name, getattr(out, name).tolist())
+    return out
+
+
+class _PartTable:
+    """The parts' baselines and milestones as flat arrays, for lookups by part and year."""
+
+    def __init__(self, parts: Sequence[PartInput], years: list[int]) -> None:
+        base = [p.baseline for p in parts]
+        targets = [t for p in parts for t in p.targets]
+        # the line from each baseline through the milestones after it (_line's turning points)
+        anchors: list[tuple[int, int, float]] = []
+        for i, (p, b) in enumerate(zip(parts, base, strict=True)):
+            if b is None:
+                continue
+            anchors.append((i, b.year, b.value))
+            for t in p.targets:
+                if t.year > anchors[-1][1]:
+                    anchors.append((i, t.year, t.value))
+        every_year = [*years, *(b.year for b in base if b), *(t.year for t in targets)]
+        self.low = min(every_year, default=0)
+        self.span = max(every_year, default=0) - self.low + 2
+        boolean = np.array([p.value_type == "boolean" for p in parts], dtype=bool)
+        has_base = np.array([b is not None for b in base], dtype=bool)
+        self.base_year = np.array([b.year if b else 0 for b in base], dtype=np.int64)
+        self.base_value = np.array([b.value if b else 0.0 for b in base], dtype=np.float64)
+        self.base_qualifier = np.array([b.qualifier if b else "" for b in base], dtype=object)
+        self.base_n, self.base_d = _pairs(self.base_value)
+        # a yes/no part and a part without a baseline count any value; the others, those after it
+        self.after = np.where(has_base & ~boolean, self.base_year, np.iinfo(np.int64).min)
+        self.has_base, self.boolean = has_base, boolean
+        self.plain = has_base & ~boolean & ~np.isin(self.base_qualifier, _BOUNDS)
+        self.d = np.array([1 if p.direction > 0 else -1 for p in parts], dtype=np.int64)
+        self.targets = np.array([*targets, None], dtype=object)[:-1]  # Target objects, not tuples
+        self.t_part = np.repeat(np.arange(len(parts)), [len(p.targets) for p in parts])
+        self.t_year = np.array([t.year for t in targets], dtype=np.int64)
+        self.t_n, self.t_d = _pairs(np.array([t.value for t in targets], dtype=np.float64))
+        self.t_kind = np.array([t.kind for t in targets], dtype=object)
+        self.t_key = self.t_part * self.span + (self.t_year - self.low)
+        self.t_start = np.searchsorted(self.t_part, np.arange(len(parts)), side="left")
+        self.t_end = np.searchsorted(self.t_part, np.arange(len(parts)), side="right")
+        a_part = np.array([a[0] for a in anchors], dtype=np.int64)
+        self.a_year = np.array([a[1] for a in anchors], dtype=np.int64)
+        self.a_n, self.a_d = _pairs(np.array([a[2] for a in anchors], dtype=np.float64))
+        self.a_key = a_part * self.span + (self.a_year - self.low)
+        self.a_end = np.searchsorted(a_part, np.arange(len(parts)), side="right")
+
+
+class _Series:
+    """A part's actual values as Points, built only for the parts whose rows need them."""
+
+    def __init__(self, parts, of, year, value, qualifier) -> None:
+        self.columns = of, year, value, qualifier
+        self.start = np.searchsorted(of, np.arange(len(parts)), side="left")
+        self.end = np.searchsorted(of, np.arange(len(parts)), side="right")
+        self.built: dict[int, list[Point]] = {}
+
+    def points(self, part: int) -> list[Point]:
+        if part not in self.built:
+            _of, year, value, qualifier = self.columns
+            window = slice(self.start[part], self.end[part])
+            self.built[part] = [
+                Point(y, v, q)
+                for y, v, q in zip(
+                    year[window].tolist(), value[window].tolist(), qualifier[window].tolist(), strict=True
+                )
+            ]
+        return self.built[part]
+
+
+def _objects(values: list) -> np.ndarray:
+    """A list as a one-dimensional array of objects, whatever its items."""
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    return array
+
+
+def _pairs(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """_pair of every value, as two arrays of Python integers (each distinct value once)."""
+    distinct, index = np.unique(values, return_inverse=True)
+    pairs = [_pair(v) for v in distinct.tolist()]
+    numerators = np.array([n for n, _d in pairs] + [0], dtype=object)[:-1]
+    denominators = np.array([d for _n, d in pairs] + [1], dtype=object)[:-1]
+    return numerators[index.reshape(-1)], denominators[index.reshape(-1)]
+
+
+def _shown_all(numerators: np.ndarray, denominators: np.ndarray) -> np.ndarray:
+    """shown() of every pair."""
+    try:
+        return np.true_divide(numerators, denominators)
+    except OverflowError:
+        return np.array([shown((n, d)) for n, d in zip(numerators, denominators, strict=True)] + [0], object)[:-1]
+
+
+def _ge_all(a: tuple[np.ndarray, np.ndarray], b: tuple) -> np.ndarray:
+    """_ge, row by row."""
+    return _mask(a[0] * b[1] >= b[0] * a[1])
+
+
+def _mask(compared) -> np.ndarray:
+    """A comparison of Python integers as a boolean array (~ of an object array would negate
+    the integers)."""
+    return np.asarray(compared, dtype=bool)
+
+
+def _meets_all(value: tuple, target: np.ndarray, d: np.ndarray, table: _PartTable, tolerance: float) -> np.ndarray:
+    """_meets, row by row; target holds indices into the table's milestones."""
+    gn, gd = table.t_n[target], table.t_d[target]
+    tn, td = _pair(tolerance) if tolerance else (0, 1)
+    kind = table.t_kind[target]
+    at_least = (kind == AT_LEAST) | ((kind == EXACT) & (d > 0))
+    slack = tn * np.abs(gn)
+    low, high = (gn * td - slack, gd * td), (gn * td + slack, gd * td)
+    return np.where(at_least, _ge_all(value, low), _ge_all(high, value))
+
+
+def _labels(figure: tuple, cuts: Sequence[tuple[float, str]], last: str) -> np.ndarray:
+    """_target_label and _trend_label, row by row: the first cut the figure reaches."""
+    labels = np.full(len(figure[0]), last, dtype=object)
+    decided = np.zeros(len(figure[0]), dtype=bool)
+    for cut, label in cuts:
+        reached = ~decided & _ge_all(figure, _pair(cut))
+        labels[reached] = label
+        decided |= reached
+    return labels
+
+
+def _rate_plain(out: PartYears, rows, part, latest_year, an, ad, table: _PartTable, settings) -> None:
+    """rate_part's steps for the rows of a part that is not yes/no, with an uncensored baseline
+    and an uncensored latest value after it (so the worst case of each is the value itself)."""
+    bn, bd, base_year, d = table.base_n[part], table.base_d[part], table.base_year[part], table.d[part]
+    cn, cd = an * bd - bn * ad, ad * bd  # _sub(actual, base)
+    targeted = table.t_end[part] > table.t_start[part]
+
+    # milestones: achieved when the latest due one or the final one is met
+    t = np.flatnonzero(targeted)
+    p, ly, dt = part[t], latest_year[t], d[t]
+    value = (an[t], ad[t])
+    due = np.searchsorted(table.t_key, p * table.span + (ly - table.low), side="right") - 1
+    has_due = due >= table.t_start[p]
+    final = table.t_end[p] - 1
+    meets_due = has_due & _meets_all(value, np.maximum(due, 0), dt, table, settings.achieved_tolerance)
+    meets_final = _meets_all(value, final, dt, table, settings.achieved_tolerance)
+    milestone = np.select([meets_due, meets_final, has_due], [due, final, due], table.t_start[p])
+    out.milestone[rows[t]] = table.targets[milestone]
+    achieved = meets_due | meets_final
+    out.rating[rows[t[achieved]]] = Rating.ACHIEVED
+
+    # the others against the expected value on the line through the milestones
+    k = t[~achieved]
+    p, ly, dk, final = part[k], latest_year[k].astype(object), d[k].astype(object), final[~achieved]
+    bn_k, bd_k, cn_k, cd_k = bn[k], bd[k], cn[k], cd[k]
+    j = np.searchsorted(table.a_key, p * table.span + (latest_year[k] - table.low), side="left")
+    on_segment = j < table.a_end[p]
+    j1 = np.where(on_segment, j, table.a_end[p] - 1)
+    j0 = np.where(on_segment, j - 1, j1)
+    x0, x1 = table.a_year[j0].astype(object), table.a_year[j1].astype(object)
+    n0, d0, n1, d1 = table.a_n[j0], table.a_d[j0], table.a_n[j1], table.a_d[j1]
+    en_line = np.where(on_segment, n0 * d1 * (x1 - x0) + (n1 * d0 - n0 * d1) * (ly - x0), n0)
+    ed_line = np.where(on_segment, d0 * d1 * (x1 - x0), d0)
+    out.expected[rows[k]] = _shown_all(en_line, ed_line)
+    en, ed = en_line * bd_k - bn_k * ed_line, ed_line * bd_k  # _sub(expected, base)
+    hold = _mask(en == 0)  # a "maintain" target: holding the baseline is on track
+    rating = np.where(_mask(dk * cn_k >= 0), Rating.ON_TRACK, Rating.REGRESSING).astype(object)
+    ratio = (dk * cn_k * ed, cd_k * np.abs(en))
+    moving = np.flatnonzero(~hold)
+    ratio = (ratio[0][moving], ratio[1][moving])
+    out.ratio[rows[k[moving]]] = _shown_all(*ratio)
+    cuts = [
+        (settings.on_track_min, Rating.ON_TRACK),
+        (settings.for_attention_min, Rating.FOR_ATTENTION),
+        (settings.off_track_min, Rating.OFF_TRACK),
+    ]
+    rating[moving] = _labels(ratio, cuts, Rating.REGRESSING)
+    out.rating[rows[k]] = rating
+    if settings.outlook:  # _outlook: the trend through the latest value, to the final milestone's year
+        ahead = np.flatnonzero(table.t_year[final] > latest_year[k])
+        fy, ly = table.t_year[final[ahead]].astype(object), ly[ahead]
+        span = ly - table.base_year[p[ahead]].astype(object)
+        a_n, a_d, c_n, c_d = an[k[ahead]], ad[k[ahead]], cn_k[ahead], cd_k[ahead]
+        projected = a_n * c_d * span + c_n * a_d * (fy - ly), a_d * c_d * span
+        out.projected[rows[k[ahead]]] = _shown_all(*projected)
+        likely = _meets_all(projected, final[ahead], dk[ahead], table, settings.achieved_tolerance)
+        out.outlook[rows[k[ahead]]] = np.where(likely, "likely", "unlikely").astype(object)
+
+    # without milestones, the yearly growth since the baseline
+    g = np.flatnonzero(~targeted)
+    change, base_zero = d[g].astype(object) * cn[g], _mask(bn[g] == 0)
+    sign = np.where(_mask(change > 0), Rating.IMPROVING, np.where(_mask(change < 0), Rating.WORSENING, Rating.STAGNANT))
+    rating = sign.astype(object)
+    z = np.flatnonzero(~base_zero)
+    years = (latest_year[g[z]] - base_year[g[z]]).astype(object)
+    growth = change[z] * bd[g[z]], cd[g[z]] * np.abs(bn[g[z]]) * years
+    out.growth[rows[g[z]]] = _shown_all(*growth)
+    cuts = [
+        (settings.improving_min, Rating.IMPROVING),
+        (settings.slow_improvement_min, Rating.SLOW_IMPROVEMENT),
+        (settings.stagnant_min, Rating.STAGNANT),
+    ]
+    rating[z] = _labels(growth, cuts, Rating.WORSENING)
+    out.rating[rows[g]] = rating
+
+
+def _movements(out, parts, part, as_of, at, own, actuals, table: _PartTable, series, settings) -> None:
+    """direction_since for every row: _quick_movement's floats where neither value is qualified
+    and the change is clear of the cut-off, direction_since itself for the rest."""
+    of, year, value, qualifier = actuals
+    safe = np.maximum(at, 0)
+    before = np.maximum(at - 1, 0)
+    has_previous = own & (at >= 1) & (of[before] == part) if len(of) else own
+    b_year = table.base_year[part]
+    by_base = table.has_base[part] & own & (b_year < year[safe]) & (~has_previous | (b_year > year[before]))
+    compared = own & (has_previous | by_base)
+    unqualified = (qualifier[safe] == "") & np.where(by_base, table.base_qualifier[part] == "", qualifier[before] == "")
+    quick = compared & unqualified & ~table.boolean[part]
+    now, then = value[safe], np.where(by_base, table.base_value[part], value[before])
+    with np.errstate(all="ignore"):
+        change = table.d[part] * (now - then)
+        margin = np.abs(change) - settings.same_within * np.abs(then)
+        unclear = (then != 0) & (np.abs(margin) <= 1e-9 * (np.abs(now) + np.abs(then)))
+    same = (now == then) | ((then != 0) & ~unclear & (margin <= 0))
+    movement = np.where(same, Movement.SAME, np.where(change > 0, Movement.IMPROVING, Movement.WORSENING))
+    decided = quick & (same | ~unclear)
+    out.movement[decided] = movement[decided].astype(object)
+    for row in np.flatnonzero(compared & ~decided).tolist():
+        p = parts[part[row]]
+        out.movement[row] = direction_since(
+            series.points(part[row]),
+            p.baseline,
+            p.direction,
+            settings,
+            as_of=int(as_of[row]),
+            value_type=p.value_type,
+            plausible=p.plausible,
+        )

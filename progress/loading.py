@@ -7,7 +7,8 @@ from collections import defaultdict
 
 import numpy as np
 import pandas as pd
-from django.db.models import Case, Count, FloatField, IntegerField, Max, Min, OuterRef, Subquery, Value, When
+from django.db import connection
+from django.db.models import Case, Count, FloatField, IntegerField, Max, Min, OuterRef, QuerySet, Subquery, Value, When
 from django.db.models.functions import Cast, Coalesce
 
 from carec_prf.bulk import read_columns
@@ -64,11 +65,10 @@ class Frames:
             for column in ("condition_value", "unit_min", "unit_max"):
                 self.parts[column] = self.parts[column].astype(float)
         self.part_ids = list(self.parts["part_id"]) if len(self.parts) else []
+        self.every_part = part_ids is None
         self.ranks = {
             (part_id, code): rank
-            for part_id, code, rank in OrdinalLevel.objects.filter(part_id__in=self.part_ids).values_list(
-                "part_id", "code", "rank"
-            )
+            for part_id, code, rank in self._of_parts(OrdinalLevel.objects).values_list("part_id", "code", "rank")
         }
         # parts whose weights come from outside the set still need those weights' observations
         weight_ids = {
@@ -85,11 +85,16 @@ class Frames:
             columns=["country_id", "first_year", "last_year"],
         ).astype({"first_year": "Int64", "last_year": "Int64"})
 
+    def _of_parts(self, manager) -> QuerySet:
+        """The rows of the parts loaded; every row when every part is (a list of thousands of ids
+        would cost the driver and the planner more than the rows)."""
+        return manager.all() if self.every_part else manager.filter(part_id__in=self.part_ids)
+
     def _observations(self, part_ids: set[int] | None) -> pd.DataFrame:
         """Public actual values as floats (ratings and regional values are published figures, so
         they are made of what the public may see), read as arrays: a million rows as Python
         objects would cost seconds. part_ids None: every part."""
-        query = Observation.objects.public().filter(availability=Availability.VALUE)
+        query = Observation.objects.public().filter(availability=Availability.VALUE, breakdown="")  # the totals
         if part_ids is not None:
             query = query.filter(part_id__in=part_ids)
         query = (
@@ -124,15 +129,17 @@ class Frames:
     def baselines(self) -> tuple[dict[int, Point | None], set[int]]:
         current: dict[int, Point | None] = {}
         rows = (
-            Baseline.objects.filter(part_id__in=self.part_ids, is_current=True)
+            self._of_parts(Baseline.objects)
+            .filter(is_current=True)
+            .order_by()  # one current baseline per part: the model's ordering would only cost a join
             .annotate(number=value_as_float())
-            .values_list("part_id", "year", "availability", "number", "qualifier")
         )
-        for part_id, year, availability, number, qualifier in rows:
+        names = ("part_id", "year", "availability", "number", "qualifier")
+        for part_id, year, availability, number, qualifier in _fetch(rows.values_list(*names), names):
             value = number if availability == Availability.VALUE else None
             current[part_id] = None if value is None else Point(year, value, qualifier)
         revised = set(
-            Baseline.objects.filter(part_id__in=self.part_ids)
+            self._of_parts(Baseline.objects)
             .order_by()  # the model's ordering would split the GROUP BY
             .values("part_id")
             .annotate(n=Count("id"))
@@ -145,17 +152,32 @@ class Frames:
         targets: dict[int, list[Target]] = defaultdict(list)
         final_year: dict[int, int] = {}
         rows = (
-            Milestone.objects.filter(part_id__in=self.part_ids, is_current=True)
+            self._of_parts(Milestone.objects)
+            .filter(is_current=True)
             .annotate(number=value_as_float())
-            .values_list("part_id", "year", "kind", "number")
+            .order_by("part_id", "year")
         )
-        for part_id, year, kind, value in rows.order_by("part_id", "year"):
+        names = ("part_id", "year", "kind", "number")
+        for part_id, year, kind, value in _fetch(rows.values_list(*names), names):
             if kind == Milestone.Kind.NOT_APPLICABLE:
                 continue
             final_year[part_id] = max(final_year.get(part_id, year), year)
             if kind in (Milestone.Kind.EXACT, Milestone.Kind.AT_LEAST, Milestone.Kind.AT_MOST) and value is not None:
                 targets[part_id].append(Target(year, kind, value))
         return targets, final_year
+
+
+def _fetch(rows: QuerySet, names: tuple[str, ...]) -> list[tuple]:
+    """A values_list query's rows as the database driver gives them: tens of thousands of
+    baselines and milestones through the ORM's row iteration would cost half a second. Fit for
+    columns whose driver values are already what the ORM returns (numbers, text, floats). The
+    SQL may list annotations first: the columns come back in the order of names."""
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        selected = [column[0] for column in cursor.description]
+        order = [selected.index(name) for name in names]
+        return [tuple(row[i] for i in order) for row in cursor.fetchall()]
 
 
 def report_years() -> list[int]:

@@ -6,13 +6,22 @@ import logging
 import math
 from collections import defaultdict
 
+import numpy as np
+import pandas as pd
 from django.db import transaction
 from django.utils import timezone
 
 from carec_prf.bulk import rows_sync
 from clusters.cache import page_cache_clear
 from indicators.models import IndicatorPart
-from progress.engine import Point, combine_parts, direction_since, plausible_range, rate_part, regional_values
+from progress.engine import (
+    PartInput,
+    combine_parts,
+    plausible_range,
+    rate_part_years,
+    rating_basis,
+    regional_values,
+)
 from progress.loading import Frames, report_years
 from progress.method import DEFAULT_METHOD_DESCRIPTION, DEFAULT_METHOD_NAME, MethodSettings, Rating
 from progress.models import IndicatorRating, PartRating, RatingMethod, RecomputeRequest, RecomputeRun, RegionalValue
@@ -127,8 +136,6 @@ def _recompute(method: RatingMethod, scope: list[int] | None) -> int:
         return 0
     regional = regional_values(frames.observations, frames.parts, frames.memberships)
     regional = regional[regional["part_id"].isin(frames.part_ids)]
-    baselines, revised = frames.baselines()
-    targets, final_years = frames.targets()
     years = report_years()
 
     # the regional values as plain Python columns: a row at a time through pandas, or a dict per
@@ -144,116 +151,127 @@ def _recompute(method: RatingMethod, scope: list[int] | None) -> int:
         "n_contributors": [None if n != n else int(n) for n in n_contributors.tolist()],  # NaN: none
         "n_members": regional["n_members"].astype("int64").tolist(),
     }
-    series: dict[int, list[Point]] = defaultdict(list)
-    coverage: dict[tuple[int, int], tuple] = {}
-    for part_id, year, value, qualifier, origin, n_in, n_members in zip(
-        *(regional_columns[name] for name in ("part_id", "year", "value", "qualifier", "origin")),
-        regional_columns["n_contributors"],
-        regional_columns["n_members"],
-        strict=True,
-    ):
-        series[part_id].append(Point(year, value, qualifier))
-        coverage[(part_id, year)] = (origin, n_in, n_members)
+    part_columns, indicator_rows = _ratings(method, settings, frames, regional_columns, years)
+    indicator_ids = {int(i) for i in frames.parts["indicator_id"]}  # the scope holds every part of these
+    _replace(method, frames.part_ids, indicator_ids, regional_columns, part_columns, indicator_rows, scope is None)
+    return len(frames.part_ids)
 
+
+def _ratings(method, settings: MethodSettings, frames: Frames, regional: dict[str, list], years: list[int]):
+    """Every part's rating as of every year, as columns (PART_COLUMNS), and each indicator's
+    rows. The engine rates all the part-years at once (rate_part_years); this adds what the
+    stored rows say besides: the latest value's coverage, the baseline, the flags of both."""
+    baselines, revised = frames.baselines()
+    targets, final_years = frames.targets()
     ranks = defaultdict(list)
     for (part_id, _code), rank in frames.ranks.items():
         ranks[part_id].append(rank)
-    part_rows, by_indicator = [], defaultdict(lambda: defaultdict(list))
-    for part in frames.parts.itertuples(index=False):
-        baseline = baselines.get(part.part_id)
-        by_year = {point.year: point for point in series.get(part.part_id, ())}
-        plausible = plausible_range(part.value_type, part.unit_min, part.unit_max, ranks.get(part.part_id, ()))
-        points, part_targets, direction = (
-            series.get(part.part_id, []),
-            targets.get(part.part_id, []),
-            int(part.direction),
+    parts = frames.parts
+    part_ids = parts["part_id"].astype("int64").tolist()
+    inputs = [
+        PartInput(
+            value_type=part.value_type,
+            direction=int(part.direction),
+            baseline=baselines.get(part.part_id),
+            targets=targets.get(part.part_id, []),
+            final_year=final_years.get(part.part_id),
+            plausible=plausible_range(part.value_type, part.unit_min, part.unit_max, ranks.get(part.part_id, ())),
         )
-        baseline_year, baseline_value, baseline_qualifier = (
-            (baseline.year, baseline.value, baseline.qualifier) if baseline else (None, None, "")
-        )
-        for as_of in years:
-            result = rate_part(
-                value_type=part.value_type,
-                direction=direction,
-                baseline=baseline,
-                targets=part_targets,
-                actuals=points,
-                as_of=as_of,
-                settings=settings,
-                final_year=final_years.get(part.part_id),
-                plausible=plausible,
-            )
-            flags = set(result.flags)
-            origin, n_contributors, n_members = coverage.get((part.part_id, result.latest_year), ("", None, None))
-            if origin == RegionalValue.Origin.AGGREGATED and n_contributors is not None and n_contributors < n_members:
-                flags.add("partial_coverage")
-            if part.part_id in revised:
-                flags.add("baseline_revised")
-            latest = by_year.get(result.latest_year)
-            milestone = result.milestone
-            part_rows.append(
-                (
-                    part.part_id,
-                    as_of,
-                    result.rating,
-                    result.basis,
-                    result.latest_year,
-                    result.actual,
-                    latest.qualifier if latest else "",
-                    baseline_year,
-                    baseline_value,
-                    baseline_qualifier,
-                    result.expected,
-                    result.ratio,
-                    result.growth,
-                    milestone.year if milestone else None,
-                    milestone.kind if milestone else "",
-                    milestone.value if milestone else None,
-                    result.outlook or "",
-                    result.projected,
-                    origin,
-                    n_contributors,
-                    n_members,
-                    sorted(flags),
-                    direction_since(
-                        points,
-                        baseline,
-                        direction,
-                        settings,
-                        as_of=as_of,
-                        value_type=part.value_type,
-                        plausible=plausible,
-                    )
-                    or "",
-                )
-            )
-            by_indicator[int(part.indicator_id)][as_of].append((result.rating, flags))
+        for part in parts.itertuples(index=False)
+    ]
+    # the regional values by part (in the order of frames.parts) and year
+    position = pd.Index(part_ids).get_indexer(regional["part_id"])
+    order = np.lexsort((np.asarray(regional["year"], dtype="int64"), position))
+    value = np.asarray(regional["value"], dtype="float64")
+    qualifier = np.asarray(regional["qualifier"] + [""], dtype=object)[:-1]
+    actuals = {"part": position[order], "year": np.asarray(regional["year"])[order], "value": value[order]}
+    rated = rate_part_years(inputs, actuals | {"qualifier": qualifier[order]}, years, settings)
 
-    indicator_rows = []
-    for indicator_id, per_year in by_indicator.items():
-        for as_of, entries in per_year.items():
-            label, score = combine_parts([rating for rating, _flags in entries], settings)
-            flags = sorted(set().union(*(f for _r, f in entries)))
-            indicator_rows.append(
+    n_years = len(years)
+    source = np.where(rated.point >= 0, order[np.maximum(rated.point, 0)], -1).tolist()  # rows of `regional`
+    empty = ("", None, None, None, None, "")
+    latest = [
+        empty
+        if i < 0
+        else (
+            regional["origin"][i],
+            regional["n_contributors"][i],
+            regional["n_members"][i],
+            regional["year"][i],
+            regional["value"][i],
+            regional["qualifier"][i],
+        )
+        for i in source
+    ]
+    origin, n_in, n_members, latest_year, actual, actual_qualifier = zip(*latest, strict=True) if latest else [()] * 6
+    baseline = [baselines.get(part_id) for part_id in part_ids]
+    baseline_columns = [(b.year, b.value, b.qualifier) if b else (None, None, "") for b in baseline]
+    flag_lists: dict[tuple, list[str]] = {}
+    flags = []
+    for row, (found, n, members) in enumerate(zip(origin, n_in, n_members, strict=True)):
+        partial = found == RegionalValue.Origin.AGGREGATED and n is not None and n < members
+        key = (rated.flags[row], partial, part_ids[row // n_years] in revised)
+        if key not in flag_lists:
+            extra = {"partial_coverage"} if partial else set()
+            flag_lists[key] = sorted(key[0] | extra | ({"baseline_revised"} if key[2] else set()))
+        flags.append(flag_lists[key])
+    milestones = [(m.year, m.kind, m.value) if m else (None, "", None) for m in rated.milestone]
+    columns = {
+        "part_id": [part_id for part_id in part_ids for _year in years],
+        "as_of": years * len(part_ids),
+        "rating": rated.rating,
+        "basis": list(map(rating_basis, rated.rating, rated.ratio)),
+        "latest_year": latest_year,
+        "actual": actual,
+        "actual_qualifier": actual_qualifier,
+        "expected": rated.expected,
+        "ratio": rated.ratio,
+        "growth": rated.growth,
+        "outlook": [o or "" for o in rated.outlook],
+        "projected": rated.projected,
+        "origin": origin,
+        "n_contributors": n_in,
+        "n_members": n_members,
+        "flags": flags,
+        "movement": [m or "" for m in rated.movement],
+    }
+    for i, name in enumerate(("baseline_year", "baseline_value", "baseline_qualifier")):
+        columns[name] = [b[i] for b in baseline_columns for _year in years]
+    for i, name in enumerate(("milestone_year", "milestone_kind", "milestone_value")):
+        columns[name] = [m[i] for m in milestones]
+    part_columns = {name: columns[name] for name in PART_COLUMNS}
+    part_columns["method_id"] = [method.pk] * len(rated.rating)
+    return part_columns, _indicator_rows(method, settings, parts, years, rated.rating, flags)
+
+
+def _indicator_rows(method, settings, parts, years, ratings: list[str], flags: list[list[str]]) -> list[dict]:
+    """Each indicator as of each year, combining its parts' rows (parts are rows of frames.parts,
+    each with a row per year, in that order)."""
+    members = defaultdict(list)
+    for i, indicator_id in enumerate(parts["indicator_id"].astype("int64").tolist()):
+        members[indicator_id].append(i)
+    combined: dict[tuple[str, ...], tuple[str, float | None]] = {}  # the same labels combine the same way
+    rows = []
+    for indicator_id, indices in members.items():
+        for y, as_of in enumerate(years):
+            at = [i * len(years) + y for i in indices]
+            labels = tuple(ratings[r] for r in at)
+            if labels not in combined:
+                combined[labels] = combine_parts(list(labels), settings)
+            label, score = combined[labels]
+            rows.append(
                 {
                     "method_id": method.pk,
                     "indicator_id": indicator_id,
                     "as_of": as_of,
                     "rating": label,
                     "score": score,
-                    "n_parts": len(entries),
-                    "n_rated": sum(r not in Rating.UNRATED for r, _f in entries),
-                    "flags": flags,
+                    "n_parts": len(at),
+                    "n_rated": sum(r not in Rating.UNRATED for r in labels),
+                    "flags": sorted(set().union(*(flags[r] for r in at))),
                 }
             )
-
-    part_columns = dict(
-        zip(PART_COLUMNS, zip(*part_rows, strict=True) if part_rows else [()] * len(PART_COLUMNS), strict=True)
-    )
-    part_columns["method_id"] = [method.pk] * len(part_rows)
-    indicator_ids = {int(i) for i in frames.parts["indicator_id"]}  # the scope holds every part of these
-    _replace(method, frames.part_ids, indicator_ids, regional_columns, part_columns, indicator_rows, scope is None)
-    return len(frames.part_ids)
+    return rows
 
 
 def _replace(method, part_ids, indicator_ids, regional_rows, part_rows, indicator_rows, full: bool) -> None:
