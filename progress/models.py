@@ -177,6 +177,7 @@ class QualityWarning(models.Model):
         NEAR_LIMIT = "near_limit", _("close to the unit's plausible limit")
         COVERAGE = "coverage", _("regional value from few countries")
         OUTDATED = "outdated", _("latest value outdated for the next edition")
+        CATEGORIES = "categories", _("categories that do not add up to the total")
 
     part = models.ForeignKey(IndicatorPart, on_delete=models.CASCADE, related_name="quality_warnings")
     country = models.ForeignKey("clusters.Country", on_delete=models.CASCADE, null=True, related_name="+")

@@ -16,6 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 CHANGE, NEAR_LIMIT, COVERAGE, OUTDATED = "change", "near_limit", "coverage", "outdated"
+CATEGORIES = "categories"
+# the values whose word counts: a working copy (draft, submitted, returned) before the approved one
+_UNDER_WAY = ("draft", "submitted", "returned")
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,11 @@ class QualitySettings:
     coverage_share: float = 0.6
     # a latest value more than this many years older than the next edition's report year
     outdated_years: int = 3
+    # the categories of a dimension whose sum differs from their total by more than this share of
+    # the total, for a part whose categories add up (IndicatorPart.categories_add_up): 0.5% lets
+    # a rounded count through (a total of 1,000 against categories of 1,004) and catches a person
+    # left out of a small one (120 against 119)
+    categories_share: float = 0.005
 
     @classmethod
     def current(cls) -> "QualitySettings":
@@ -89,6 +97,27 @@ def check_outdated(latest_year: int | None, edition_year: int, s: QualitySetting
     return Finding(OUTDATED, {"year": latest_year, "edition": edition_year, "years": s.outdated_years})
 
 
+def check_categories(
+    total: float | None, dimensions: list[tuple[str, list[tuple[str, float]], bool]], s: QualitySettings
+) -> Finding | None:
+    """The categories of each dimension against their total. dimensions: (dimension code, the
+    (category code, value) pairs given, whether every category of the code list is among them).
+    All the categories must add up to the total within the share of it; some of them only must
+    not exceed it (the others may still come). Nothing is corrected: the finding shows the sums."""
+    if total is None:
+        return None
+    allowed = max(s.categories_share * abs(total), 1e-9)  # and no float noise: 0.1 + 0.2 is 0.3
+    off = []
+    for dimension, values, complete in dimensions:
+        if not values:
+            continue
+        summed = sum(value for _code, value in values)
+        if abs(summed - total) <= allowed or (not complete and summed < total):
+            continue
+        off.append([dimension, [[code, value] for code, value in values], summed])
+    return Finding(CATEGORIES, {"total": total, "sums": off}) if off else None
+
+
 def finding_message(check: str, d: dict) -> str:
     """The warning in the active language."""
     from indicators.display import format_number
@@ -108,6 +137,16 @@ def finding_message(check: str, d: dict) -> str:
         }
     if check == COVERAGE:
         return _("The regional value covers %(contributors)s of %(members)s member countries.") % d
+    if check == CATEGORIES:
+        return " ".join(
+            _("%(categories)s = %(sum)s, but the total is %(total)s: the categories do not add up.")
+            % {
+                "categories": " + ".join(f"{code} {format_number(value)}" for code, value in values),
+                "sum": format_number(summed),
+                "total": format_number(d["total"]),
+            }
+            for _dimension, values, summed in d["sums"]
+        )
     if check == OUTDATED:
         return (
             ngettext(
@@ -160,7 +199,8 @@ def _approved_history(part_ids, queryset=None) -> dict[tuple, list[tuple[int, fl
 def findings_for_values(observations, s: QualitySettings | None = None) -> None:
     """Give each value shown to a reviewer (observations with part__unit loaded) its findings
     (observation.findings) and the approved values of earlier years (observation.approved_history).
-    One query for the whole list."""
+    One query for the whole list, two more where a part's categories add up (a total and each of
+    its categories carry the same finding when they do not)."""
     s = s or QualitySettings.current()
     history = _approved_history({o.part_id for o in observations})
     for o in observations:
@@ -168,6 +208,97 @@ def findings_for_values(observations, s: QualitySettings | None = None) -> None:
         value = float(o.value_number) if o.value_number is not None else None
         o.approved_history = earlier
         o.findings = value_findings(value, earlier, o.part.unit, s)
+    add_up = {o.part_id for o in observations if o.part.categories_add_up}
+    if add_up:  # the total and its categories, each beside the others: two more queries
+        off = _categories_found(add_up, {o.year for o in observations if o.part_id in add_up}, s)
+        for o in observations:
+            if o.cell in off:
+                o.findings.append(off[o.cell][1])
+
+
+def category_codes(part_ids) -> dict[int, dict[str, list[str]]]:
+    """The code lists of the dimensions each part is broken down by, {part: {dimension: [category
+    codes]}}, in their order: one query."""
+    from indicators.models import Category
+
+    lists: dict[int, dict[str, list[str]]] = {}
+    for part_id, dimension, code in (
+        Category.objects.filter(dimension__parts__in=part_ids)
+        .order_by("dimension__order", "dimension__code", "order", "code")
+        .values_list("dimension__parts", "dimension__code", "code")
+    ):
+        lists.setdefault(part_id, {}).setdefault(dimension, []).append(code)
+    return lists
+
+
+def _latest_numbers(rows) -> dict[tuple, tuple[int, float | None]]:
+    """Per cell (part, country, year, categories) the value whose word counts, as (pk, number):
+    the working copy where there is one, else the approved value. rows: (pk, part, country, year,
+    categories, status, number)."""
+    chosen: dict[tuple, tuple[int, float | None]] = {}
+    under_way: set[tuple] = set()
+    for pk, part_id, country_id, year, breakdown, status, number in rows:
+        cell = (part_id, country_id, year, breakdown)
+        if cell in under_way or (cell in chosen and status not in _UNDER_WAY):
+            continue
+        chosen[cell] = (pk, float(number) if number is not None else None)
+        if status in _UNDER_WAY:
+            under_way.add(cell)
+    return chosen
+
+
+def categories_off(
+    cells: dict[tuple, tuple[int, float | None]], code_lists: dict[int, dict[str, list[str]]], s: QualitySettings
+) -> dict[tuple, tuple[Finding, list[tuple]]]:
+    """The totals whose categories do not add up (check_categories), {total's cell: (finding, the
+    cells of the categories in it)}. A total is any cell of a part with code lists, the categories
+    of a dimension it is not broken down by are its own categories plus one of that dimension:
+    SEX=F and SEX=M under the total, AGE=Y_LT25;SEX=F and ;SEX=M under AGE=Y_LT25."""
+    from indicators.breakdown import breakdown_key, breakdown_parse
+
+    found: dict[tuple, tuple[Finding, list[tuple]]] = {}
+    for cell, (_pk, total) in cells.items():
+        part_id, country_id, year, key = cell
+        lists = code_lists.get(part_id)
+        if total is None or not lists:
+            continue
+        given = breakdown_parse(key)
+        dimensions, children = [], {}
+        for dimension, codes in lists.items():
+            if dimension in given:
+                continue
+            values = []
+            for code in codes:
+                child = (part_id, country_id, year, breakdown_key({**given, dimension: code}))
+                number = cells.get(child, (None, None))[1]
+                if number is not None:
+                    values.append((code, number))
+                    children.setdefault(dimension, []).append(child)
+            dimensions.append((dimension, values, len(values) == len(codes)))
+        if finding := check_categories(total, dimensions, s):
+            off = [child for dimension, *_rest in finding.details["sums"] for child in children[dimension]]
+            found[cell] = (finding, off)
+    return found
+
+
+def _categories_found(part_ids, years, s: QualitySettings) -> dict[tuple, tuple[int, Finding, bool]]:
+    """The category sums that are off, for the parts whose categories add up, as {cell: (pk of
+    the value there, finding, whether it is the total)} for each total and each of its
+    categories. Two queries."""
+    from indicators.models import Observation
+
+    rows = Observation.objects.filter(part_id__in=part_ids, status__in=(*_UNDER_WAY, "approved"))
+    if years is not None:
+        rows = rows.filter(year__in=years)
+    cells = _latest_numbers(
+        rows.order_by("pk").values_list("pk", "part_id", "country_id", "year", "breakdown", "status", "value_number")
+    )
+    off = categories_off(cells, category_codes(part_ids), s)
+    found = {total: (cells[total][0], finding, True) for total, (finding, _children) in off.items()}
+    for finding, children in off.values():
+        for cell in children:
+            found.setdefault(cell, (cells[cell][0], finding, False))
+    return found
 
 
 @transaction.atomic
@@ -186,7 +317,8 @@ def quality_run(*, part_ids: list[int] | None = None) -> int:
     if part_ids is not None:
         parts, values = parts.filter(pk__in=part_ids), values.filter(part_id__in=part_ids)
         regional, kept = regional.filter(part_id__in=part_ids), kept.filter(part_id__in=part_ids)
-    units = {p.pk: p.unit for p in parts}
+    parts_by_id = {p.pk: p for p in parts}
+    units = {pk: part.unit for pk, part in parts_by_id.items()}
     found: dict[tuple, tuple[int | None, Finding]] = {}
     history = _approved_history(list(units))
     for pk, part_id, country_id, breakdown, year, number in values.filter(value_number__isnull=False).values_list(
@@ -195,6 +327,11 @@ def quality_run(*, part_ids: list[int] | None = None) -> int:
         earlier = [p for p in history.get((part_id, country_id, breakdown), []) if p[0] < year]
         for finding in value_findings(float(number), earlier, units.get(part_id), s):
             found[(part_id, country_id, year, finding.check, pk)] = (pk, finding)
+    add_up = [pk for pk, part in parts_by_id.items() if part.categories_add_up]
+    off = _categories_found(add_up, None, s) if add_up else {}
+    for (part_id, country_id, year, _key), (pk, finding, total) in off.items():
+        if total:  # kept once, on the total; its categories show it beside them on the pages
+            found[(part_id, country_id, year, CATEGORIES, pk)] = (pk, finding)
     edition = edition_year()
     latest: dict[int, int] = {}
     for part_id, year, origin, contributors, members in regional.values_list(

@@ -31,6 +31,8 @@ from psycopg import errors as pg_errors
 
 from carec_prf.bulk import insert_rows
 from clusters.models import Country
+from indicators.breakdown import SEPARATOR as BREAKDOWN_SEPARATOR
+from indicators.breakdown import breakdown_key
 from indicators.display import format_value
 from indicators.models import (
     Availability,
@@ -44,8 +46,6 @@ from indicators.models import (
     ReportingYear,
     ValueType,
 )
-from indicators.breakdown import SEPARATOR as BREAKDOWN_SEPARATOR
-from indicators.breakdown import breakdown_key
 from indicators.values import TypedValueFields, check_range, read_value
 from workflow import notifications
 from workflow.audit import audit_many, snapshot

@@ -5,14 +5,25 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
 from clusters.models import Country
+from indicators.breakdown import breakdown_key, breakdown_parse
+from indicators.display import format_value
 from indicators.expected import cell_states, expected_places, members_by_year, parts_of
-from indicators.models import Baseline, Indicator, IndicatorPart, Milestone, Observation, ReportingYear
+from indicators.models import (
+    Availability,
+    Baseline,
+    Category,
+    Indicator,
+    IndicatorPart,
+    Milestone,
+    Observation,
+    ReportingYear,
+)
 from progress.quality import findings_for_values
 from workflow.models import AuditEntry, Comment, Narrative
 from workflow.permissions import Access, narrative_separation_problem
@@ -31,14 +42,51 @@ class Cell:
     can_review: bool = False
     error: str = ""
     entered: dict = field(default_factory=dict)
+    breakdown: str = ""  # the categories' key (indicators.breakdown); empty: the total
+    label: str = ""  # the categories' names in the user's language
+    categories: list["Cell"] = field(default_factory=list)  # a total's cells of its categories
 
     @property
     def key(self) -> str:
-        return f"{self.part.pk}-{self.country.pk if self.country else 'R'}"
+        place = f"{self.part.pk}-{self.country.pk if self.country else 'R'}"
+        return f"{place}-{self.breakdown}" if self.breakdown else place
 
     @property
     def shown(self) -> Observation | None:
         return self.current or self.approved
+
+    @property
+    def typed(self) -> str:
+        """The value as the input shows it, to be read back unchanged by the one way in: what was
+        typed, else the value (N/A where it is not available, whatever the language)."""
+        if self.entered:
+            return self.entered["value"]
+        shown = self.shown
+        if shown is None:
+            return ""
+        if shown.availability == Availability.NOT_AVAILABLE:
+            return "N/A"
+        return format_value(shown)
+
+    @property
+    def flag(self) -> str:
+        """The observation status the select shows: what was chosen, else the value's."""
+        return self.entered.get("kind") or (self.shown.kind if self.shown else Observation.Kind.ACTUAL)
+
+    @property
+    def note(self) -> str:
+        if "note" in self.entered:
+            return self.entered["note"]
+        return (self.shown.note or "") if self.shown else ""
+
+    @property
+    def categories_open(self) -> bool:
+        """The categories unfold where one of them needs the user: an error to correct."""
+        return any(cell.error for cell in self.categories)
+
+    @property
+    def categories_given(self) -> int:
+        return sum(cell.shown is not None for cell in self.categories)
 
 
 def indicator_for_user(*, user, slug: str) -> Indicator:
@@ -56,6 +104,7 @@ def entry_grid(*, user, indicator: Indicator, year: int) -> dict:
     parts = list(
         IndicatorPart.objects.filter(indicator=indicator)
         .select_related("unit")
+        .annotate(broken_down=Exists(IndicatorPart.dimensions.through.objects.filter(indicatorpart=OuterRef("pk"))))
         .prefetch_related(
             "scale",
             Prefetch("baselines", queryset=Baseline.objects.filter(is_current=True), to_attr="current_baselines"),
@@ -71,7 +120,7 @@ def entry_grid(*, user, indicator: Indicator, year: int) -> dict:
     # this year's values, and the last approved value of any earlier year (ordered by year, so
     # the latest one stays)
     observations = (
-        Observation.objects.filter(part__in=parts, year__lte=year, breakdown="")
+        Observation.objects.filter(part__in=parts, year__lte=year)
         .filter(access.observation_filter())
         .exclude(status="superseded")
         .exclude(~Q(year=year) & ~Q(status="approved"))
@@ -81,28 +130,28 @@ def entry_grid(*, user, indicator: Indicator, year: int) -> dict:
     by_key: dict[tuple, dict[str, Observation]] = {}
     for obs in observations:
         slot = "last_year" if obs.year < year else ("approved" if obs.status == "approved" else "current")
-        by_key.setdefault((obs.part_id, obs.country_id), {})[slot] = obs
+        by_key.setdefault((obs.part_id, obs.country_id, obs.breakdown), {})[slot] = obs
+    category_rows = _category_rows([part for part in parts if part.broken_down], by_key)
     rows = []
     for part in parts:
         places = [None] if part.aggregation == IndicatorPart.Aggregation.REGION_ONLY else [None, *countries]
         part.baseline = part.current_baselines[0] if part.current_baselines else None
         for country in places:
-            found = by_key.get((part.pk, country.pk if country else None), {})
             country_id = country.pk if country else None
-            rows.append(
-                Cell(
-                    part=part,
-                    country=country,
-                    current=found.get("current"),
-                    approved=found.get("approved"),
-                    last_year=found.get("last_year"),
-                    can_enter=access.can_enter(sector_id, country_id),
-                    can_review=access.can_review(sector_id, country_id),
-                )
-            )
-    # what looks odd about this year's values (progress.quality): one query for the whole grid
+            rights = {
+                "can_enter": access.can_enter(sector_id, country_id),
+                "can_review": access.can_review(sector_id, country_id),
+            }
+            total = _grid_cell(part, country, "", "", by_key, rights)
+            total.categories = [
+                _grid_cell(part, country, key, label, by_key, rights) for key, label in category_rows.get(part.pk, [])
+            ]
+            rows.append(total)
+    cells = [cell for total in rows for cell in (total, *total.categories)]
+    # what looks odd about this year's values (progress.quality): one query for the whole grid,
+    # two more where categories must add up to their total
     parts_by_id = {part.pk: part for part in parts}
-    shown = [cell.shown for cell in rows if cell.shown is not None]
+    shown = [cell.shown for cell in cells if cell.shown is not None]
     for obs in shown:
         obs.part = parts_by_id[obs.part_id]
     findings_for_values(shown)
@@ -111,10 +160,55 @@ def entry_grid(*, user, indicator: Indicator, year: int) -> dict:
         "indicator": indicator,
         "year": year,
         "rows": rows,
+        "cells": cells,
+        "reviewable": [c for c in cells if c.can_review and c.current and c.current.status == "submitted"],
         "countries": countries,
         "reporting": reporting,
         "access": access,
+        "kinds": Observation.Kind.choices,
     }
+
+
+def _grid_cell(part, country, key: str, label: str, by_key: dict, rights: dict) -> Cell:
+    found = by_key.get((part.pk, country.pk if country else None, key), {})
+    return Cell(
+        part=part,
+        country=country,
+        current=found.get("current"),
+        approved=found.get("approved"),
+        last_year=found.get("last_year"),
+        breakdown=key,
+        label=label,
+        **rights,
+    )
+
+
+def _category_rows(parts: list[IndicatorPart], by_key: dict) -> dict[int, list[tuple[str, str]]]:
+    """The rows of categories under each total of the parts broken down: one per category of
+    each dimension, in the code lists' order, then any combination of categories that a value
+    already has (AGE=Y_LT25;SEX=F, from a file), as (key, names in the user's language). One
+    query, none when no part is broken down."""
+    if not parts:
+        return {}
+    names: dict[tuple[str, str], str] = {}
+    rows: dict[int, list[tuple[str, str]]] = {}
+    for category in (
+        Category.objects.filter(dimension__parts__in=parts)
+        .annotate(part_pk=F("dimension__parts"))
+        .select_related("dimension")
+        .order_by("dimension__order", "dimension__code", "order", "code")
+    ):
+        names[(category.dimension.code, category.code)] = category.name
+        rows.setdefault(category.part_pk, []).append(
+            (breakdown_key({category.dimension.code: category.code}), category.name)
+        )
+    listed = {(part_id, key) for part_id, part_rows in rows.items() for key, _label in part_rows}
+    for part_id, _country_id, key in sorted(by_key, key=lambda k: k[2]):
+        if key and part_id in rows and (part_id, key) not in listed:
+            listed.add((part_id, key))
+            label = ", ".join(names.get(pair, "=".join(pair)) for pair in breakdown_parse(key).items())
+            rows[part_id].append((key, label))
+    return rows
 
 
 def my_work(*, user) -> dict:
@@ -146,8 +240,9 @@ def my_work(*, user) -> dict:
     if not access.is_secretariat:
         indicators = indicators.filter(result__sector_id__in=[s for s, _c in access.assignments])
     to_enter = _to_enter(list(indicators.select_related("result__sector")), open_years)
-    to_review = list(to_review)
+    to_review, returned, drafts = list(to_review), list(returned), list(drafts)
     review_context(to_review)
+    _label_categories(to_review, returned, drafts)
     narratives = Narrative.objects.select_related("indicator", "updated_by", "reviewed_by").order_by(
         "indicator__code", "year"
     )
@@ -170,8 +265,8 @@ def my_work(*, user) -> dict:
         "to_review": to_review,
         "review_groups": [(indicator, year, len(values)) for (indicator, year), values in groups.items()],
         "review_uploads": [(int(batch.split(":")[1]), count) for batch, count in sorted(batches.items())],
-        "returned": list(returned),
-        "drafts": list(drafts),
+        "returned": returned,
+        "drafts": drafts,
         "narratives_to_review": list(narratives_to_review),
         "narratives_returned": [n for n in own_narratives if n.status == Narrative.Status.RETURNED],
         "narrative_drafts": [n for n in own_narratives if n.status == Narrative.Status.DRAFT],
@@ -180,6 +275,33 @@ def my_work(*, user) -> dict:
         "access": access,
         "quality_sectors": quality_sectors(access) if access.is_secretariat or access.assignments else [],
     }
+
+
+def breakdown_labels(keys) -> dict[str, str]:
+    """The names of the categories of each key, in the user's language ("Female"; "Under 25,
+    Female"); the total's empty key is left out. One query, none without categories."""
+    wanted = {pair for key in keys if key for pair in breakdown_parse(key).items()}
+    if not wanted:
+        return {}
+    names = {
+        (category.dimension.code, category.code): category.name
+        for category in Category.objects.filter(
+            dimension__code__in={d for d, _c in wanted}, code__in={c for _d, c in wanted}
+        ).select_related("dimension")
+    }
+    return {
+        key: ", ".join(names.get(pair, "=".join(pair)) for pair in breakdown_parse(key).items())
+        for key in set(keys)
+        if key
+    }
+
+
+def _label_categories(*lists) -> None:
+    """Give each value of the lists its categories' names (observation.categories_label)."""
+    values = [o for values in lists for o in values]
+    labels = breakdown_labels({o.breakdown for o in values})
+    for o in values:
+        o.categories_label = labels.get(o.breakdown, "")
 
 
 @dataclass

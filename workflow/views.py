@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from indicators.display import format_value
-from indicators.models import Observation, ReportingYear
+from indicators.models import Availability, Observation, ReportingYear
 from indicators.values import decimal_comma_for
 from workflow import selectors, services
 from workflow.entry import REGION, Entry, EntryErrors
@@ -56,14 +56,22 @@ def entry_grid(request, slug: str, year: int):
 def _save_grid(request, context) -> bool:
     """Every cell goes through the one way in (workflow.entry): all cells are checked first, and
     all are saved in one transaction, or none."""
-    cells = {cell.key: cell for cell in context["rows"] if cell.can_enter}
+    cells = {cell.key: cell for cell in context["cells"] if cell.can_enter}
     entries = []
     for key, cell in cells.items():
         raw = (request.POST.get(f"{key}-value") or "").strip()
         chosen = [c for c in request.POST.getlist(f"{key}-countries") if c]
         reason = (request.POST.get(f"{key}-reason") or "").strip()
-        cell.entered = {"value": raw, "countries": chosen, "reason": reason}
-        if not raw and not chosen:
+        # the flag and the comment as shown unless changed: a page without them keeps the value's
+        kind = (request.POST.get(f"{key}-kind") or "").strip() or cell.flag
+        note = request.POST.get(f"{key}-note")
+        cell.entered = {"value": raw, "countries": chosen, "reason": reason, "kind": kind}
+        if note is not None:
+            cell.entered["note"] = note = note.strip()
+            if note == ((cell.shown.note or "") if cell.shown else ""):
+                note = None  # unchanged: the texts of the other languages stay as they are
+        missing = kind == Observation.Kind.MISSING and not raw and not chosen
+        if not raw and not chosen and not missing:
             continue
         version = request.POST.get(f"{key}-version") or ""
         entries.append(
@@ -73,6 +81,10 @@ def _save_grid(request, context) -> bool:
                 country=cell.country.code if cell.country else REGION,
                 year=context["year"],
                 value=raw,
+                breakdown=cell.breakdown,
+                availability=Availability.NOT_AVAILABLE if missing else None,
+                kind=kind,
+                note=note,
                 countries=chosen,
                 revision_reason=reason,
                 version=int(version) if version.isascii() and version.isdigit() else None,
@@ -128,6 +140,9 @@ def _save_grid(request, context) -> bool:
 def _named(observation: Observation) -> str:
     """A value as a reviewer names it: indicator, part, place, year: value."""
     place = observation.country.name if observation.country_id else _("region")
+    if observation.breakdown:  # and its categories: "region (Female)"
+        labels = selectors.breakdown_labels([observation.breakdown])
+        place = _("%(place)s (%(categories)s)") % {"place": place, "categories": labels[observation.breakdown]}
     return (
         f"{observation.part.indicator.code}, {observation.part.name}, {place}, {observation.year}: "
         f"{format_value(observation)}"
@@ -242,6 +257,7 @@ def observation_detail(request, pk: int):
         "workflow/observation_detail.html",
         {
             "observation": observation,
+            "categories": selectors.breakdown_labels([observation.breakdown]).get(observation.breakdown, ""),
             "form": form,
             "attachments": list(observation.attachments.all()),
             "can_enter": access.can_enter(observation.part.indicator.result.sector_id, observation.country_id),
