@@ -12,8 +12,11 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-COLUMNS = ["indicator", "part", "country", "year", "value", "qualifier", "unit", "source", "note"]
+# A file's own columns; a column per dimension (its code in lower case, such as "sex") may come too.
+COLUMNS = ["indicator", "part", "country", "year", "value", "qualifier", "flag", "unit", "source", "note"]
 REQUIRED = ["indicator", "part", "country", "year", "value"]
+# Other names of our columns: the open data calls the flag "kind", so its files upload as they are.
+ALIASES = {"kind": "flag"}
 # Columns the template adds to help whoever fills it; read past without a note.
 TEMPLATE_HELP = ["baseline", "milestones", "part_name"]
 
@@ -35,16 +38,22 @@ class Table:
     notes: list[str] = field(default_factory=list)
     kind: str = "csv"
     delimiter: str = ","
+    dimensions: dict[str, str] = field(default_factory=dict)  # column name -> dimension code, in file order
 
     def __len__(self) -> int:
         return len(self.numbers)
 
 
 # Columns whose texts repeat from row to row (codes, years): one string object per distinct text.
-_REPEATING = {"indicator", "part", "country", "year", "qualifier", "unit", "source"}
+_REPEATING = {"indicator", "part", "country", "year", "qualifier", "flag", "unit", "source"}
 
 
-def read_table(data: bytes, filename: str, *, max_bytes: int, max_inflated: int) -> Table:
+def read_table(
+    data: bytes, filename: str, *, max_bytes: int, max_inflated: int, dimensions: Iterable[str] = ()
+) -> Table:
+    """The file's rows; `dimensions` are the codes of the known dimensions, each read from the
+    column named by its code in lower case (a file's own column of the same name comes first)."""
+    dimension_columns = {code.lower(): code for code in dimensions if code.lower() not in COLUMNS}
     if not data:
         raise FileRefused(_("The file is empty."))
     if len(data) > max_bytes:
@@ -54,9 +63,9 @@ def read_table(data: bytes, filename: str, *, max_bytes: int, max_inflated: int)
         )
     extension = filename.lower().rsplit(".", 1)[-1] if "." in filename else ""
     if extension == "csv":
-        return _read_csv(data)
+        return _read_csv(data, dimension_columns)
     if extension == "xlsx":
-        return _read_xlsx(data, max_inflated)
+        return _read_xlsx(data, max_inflated, dimension_columns)
     if extension in ("xlsm", "xls"):
         raise FileRefused(
             _("“%(name)s” is not accepted: save the workbook as .xlsx without macros.") % {"name": filename}
@@ -100,16 +109,17 @@ def _guess_encoding(data: bytes) -> str:
     return ""
 
 
-def _read_csv(data: bytes) -> Table:
+def _read_csv(data: bytes, dimensions: dict[str, str]) -> Table:
     _decode(data)  # refuse a binary or non-UTF-8 file before reading a row
     end = data.find(b"\n")
     first_line = data[: end if end >= 0 else len(data)].decode("utf-8-sig")
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     text = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")  # decoded as it is read
-    return _tabulate(enumerate(csv.reader(text, delimiter=delimiter), start=1), kind="csv", delimiter=delimiter)
+    rows = enumerate(csv.reader(text, delimiter=delimiter), start=1)
+    return _tabulate(rows, kind="csv", delimiter=delimiter, dimensions=dimensions)
 
 
-def _read_xlsx(data: bytes, max_inflated: int) -> Table:
+def _read_xlsx(data: bytes, max_inflated: int, dimensions: dict[str, str]) -> Table:
     """A workbook read as a stream, a row at a time (openpyxl's read-only mode)."""
     from openpyxl import load_workbook
 
@@ -149,7 +159,7 @@ def _read_xlsx(data: bytes, max_inflated: int) -> Table:
             yield number, texts
 
     try:
-        table = _tabulate(rows(), kind="xlsx", delimiter="")
+        table = _tabulate(rows(), kind="xlsx", delimiter="", dimensions=dimensions)
     except zipfile.BadZipFile:
         raise FileRefused(_("This .xlsx file is damaged or not a workbook.")) from None
     finally:
@@ -193,7 +203,7 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
-def _tabulate(rows: Iterable[tuple[int, list[str]]], *, kind: str, delimiter: str) -> Table:
+def _tabulate(rows: Iterable[tuple[int, list[str]]], *, kind: str, delimiter: str, dimensions: dict[str, str]) -> Table:
     """The first non-empty row names the columns; the other non-empty rows are kept as columns."""
     rows = iter(rows)
     header = next((cells for _number, cells in rows if any(cells)), None)
@@ -201,15 +211,19 @@ def _tabulate(rows: Iterable[tuple[int, list[str]]], *, kind: str, delimiter: st
         raise FileRefused(_("The file has no rows."))
     header = [str(cell).strip().lstrip("\ufeff") for cell in header]
     columns, notes, problems = {}, [], []
+    known = COLUMNS + list(dimensions)
+    named = {name.strip().lower() for name in header}
     for position, name in enumerate(header):
         key = name.strip().lower()
-        if key in COLUMNS:
+        if key in ALIASES and ALIASES[key] not in named:  # the column's own name comes first
+            key = ALIASES[key]
+        if key in COLUMNS or key in dimensions:
             columns[key] = position
             continue
         if not key or key in TEMPLATE_HELP:
             continue
-        suggestion = difflib.get_close_matches(key, COLUMNS, n=1, cutoff=0.6)
-        if suggestion and suggestion[0] not in [h.strip().lower() for h in header]:
+        suggestion = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+        if suggestion and suggestion[0] not in named:
             problems.append(
                 _("Column “%(name)s” is not known; did you mean “%(suggestion)s”?")
                 % {"name": name, "suggestion": suggestion[0]}
@@ -222,9 +236,17 @@ def _tabulate(rows: Iterable[tuple[int, list[str]]], *, kind: str, delimiter: st
             [_("Required columns are missing: %(columns)s.") % {"columns": ", ".join(missing)}] if missing else []
         )
         raise FileRefused(" ".join(messages))
-    table = Table(header=header, columns=columns, notes=notes, kind=kind, delimiter=delimiter)
+    table = Table(
+        header=header,
+        columns=columns,
+        notes=notes,
+        kind=kind,
+        delimiter=delimiter,
+        dimensions={name: dimensions[name] for name in columns if name in dimensions},
+    )
     table.cells = {name: [] for name in columns}
-    plan = [(table.cells[name], position, {} if name in _REPEATING else None) for name, position in columns.items()]
+    repeating = _REPEATING | table.dimensions.keys()
+    plan = [(table.cells[name], position, {} if name in repeating else None) for name, position in columns.items()]
     numbers = table.numbers
     for number, cells in rows:
         if not any(cells):

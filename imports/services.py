@@ -71,6 +71,7 @@ def upload_process(*, upload: Upload) -> Upload:
 
 def _process(upload: Upload) -> Upload:
     with translation.override(upload.language):
+        facts = facts_load(user=upload.uploaded_by)  # first: its dimensions name the file's columns of categories
         try:
             data = upload.file.open("rb").read()
             upload.file.close()
@@ -79,11 +80,11 @@ def _process(upload: Upload) -> Upload:
                 upload.original_name,
                 max_bytes=settings.UPLOAD_MAX_BYTES,
                 max_inflated=settings.UPLOAD_MAX_INFLATED_BYTES,
+                dimensions=facts.dimension_names,
             )
             del data  # the table holds what is needed of it
         except FileRefused as refusal:
             return _finish(upload, status=Upload.Status.REFUSED, message=str(refusal))
-        facts = facts_load(user=upload.uploaded_by)
         Upload.objects.filter(pk=upload.pk).update(rows_total=len(table))
 
         def report(validated: int) -> None:

@@ -16,7 +16,7 @@ from imports.models import Upload
 from imports.problems import kinds_described
 from imports.selectors import PROGRESS, uploads_list, uploads_visible
 from imports.services import problems_file_temporary, upload_create
-from imports.template_files import template_csv, template_rows, template_xlsx
+from imports.template_files import template_csv, template_dimensions, template_rows, template_xlsx
 from workflow.permissions import Access
 from workflow.services import year_check_known
 
@@ -143,12 +143,13 @@ def template_download(request):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("imports:upload")
-    rows = template_rows(sector=sector, year=year)
+    dimensions = template_dimensions()
+    rows = template_rows(sector=sector, year=year, dimensions=dimensions)
     if request.GET.get("format") == "csv":
-        content, content_type, extension = template_csv(rows), "text/csv", "csv"
+        content, content_type, extension = template_csv(rows, dimensions=dimensions), "text/csv", "csv"
     else:
         countries = list(Country.objects.members_in(year).order_by("order").values_list("code", flat=True))
-        content = template_xlsx(rows, sector_name=sector.name, year=year, countries=countries)
+        content = template_xlsx(rows, dimensions=dimensions, sector_name=sector.name, year=year, countries=countries)
         content_type, extension = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(True, f"carec-{sector.code}-{year}.{extension}")

@@ -89,10 +89,13 @@ def test_xlsx_template_has_lists_read_only_columns_and_instructions_in_the_users
     assert workbook.sheetnames[1:] == ["data", "lists"]
     data = workbook["data"]
     header = [c.value for c in data[1]]
-    assert header[:9] == ["indicator", "part", "country", "year", "value", "qualifier", "unit", "source", "note"]
+    assert header[:11] == [
+        *("indicator", "part", "country", "year", "sex"),  # a column per dimension after the year
+        *("value", "qualifier", "flag", "unit", "source", "note"),
+    ]
     assert "baseline" in header and "milestones" in header
-    assert data.protection.sheet and not data["E2"].protection.locked and data["K2"].protection.locked
-    assert len(data.data_validations.dataValidation) == 4
+    assert data.protection.sheet and not data["F2"].protection.locked and data["M2"].protection.locked
+    assert len(data.data_validations.dataValidation) == 6  # indicator, part, country, qualifier, flag, sex
     codes = {row[0].value for row in data.iter_rows(min_row=2)}
     assert codes == {"TRP OC 1", "TRP OP 1", "TRP OP 2"}
     instructions = workbook.worksheets[0]
@@ -103,7 +106,7 @@ def test_a_filled_template_uploads_back(client, secretariat, post):
     response = client.get(url("imports:template"), {"sector": "TRP", "year": "2023"})
     workbook = load_workbook(io.BytesIO(response.content))
     data = workbook["data"]
-    data["E2"] = 23.5  # the first row: TRP OC 1 road SWD for the region
+    data["F2"] = 23.5  # the first row: TRP OC 1 road SWD for the region
     out = io.BytesIO()
     workbook.save(out)
     post(url("imports:upload"), {"file": SimpleUploadedFile("filled.xlsx", out.getvalue())})
@@ -117,7 +120,7 @@ def test_a_filled_template_uploads_back(client, secretariat, post):
 def test_csv_template(client, secretariat):
     response = client.get(url("imports:template"), {"sector": "TRD", "year": "2023", "format": "csv"})
     lines = response.content.decode("utf-8-sig").splitlines()
-    assert lines[0] == "indicator,part,country,year,value,qualifier,unit,source,note"
+    assert lines[0] == "indicator,part,country,year,sex,value,qualifier,flag,unit,source,note"
     assert any(line.startswith("TRD OC 1.4,GDP_GROWTH,KAZ,2023") for line in lines)
     assert not any(",AFG," in line for line in lines)  # not a member in 2023
 
