@@ -3,6 +3,7 @@ templates and the spreadsheet show, in one language: tables, charts as SVG, coun
 since the previous edition and the annexes. No database and no request; the only outside input
 is the interface translations of the language asked for."""
 
+import dataclasses
 import datetime
 from collections import Counter
 from dataclasses import dataclass, field
@@ -26,6 +27,48 @@ class Cell:
 
     text: str
     number: float | None = None
+    # the footnotes of a flagged value (estimated, provisional, ...), and the mark that one table
+    # gives them (Footnotes.marked): the same value may be footnote a in one table and b in another
+    flags: tuple[str, ...] = ()
+    mark: str = ""
+
+
+class Footnotes:
+    """The footnotes under one table: each distinct flag gets a letter, in the order first met."""
+
+    def __init__(self) -> None:
+        self.letters: dict[str, str] = {}
+
+    def marked(self, cell: Cell) -> Cell:
+        if not cell.flags:
+            return cell
+        for note in cell.flags:
+            self.letters.setdefault(note, _letter(len(self.letters)))
+        return dataclasses.replace(cell, mark=",".join(self.letters[note] for note in cell.flags))
+
+    def rows(self) -> list[dict]:
+        return [{"mark": letter, "text": note} for note, letter in self.letters.items()]
+
+
+def _letter(index: int) -> str:
+    """a, b, ..., z, aa, ab, ...: letters, so that a mark is never read as part of a number."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("a") + rest) + letters
+    return letters
+
+
+def flag_note(flag: dict, language: str) -> str:
+    """A flag's footnote in the active language: the observation status, the country whose value
+    it is where the regional value was aggregated, and the value's comment."""
+    label = str(pick(flag["label"], language))
+    label = label[:1].upper() + label[1:]
+    if flag.get("country"):
+        label = _("%(flag)s (%(country)s)") % {"flag": label, "country": flag["country"]}
+    comment = str(pick(flag.get("note"), language))
+    return _("%(flag)s: %(comment)s") % {"flag": label, "comment": comment} if comment else label
 
 
 @dataclass
@@ -39,11 +82,11 @@ def anchor(prefix: str, code: str) -> str:
     return f"{prefix}-{code}".replace(" ", "-").lower()
 
 
-def _cell(value: dict | None, language: str) -> Cell:
+def _cell(value: dict | None, language: str, flags: tuple[str, ...] = ()) -> Cell:
     plain = None
     if value and value.get("t") == "number" and not value.get("q") and value.get("n") is not None:
         plain = value["n"]
-    return Cell(value_text(value, language), plain)
+    return Cell(value_text(value, language), plain, flags)
 
 
 def _day(iso: str | None, language: str) -> str | None:
@@ -147,6 +190,9 @@ def _part(
 ) -> dict:
     by_year = {v["year"]: v for v in part.get("values", [])}
     latest = part["values"][-1] if part.get("values") else None
+    flags: dict[int, tuple[str, ...]] = {}
+    for flag in part.get("value_flags", []):
+        flags[flag["year"]] = (*flags.get(flag["year"], ()), flag_note(flag, language))
     baseline = part.get("baseline")
     rating = part.get("rating") or {}
     name = pick(part["name"], language)
@@ -192,9 +238,17 @@ def _part(
             for m in part.get("milestones", [])
             if m["kind"] not in ("not_set", "not_applicable")
         ],
-        "years": [_cell(by_year[y]["value"], language) if y in by_year else Cell("—") for y in years],
-        "values_by_year": {v["year"]: _cell(v["value"], language) for v in part.get("values", [])},
-        "latest": _cell(latest["value"], language) if latest else Cell("—"),
+        "years": [
+            _cell(by_year[y]["value"], language, flags.get(y, ()))
+            if y in by_year
+            else Cell("—", flags=flags.get(y, ()))
+            for y in years
+        ],
+        "values_by_year": {
+            v["year"]: _cell(v["value"], language, flags.get(v["year"], ())) for v in part.get("values", [])
+        },
+        "flags_by_year": flags,
+        "latest": _cell(latest["value"], language, flags.get(latest["year"], ())) if latest else Cell("—"),
         "latest_year": latest["year"] if latest else None,
         "coverage": coverage,
         "rating": rating.get("rating") or "no_data",
@@ -206,7 +260,38 @@ def _part(
         "movement_text": Movement.text(movement),
         "target_year": target["year"] if target else None,
         "target": _milestone_text(target, language) if target else "—",
+        "categories": _categories(part.get("categories"), years, language),
     }
+
+
+def _categories(categories: dict | None, years: list[int], language: str) -> dict | None:
+    """The table of a part's values by category over the report's years, None where no category
+    has a value in them. Its total row is the part's row of the indicator's table."""
+    if not categories:
+        return None
+    rows = []
+    for row in categories["rows"]:
+        by_year = {v["year"]: v for v in row["values"] if v["year"] in years}
+        if by_year:
+            cells = [
+                _cell(by_year[y]["value"], language, _own_flag(by_year[y], language)) if y in by_year else Cell("—")
+                for y in years
+            ]
+            rows.append({"key": row["key"], "label": pick(row["label"], language), "cells": cells})
+    if not rows:
+        return None
+    dimensions = pick(categories["dimensions"], language)
+    return {
+        # Translators: the caption of a table of values by category, such as "By sex"
+        "title": _("By %(dimensions)s") % {"dimensions": dimensions.lower()},
+        "header": dimensions,
+        "rows": rows,
+        "total_label": _("Total"),
+    }
+
+
+def _own_flag(value: dict, language: str) -> tuple[str, ...]:
+    return (flag_note(value["flag"], language),) if value.get("flag") else ()
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -216,6 +301,10 @@ def _paragraphs(text: str) -> list[str]:
 def _indicator(indicator: dict, *, years, cut_off, language, labels, sources, charts: bool) -> dict:
     rating = (indicator.get("rating") or {}).get("rating") or "no_data"
     narrative = pick(indicator.get("narrative"), language) if indicator.get("narrative") else None
+    parts = [
+        _part(p, indicator, years=years, cut_off=cut_off, language=language, labels=labels, charts=charts)
+        for p in indicator["parts"]
+    ]
     return {
         "anchor": anchor("indicator", indicator["code"]),
         "code": indicator["code"],
@@ -229,11 +318,22 @@ def _indicator(indicator: dict, *, years, cut_off, language, labels, sources, ch
         "data_sources": pick(indicator.get("data_sources"), language),
         "notes": pick(indicator.get("notes"), language),
         "sources": [pick(sources[code]["name"], language) for code in indicator.get("sources", []) if code in sources],
-        "parts": [
-            _part(p, indicator, years=years, cut_off=cut_off, language=language, labels=labels, charts=charts)
-            for p in indicator["parts"]
-        ],
+        "parts": parts,
+        "footnotes": _mark_indicator(parts),
     }
+
+
+def _mark_indicator(parts: list[dict]) -> list[dict]:
+    """Marks the flagged values of an indicator's tables, in reading order (its table, then the
+    tables by category), and returns the footnotes that go under them."""
+    notes = Footnotes()
+    for part in parts:
+        part["years"] = [notes.marked(cell) for cell in part["years"]]
+        part["latest"] = notes.marked(part["latest"])
+    for part in parts:
+        for row in (part["categories"] or {}).get("rows", []):
+            row["cells"] = [notes.marked(cell) for cell in row["cells"]]
+    return notes.rows()
 
 
 def _counts(indicators: list[dict]) -> dict[str, int]:
@@ -494,7 +594,7 @@ def scorecard_row(indicator_code: str, part: dict) -> dict:
             _year_cell(part["baseline_year"]),
             part["baseline"],
             _year_cell(part["latest_year"]),
-            part["latest"],
+            dataclasses.replace(part["latest"], mark=""),  # the scorecard has no footnotes
             _year_cell(part["target_year"]),
             Cell(part["target"]),
             Cell(part["rating_label"]),
@@ -537,19 +637,45 @@ def _annex(content: dict, sections: list[dict]) -> dict:
     years = sorted(y for y in years if y <= content["edition"]["cut_off"])
     clusters = []
     for cluster in sections:
-        rows = []
+        rows, notes = [], Footnotes()
         for sector in cluster["sectors"]:
             for indicator in sector["indicator_list"]:
                 for part in indicator["parts"]:
+                    flags = part["flags_by_year"]
                     rows.append(
                         {
                             "indicator": indicator,
                             "part": part,
-                            "years": [part["values_by_year"].get(y, Cell("")) for y in years],
+                            "years": [
+                                notes.marked(part["values_by_year"].get(y) or Cell("", flags=flags.get(y, ())))
+                                for y in years
+                            ],
+                            "latest": notes.marked(part["latest"]),
                         }
                     )
-        clusters.append({"cluster": cluster, "rows": rows})
+        clusters.append({"cluster": cluster, "rows": rows, "footnotes": notes.rows()})
     return {"years": years, "clusters": clusters}
+
+
+def _by_category(sections: list[dict], years: list[int]) -> dict | None:
+    """Every table by category in one, for the spreadsheet: a row for each part's total, then one
+    per category. None where the report has none."""
+    rows, notes = [], Footnotes()
+    for cluster in sections:
+        for sector in cluster["sectors"]:
+            for indicator in sector["indicator_list"]:
+                for part in indicator["parts"]:
+                    table = part["categories"]
+                    if not table:
+                        continue
+                    common = {"indicator": indicator["code"], "part": part["name"], "header": table["header"]}
+                    rows.append({**common, "label": table["total_label"], "cells": part["years"], "total": True})
+                    rows.extend({**common, "label": row["label"], "cells": row["cells"]} for row in table["rows"])
+    if not rows:
+        return None
+    for row in rows:
+        row["cells"] = [notes.marked(cell) for cell in row["cells"]]
+    return {"years": years, "rows": rows, "footnotes": notes.rows()}
 
 
 def report_document(content: dict, previous: dict | None = None, *, language: str, charts: bool = True) -> dict:
@@ -668,6 +794,7 @@ def _document(content: dict, previous: dict | None, *, language: str, charts: bo
         "clusters": clusters,
         "changes": changes,
         "annex": _annex(content, clusters),
+        "by_category": _by_category(clusters, years),
         "method": _method(content["method"], language),
         "toc": toc,
     }

@@ -11,14 +11,17 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import translation
 
 from carec_prf.translated import lang_suffix
 from clusters.models import Cluster, Framework, Result, Sector
+from indicators.breakdown import breakdown_parse
 from indicators.models import (
     Availability,
     Baseline,
+    Category,
+    Dimension,
     Indicator,
     IndicatorPart,
     Milestone,
@@ -222,6 +225,8 @@ def content_build(scope: ReportScope, user=None) -> dict:
     ):
         observation_sources[part_id].add(source_id)
     used_sources: set[int] = set().union(*observation_sources.values()) if observation_sources else set()
+    flagged, categorised = _flags_and_categories(user, part_ids, scope.cut_off)
+    category_names = _category_names() if categorised else {}
 
     parts_by_indicator: dict[int, list[dict]] = defaultdict(list)
     sources_by_indicator: dict[int, set[int]] = defaultdict(set)
@@ -251,6 +256,7 @@ def content_build(scope: ReportScope, user=None) -> dict:
         cited.update(m.source_id for m in part.current_milestones)
         sources_by_indicator[part.indicator_id].update(cited)
         used_sources.update(cited)
+        part_values = regional.get(part.pk, [])
         parts_by_indicator[part.indicator_id].append(
             {
                 "code": part.code,
@@ -300,10 +306,13 @@ def content_build(scope: ReportScope, user=None) -> dict:
                         "n_contributors": v.n_contributors,
                         "n_members": v.n_members,
                     }
-                    for v in regional.get(part.pk, [])
+                    for v in part_values
                 ],
                 "rating": rating_data,
                 "explanation": explanation,
+                # only where there are some: the content of an edition without any keeps its shape
+                **_value_flags(flagged.get(part.pk, []), part_values),
+                **_categories(categorised.get(part.pk, []), levels, category_names),
             }
         )
 
@@ -395,6 +404,100 @@ def content_build(scope: ReportScope, user=None) -> dict:
             all_sources[pk].code: {"name": texts(all_sources[pk], "name"), "url": all_sources[pk].url}
             for pk in sorted(used_sources, key=lambda pk: all_sources[pk].code)
         },
+    }
+
+
+# The report shows regional values, which are made of every value but forecasts (progress.loading):
+# a forecast never reaches a report's tables, so it brings no footnote and no category row either.
+# SCHEMA stays: the new keys are optional, and an edition without them keeps its content as it was.
+_SHOWN = ~Q(kind=Observation.Kind.FORECAST)
+
+
+def _flags_and_categories(user, part_ids: list[int], cut_off: int) -> tuple[dict[int, list], dict[int, list]]:
+    """The approved values up to the cut-off that the reader may see and that the report must say
+    more about, in one query: totals flagged other than normal, and the region's values by
+    category. Working copies stay out: the regional values beside them are approved values."""
+    flagged: dict[int, list[Observation]] = defaultdict(list)
+    categorised: dict[int, list[Observation]] = defaultdict(list)
+    rows = (
+        observations_visible(user, categories=True)
+        .filter(_SHOWN, part_id__in=part_ids, year__lte=cut_off, status=Observation.Status.APPROVED)
+        .filter((Q(breakdown="") & ~Q(kind=Observation.Kind.ACTUAL)) | (~Q(breakdown="") & Q(country__isnull=True)))
+        .select_related("country")
+        .order_by("part_id", "year", "country__order", "breakdown")
+    )
+    for row in rows:
+        (categorised if row.breakdown else flagged)[row.part_id].append(row)
+    return flagged, categorised
+
+
+def _category_names() -> dict[tuple[str, str], tuple[Dimension, Category]]:
+    """Every category with its dimension, by their codes (the code lists are short: read whole)."""
+    return {(c.dimension.code, c.code): (c.dimension, c) for c in Category.objects.select_related("dimension")}
+
+
+def _flag(row: Observation) -> dict | None:
+    """A value's flag as the report freezes it: the SDMX observation status with its label, and
+    its comment, in every language; None for a normal value."""
+    if row.kind == Observation.Kind.ACTUAL:
+        return None
+    label = {}
+    for code in languages():
+        with translation.override(code):
+            label[code] = str(Observation.Kind(row.kind).label)
+    return {"kind": row.kind, "label": label, "note": texts(row, "note")}
+
+
+def _value_flags(rows: list[Observation], values: list[RegionalValue]) -> dict:
+    """The flags of the totals each year's regional value is made of: the region's own value where
+    it was reported for the region (or where there is no regional value, such as a value flagged
+    missing), else the flagged values of the member countries it was aggregated from."""
+    by_year = {v.year: v for v in values}
+    out = []
+    for row in rows:
+        shown = by_year.get(row.year)
+        if row.country_id is None:
+            if shown is not None and shown.origin != RegionalValue.Origin.REPORTED:
+                continue
+        elif shown is None or row.country_id not in (shown.contributors or []):
+            continue
+        out.append({"year": row.year, "country": row.country.code if row.country_id else None, **_flag(row)})
+    return {"value_flags": out} if out else {}
+
+
+def _joined(named: list, language: str) -> str:
+    """Names of several dimensions or categories in one language, English where one is missing."""
+    return ", ".join(texts(obj, "name")[language] or texts(obj, "name")["en"] for obj in named)
+
+
+def _categories(rows: list[Observation], levels: dict[str, dict], names: dict) -> dict:
+    """The region's values by category, a row per combination of categories in the code lists'
+    order, with the dimensions' and categories' names in every language."""
+    if not rows:
+        return {}
+    combos: dict[str, dict] = {}
+    for row in rows:
+        combo = combos.get(row.breakdown)
+        if combo is None:
+            pairs = [names[pair] for pair in sorted(breakdown_parse(row.breakdown).items()) if pair in names]
+            combo = combos[row.breakdown] = {
+                "key": row.breakdown,
+                "sort": [(d.order, d.code, c.order, c.code) for d, c in pairs],
+                "dimensions": [d for d, _c in pairs],
+                "label": {code: _joined([c for _d, c in pairs], code) for code in languages()},
+                "values": [],
+            }
+        flag = _flag(row)
+        combo["values"].append({"year": row.year, "value": _value(row, levels), **({"flag": flag} if flag else {})})
+    ordered = sorted(combos.values(), key=lambda combo: combo["sort"])
+    dimensions = max((combo["dimensions"] for combo in ordered), key=len)
+    for combo in ordered:
+        del combo["sort"], combo["dimensions"]
+    return {
+        "categories": {
+            "dimensions": {code: _joined(dimensions, code) for code in languages()},
+            "rows": ordered,
+        }
     }
 
 

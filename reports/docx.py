@@ -131,6 +131,22 @@ def _page(section, *, landscape: bool) -> None:
 # --- paragraphs, runs, fields ---------------------------------------------------------------
 
 
+class Marked(str):
+    """A value in a table with the footnote mark of its flag, raised after it as the HTML does."""
+
+    mark: str = ""
+
+    def __new__(cls, text: str, mark: str):
+        obj = super().__new__(cls, text)
+        obj.mark = mark
+        return obj
+
+
+def marked(cell) -> str:
+    """A table cell of the document (reports.builder.Cell) as its text, with its mark if flagged."""
+    return Marked(cell.text, cell.mark) if cell.mark else cell.text
+
+
 def _add(paragraph, text, *, bold: bool = False, italic: bool = False):
     """A run of text; a framework text shown in English for want of a translation says so, in
     English and with the language's code raised after it, as the HTML marks it."""
@@ -140,6 +156,8 @@ def _add(paragraph, text, *, bold: bool = False, italic: bool = False):
         _lang(run._r.get_or_add_rPr(), text.lang)
         mark = paragraph.add_run(text.lang.upper())
         mark.font.superscript = True
+    if isinstance(text, Marked):
+        paragraph.add_run(text.mark).font.superscript = True
     return run
 
 
@@ -394,8 +412,8 @@ def parts_table(document: dict, indicator: dict) -> tuple[list, list[list]]:
             [
                 [part["name"], f"({part['unit']}; {part['direction']})"],
                 _with_year(part["baseline"].text, part["baseline_year"]),
-                *[cell.text for cell in part["years"]],
-                _with_year(part["latest"].text, part["latest_year"]),
+                *[marked(cell) for cell in part["years"]],
+                _with_year(marked(part["latest"]), part["latest_year"]),
                 milestones,
                 part["rating_label"],
             ]
@@ -404,7 +422,33 @@ def parts_table(document: dict, indicator: dict) -> tuple[list, list[list]]:
 
 
 def _with_year(text: str, year: int | None) -> str:
+    if year and isinstance(text, Marked):
+        return Marked(f"{text} ({year})", text.mark)
     return f"{text} ({year})" if year else text
+
+
+def categories_tables(document: dict, indicator: dict) -> list[tuple[str, list, list[list]]]:
+    """Each part's table by category, as the HTML shows it under the indicator's table: a caption,
+    the header, a row per category, then the total."""
+    tables = []
+    for part in indicator["parts"]:
+        table = part["categories"]
+        if not table:
+            continue
+        caption = f"{part['name']}: {table['title']}" if len(indicator["parts"]) > 1 else table["title"]
+        header = [table["header"], *[str(year) for year in document["years"]]]
+        rows = [[row["label"], *map(marked, row["cells"])] for row in table["rows"]]
+        rows.append([table["total_label"], *map(marked, part["years"])])
+        tables.append((caption, header, rows))
+    return tables
+
+
+def _footnotes(doc, footnotes: list[dict]) -> None:
+    """The footnotes of a table's flagged values, each after its raised mark."""
+    for note in footnotes:
+        paragraph = _para(doc)
+        paragraph.add_run(note["mark"]).font.superscript = True
+        _add(paragraph, f" {note['text']}")
 
 
 def _indicator(doc, document: dict, indicator: dict) -> None:
@@ -418,6 +462,10 @@ def _indicator(doc, document: dict, indicator: dict) -> None:
         widths=[3.4, 2.1, *[each_year] * years, 2.1, 2.6, 2.0],
         numeric=range(2, 2 + years),
     )
+    for caption, header, rows in categories_tables(document, indicator):
+        _para(doc, (caption, "b")).paragraph_format.keep_with_next = True
+        _table(doc, header, rows, widths=[3.4, *[each_year] * years], numeric=range(1, 1 + years))
+    _footnotes(doc, indicator["footnotes"])
     for part in indicator["parts"]:
         if len(indicator["parts"]) > 1:
             _para(doc, (part["name"], "b")).paragraph_format.keep_with_next = True  # with its chart
@@ -543,7 +591,7 @@ def annex_table(document: dict, block: dict) -> tuple[list, list[list]]:
             row["part"]["name"],
             row["part"]["unit"],
             _with_year(row["part"]["baseline"].text, row["part"]["baseline_year"]),
-            *[cell.text for cell in row["years"]],
+            *[marked(cell) for cell in row["years"]],
             row["part"]["rating_label"],
         ]
         for row in block["rows"]
@@ -570,6 +618,7 @@ def _annex_data(doc, document: dict, *, first_in_section: bool) -> None:
             widths=[2.2, 7.5, 2.6, 2.6, *[1.6] * years, 3.2],
             numeric=range(4, 4 + years),
         )
+        _footnotes(doc, block["footnotes"])
 
 
 def method_tables(method: dict) -> list[tuple[list, list[list]]]:

@@ -272,14 +272,20 @@ def render_xlsx(document: dict, progress: Progress = _no_progress) -> bytes:
                         *[milestones.get(y, "") for y in milestone_years],
                         *[_plain(c) for c in row["years"]],
                         part["latest_year"],
-                        _plain(part["latest"]),
+                        _plain(row["latest"]),
                         part["rating_label"],
                     ]
                 )
+                first_year = 7 + len(milestone_years)
+                _mark_row(sheet, {first_year + i: c for i, c in enumerate(row["years"])})
+                _mark_row(sheet, {first_year + len(years) + 1: row["latest"]})
+            _footnotes(sheet, block["footnotes"])
             for column, width in enumerate([12, 50, 40, 14, 10, 12], start=1):
                 sheet.column_dimensions[get_column_letter(column)].width = width
             sheet.freeze_panes = "C2"
 
+        if document.get("by_category"):
+            _by_category_sheet(book.create_sheet(_sheet_title(_("By category"), taken)), document["by_category"])
         _scorecard_sheet(book.create_sheet(_sheet_title(document["scorecard"]["title"], taken), 1), document)
 
         sheet = book.create_sheet(_sheet_title(_("Rating method"), taken))
@@ -352,10 +358,54 @@ SCORECARD_FILLS = {
 
 
 def _plain(cell):
-    """A number stays a number in the spreadsheet; anything else ("<1", "not applicable") is text."""
+    """A number stays a number in the spreadsheet; anything else ("<1", "not applicable") is text.
+    A flagged text carries its footnote mark; a flagged number gets it from `_mark_row`."""
     if cell.number is not None:
         return cell.number
-    return "" if cell.text in ("", "—") else cell.text
+    text = "" if cell.text in ("", "—") else cell.text
+    if cell.mark:
+        return f"{text} [{cell.mark}]".strip()
+    return text
+
+
+def _mark_row(sheet, cells: dict) -> None:
+    """The footnote marks of the flagged numbers of the row just written ({column: Cell}), as a
+    number format: the value stays a number that sums and charts, and reads "12.5 [a]"."""
+    for column, cell in cells.items():
+        if cell.mark and cell.number is not None:
+            sheet.cell(sheet.max_row, column).number_format = f'General" [{cell.mark}]"'
+
+
+def _footnotes(sheet, footnotes: list[dict]) -> None:
+    """The footnotes of the flagged values, under the table they mark."""
+    if footnotes:
+        sheet.append([])
+        for note in footnotes:
+            sheet.append([f"[{note['mark']}]", note["text"]])
+
+
+def _by_category_sheet(sheet, table: dict) -> None:
+    """The values by category of every part that has them: the part's total, then a row for each
+    category, over the report's years."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    years = table["years"]
+    sheet.append([_("Indicator"), _("Series"), _("Dimension"), _("Category"), *[str(y) for y in years]])
+    for cell in sheet[1]:
+        cell.font, cell.fill = Font(bold=True), PatternFill("solid", fgColor="E3EDF3")
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for row in table["rows"]:
+        sheet.append(
+            [row["indicator"], str(row["part"]), str(row["header"]), str(row["label"]), *map(_plain, row["cells"])]
+        )
+        if row.get("total"):
+            for cell in sheet[sheet.max_row]:
+                cell.font = Font(bold=True)
+        _mark_row(sheet, {5 + i: c for i, c in enumerate(row["cells"])})
+    _footnotes(sheet, table["footnotes"])
+    for column, width in zip("ABCD", [12, 40, 16, 24], strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "E2"
 
 
 def report_render(
