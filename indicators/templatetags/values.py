@@ -47,3 +47,23 @@ def milestone_phrase(milestone) -> str:
     if milestone.kind in phrases:
         return phrases[milestone.kind] % {"value": value, "year": year}
     return f"{year}: {milestone.get_kind_display()}"
+
+
+@register.filter
+def footnote_mark(value, prefix: str) -> str:
+    """A flagged value's footnote mark in a table, linked to its note (id "<prefix>-note-<mark>"
+    under the table); nothing for any other cell. The mark is a number and says "note" to a
+    screen reader, so a flag is never told by colour alone."""
+    from django.utils.html import format_html
+    from django.utils.translation import gettext as _
+
+    flag = getattr(value, "flag", None)
+    if flag is None or not flag.mark:
+        return ""
+    return format_html(
+        '<sup class="fn"><a href="#{}-note-{}"><span class="visually-hidden">{} </span>{}</a></sup>',
+        prefix,
+        flag.mark,
+        _("note"),
+        flag.mark,
+    )

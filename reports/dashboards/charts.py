@@ -3,7 +3,7 @@ table out. No request, no database, no active language: the caller passes every 
 translated and the number separators of the reader's language. The same data feeds the chart
 and its table, so the table is always the chart's accessible alternative."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from progress.method import Rating
 
@@ -12,6 +12,19 @@ from progress.method import Rating
 ACTUAL, EXPECTED, TREND, BASELINE, MILESTONE, REGION = "#0072B2", "#007A5A", "#5F5F5F", "#1B2733", "#C24A00", "#8A5A00"
 MILESTONE_SYMBOLS = {"exact": "diamond", "at_least": "triangle-up", "at_most": "triangle-down"}
 SET_KINDS = tuple(MILESTONE_SYMBOLS)
+# A series per category beside the total: colours from Paul Tol's muted scheme, none of them the
+# total's, each with its own marker shape. A flagged value is a star whatever its series, so its
+# shape tells it apart without colour; its flag and comment are in the tooltip and the table.
+CATEGORY_STYLES = (
+    ("#AA3377", "triangle-right"),
+    ("#332288", "hexagon"),
+    ("#117733", "pentagon"),
+    ("#882255", "hourglass"),
+    ("#44AA99", "cross"),
+    ("#999933", "triangle-left"),
+)
+FLAGGED_SYMBOL = "star"
+BREAK = "break"  # the flag that splits a series: the values before it are not comparable
 
 # The order of ratings in summaries: best first, then the unrated.
 RATING_ORDER = (
@@ -33,6 +46,22 @@ ON_TRACK_RATINGS = (Rating.ACHIEVED, Rating.ON_TRACK)
 
 
 @dataclass(frozen=True)
+class Flag:
+    """A value's observation status other than normal (SDMX's OBS_STATUS) with its comment
+    (COMMENT_OBS), in the reader's language; note_lang is the note's language where it is not
+    the page's (an English fallback). A table gives it a footnote mark."""
+
+    kind: str  # Observation.Kind: estimate, forecast, provisional, break, imputed, missing
+    label: str
+    note: str = ""
+    note_lang: str = ""
+    mark: str = ""
+
+    def text(self) -> str:
+        return f"{self.label}: {self.note}" if self.note else self.label
+
+
+@dataclass(frozen=True)
 class Value:
     """A number as the chart plots it, with its qualifier ("<1") and, for a value that is not a
     plain number, the label a reader sees instead (an ordinal level, yes/no)."""
@@ -41,6 +70,7 @@ class Value:
     qualifier: str = ""
     label: str = ""
     status: str = ""  # shown beside a value the public does not see yet (staff pages only)
+    flag: Flag | None = None
 
 
 @dataclass(frozen=True)
@@ -57,9 +87,22 @@ class MilestoneValue:
     value: Value | None
 
 
+@dataclass(frozen=True)
+class CategorySeries:
+    """The regional values of one category (or combination of categories, one per dimension) of
+    a part broken down. group is what the chart's selector shows together: the dimensions."""
+
+    key: str  # the breakdown key, "SEX=F"
+    label: str  # "Female"
+    group: str  # "SEX"
+    group_label: str  # "Sex"
+    actuals: list[YearValue]
+
+
 @dataclass
 class PartSeries:
-    """What a part's chart shows: the current baseline, the milestones, the regional actuals."""
+    """What a part's chart shows: the current baseline, the milestones, the regional actuals, and
+    the regional values of each category where the part is broken down."""
 
     code: str
     name: str
@@ -70,6 +113,15 @@ class PartSeries:
     actuals: list[YearValue]
     # ordinal parts: rank -> label; yes/no parts: 0/1 -> no/yes
     ticks: dict[int, str] = field(default_factory=dict)
+    categories: list[CategorySeries] = field(default_factory=list)
+    categories_add_up: bool = False
+
+    def category_groups(self) -> dict[str, list[CategorySeries]]:
+        """The categories by the dimensions they break the total down by, in the order given."""
+        groups: dict[str, list[CategorySeries]] = {}
+        for category in self.categories:
+            groups.setdefault(category.group, []).append(category)
+        return groups
 
     def set_milestones(self) -> list[MilestoneValue]:
         return [
@@ -79,10 +131,12 @@ class PartSeries:
 
 @dataclass(frozen=True)
 class Table:
-    """Headers and rows of cells: int (a year), str, Value or None."""
+    """Headers and rows of cells: int (a year), str, Value or None. A download gives each column
+    holding a flagged value a column of flags beside it, headed flag_header % {"column": ...}."""
 
     headers: list[str]
     rows: list[list]
+    flag_header: str = "%(column)s: OBS_STATUS"
 
 
 # --------------------------------------------------------------------------------------------
@@ -183,20 +237,101 @@ def _with_year_range(figure: dict) -> dict:
     return figure
 
 
+def _escaped(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;")
+
+
 def _hover(name: str, labelled: bool) -> str:
     """Hover text: the label of an ordinal or yes/no value, else the number with its qualifier,
-    formatted with the layout's separators."""
+    formatted with the layout's separators; then the value's flag and comment, if any."""
     shown = "%{customdata[1]}" if labelled else "%{customdata[0]}%{y:,.4~f}"
-    return "%{x}: " + shown + "<extra>" + name.replace("<", "&lt;") + "</extra>"
+    return "%{x}: " + shown + "%{customdata[2]}<extra>" + _escaped(name) + "</extra>"
+
+
+def _flag_text(value: Value) -> str:
+    """A flag and its comment as tooltip lines under the value (plotly reads them as HTML)."""
+    return "" if value.flag is None else "<br>" + wrap_label(value.flag.text(), 30)
 
 
 def _custom(values: list[Value]) -> list[list[str]]:
-    return [[v.qualifier, v.label] for v in values]
+    return [[v.qualifier, v.label, _flag_text(v)] for v in values]
+
+
+def _runs(points: list[YearValue]) -> list[list[YearValue]]:
+    """The points a line may join: a value flagged as a break in series starts a new run, so that
+    no line crosses the break."""
+    runs: list[list[YearValue]] = []
+    for point in points:
+        if not runs or (point.value.flag is not None and point.value.flag.kind == BREAK):
+            runs.append([])
+        runs[-1].append(point)
+    return runs
+
+
+def _line_traces(
+    points: list[YearValue], *, name: str, group: str, colour: str, symbol: str, width: int, labelled: bool, **extra
+) -> list[dict]:
+    """A series as one line per run (one legend entry for them all), and its flagged values as
+    stars over their points, with the flag and comment in the tooltip."""
+    points = [p for p in points if p.value.number is not None]
+    common = {"type": "scatter", "name": name, "legendgroup": group, "hovertemplate": _hover(name, labelled), **extra}
+    traces = [
+        common
+        | {
+            "mode": "lines+markers",
+            "showlegend": n == 0,
+            "x": [p.year for p in run],
+            "y": [p.value.number for p in run],
+            "customdata": _custom([p.value for p in run]),
+            "line": {"color": colour, "width": width},
+            "marker": {"color": colour, "size": 8, "symbol": symbol},
+        }
+        for n, run in enumerate(_runs(points))
+    ]
+    flagged = [p for p in points if p.value.flag is not None]
+    if flagged:
+        traces.append(
+            common
+            | {
+                "mode": "markers",
+                "showlegend": False,
+                "x": [p.year for p in flagged],
+                "y": [p.value.number for p in flagged],
+                "customdata": _custom([p.value for p in flagged]),
+                "marker": {
+                    "color": colour,
+                    "size": 16,
+                    "symbol": FLAGGED_SYMBOL,
+                    "line": {"color": "#1b2733", "width": 1},
+                },
+            }
+        )
+    return traces
+
+
+def _flagged_legend(name: str, year: int) -> dict:
+    """A legend entry for the stars, which draws nothing: a point with no value (plotly leaves a
+    trace without points out of the legend)."""
+    return {
+        "type": "scatter",
+        "mode": "markers",
+        "name": name,
+        "x": [year],
+        "y": [None],
+        "hoverinfo": "skip",
+        "marker": {
+            "color": "#ffffff",
+            "size": 14,
+            "symbol": FLAGGED_SYMBOL,
+            "line": {"color": "#1b2733", "width": 1.5},
+        },
+    }
 
 
 def part_figure(series: PartSeries, *, labels: dict[str, str], separators: str) -> dict:
-    """A part's chart: actual regional values, baseline, milestones as markers, the expected
-    path and the trend. labels: actual, baseline, expected, trend, year, and milestone_<kind>."""
+    """A part's chart: actual regional values, a line per category where the part is broken down,
+    baseline, milestones as markers, the expected path and the trend. labels: actual, baseline,
+    expected, trend, year, flagged, and milestone_<kind>."""
     data: list[dict] = []
     expected = expected_path(series)
     if expected:
@@ -224,21 +359,27 @@ def part_figure(series: PartSeries, *, labels: dict[str, str], separators: str) 
                 "hoverinfo": "skip",
             }
         )
-    actuals = [a for a in series.actuals if a.value.number is not None]
-    if actuals:
-        data.append(
-            {
-                "type": "scatter",
-                "mode": "lines+markers",
-                "name": labels["actual"],
-                "x": [a.year for a in actuals],
-                "y": [a.value.number for a in actuals],
-                "customdata": _custom([a.value for a in actuals]),
-                "hovertemplate": _hover(labels["actual"], bool(series.ticks)),
-                "line": {"color": ACTUAL, "width": 3},
-                "marker": {"color": ACTUAL, "size": 8, "symbol": "circle"},
-            }
+    labelled = bool(series.ticks)
+    data += _line_traces(
+        series.actuals, name=labels["actual"], group="total", colour=ACTUAL, symbol="circle", width=3, labelled=labelled
+    )
+    for n, category in enumerate(series.categories):
+        colour, symbol = CATEGORY_STYLES[n % len(CATEGORY_STYLES)]
+        data += _line_traces(
+            category.actuals,
+            name=category.label,
+            group=category.key,
+            colour=colour,
+            symbol=symbol,
+            width=2,
+            labelled=labelled,
+            # what the page's selector (static/js/charts.js) shows or hides
+            meta={"group": category.group, "key": category.key},
         )
+    drawn = [p for line in [series.actuals, *(c.actuals for c in series.categories)] for p in line]
+    stars = [p.year for p in drawn if p.value.flag is not None and p.value.number is not None]
+    if stars:
+        data.append(_flagged_legend(labels["flagged"], min(stars)))
     baseline = series.baseline
     if baseline is not None and baseline.value.number is not None:
         data.append(
@@ -310,8 +451,15 @@ def country_figure(rows: list[tuple[str, Value]], *, unit: str, separators: str,
                 "customdata": _custom([value for _name, value in rows]),
                 "hovertemplate": "%{y}: "
                 + ("%{customdata[1]}" if ticks else "%{customdata[0]}%{x:,.4~f}")
-                + "<extra></extra>",
-                "marker": {"color": ACTUAL},
+                + "%{customdata[2]}<extra></extra>",
+                # a flagged value's bar is hatched: told apart by more than its colour
+                "marker": {
+                    "color": ACTUAL,
+                    "pattern": {
+                        "shape": ["/" if value.flag else "" for _name, value in rows],
+                        "fgcolor": "#ffffff",
+                    },
+                },
             }
         ],
         "layout": layout,
@@ -356,15 +504,22 @@ def country_series_figure(
 
 
 def part_table(series: PartSeries, *, headers: dict[str, str]) -> Table:
-    """One row per year that has anything to show: baseline, actual, milestone, expected, trend.
-    headers: year, baseline, actual, milestone_kind, milestone, expected, trend."""
+    """One row per year that has anything to show: baseline, actual, a column per category where
+    the part is broken down, milestone, expected, trend.
+    headers: year, baseline, actual, milestone_kind, milestone, expected, trend, flag."""
     expected = dict(expected_path(series))
     trend = dict(trend_line(series))
     actual = {a.year: a.value for a in series.actuals}
+    by_category = [{a.year: a.value for a in category.actuals} for category in series.categories]
     milestones = {m.year: m for m in series.milestones}
     baseline = series.baseline
     years = sorted(
-        set(expected) | set(trend) | set(actual) | set(milestones) | ({baseline.year} if baseline else set())
+        set(expected)
+        | set(trend)
+        | set(actual)
+        | set(milestones)
+        | ({baseline.year} if baseline else set())
+        | {year for values in by_category for year in values}
     )
     rows = []
     for year in years:
@@ -374,14 +529,85 @@ def part_table(series: PartSeries, *, headers: dict[str, str]) -> Table:
                 year,
                 baseline.value if baseline and baseline.year == year else None,
                 actual.get(year),
+                *(values.get(year) for values in by_category),
                 milestone.kind_label if milestone else None,
                 milestone.value if milestone else None,
                 Value(expected[year]) if year in expected else None,
                 Value(trend[year]) if year in trend else None,
             ]
         )
-    keys = ("year", "baseline", "actual", "milestone_kind", "milestone", "expected", "trend")
-    return Table([headers[k] for k in keys], rows)
+    names = [headers[k] for k in ("year", "baseline", "actual")] + [c.label for c in series.categories]
+    names += [headers[k] for k in ("milestone_kind", "milestone", "expected", "trend")]
+    return Table(names, rows, flag_header=headers.get("flag", Table.flag_header))
+
+
+def gap_tables(series: PartSeries, *, headers: dict[str, str]) -> list[tuple[str, Table]]:
+    """The gap between categories, year by year, for each dimension broken into two (female and
+    male): both values, the first minus the second and, where the categories add up to the total,
+    the first's share of the total (the two categories' sum where no total is given).
+    headers: year, total, gap and share, the last two with %(first)s, %(second)s placeholders."""
+    total = {a.year: a.value.number for a in series.actuals}
+    tables = []
+    for group in series.category_groups().values():
+        if len(group) != 2:
+            continue
+        first, second = ({a.year: a.value for a in c.actuals} for c in group)
+        names = {"first": group[0].label, "second": group[1].label}
+        rows = []
+        for year in sorted(set(first) & set(second)):
+            a, b = first[year].number, second[year].number
+            gap = Value(a - b) if a is not None and b is not None else None
+            row = [year, Value(total[year]) if total.get(year) is not None else None, first[year], second[year], gap]
+            if series.categories_add_up:
+                whole = total.get(year) or ((a + b) if a is not None and b is not None else None)
+                row.append(Value(100 * a / whole) if a is not None and whole else None)
+            rows.append(row)
+        if not rows:
+            continue
+        columns = [headers["year"], headers["total"], group[0].label, group[1].label, headers["gap"] % names]
+        if series.categories_add_up:
+            columns.append(headers["share"] % names)
+        tables.append((group[0].group_label, Table(columns, rows, flag_header=headers.get("flag", Table.flag_header))))
+    return tables
+
+
+# --------------------------------------------------------------------------------------------
+# Footnotes: a table marks each flagged value and explains the mark under it
+
+
+@dataclass(frozen=True)
+class Footnote:
+    mark: str
+    label: str
+    note: str
+    note_lang: str
+
+
+class Footnotes:
+    """Marks for the flagged values of one table, numbered in reading order; the values with the
+    same flag and comment share a mark."""
+
+    def __init__(self) -> None:
+        self.notes: list[Footnote] = []
+
+    def marked(self, cell):
+        if not isinstance(cell, Value) or cell.flag is None:
+            return cell
+        flag = cell.flag
+        found = next((f for f in self.notes if (f.label, f.note) == (flag.label, flag.note)), None)
+        if found is None:
+            found = Footnote(str(len(self.notes) + 1), flag.label, flag.note, flag.note_lang)
+            self.notes.append(found)
+        return replace(cell, flag=replace(flag, mark=found.mark))
+
+    def table(self, table: Table) -> Table:
+        return replace(table, rows=[[self.marked(cell) for cell in row] for row in table.rows])
+
+
+def footnoted(table: Table) -> tuple[Table, list[Footnote]]:
+    """The table with its flagged values marked, and the footnotes that go under it."""
+    notes = Footnotes()
+    return notes.table(table), notes.notes
 
 
 def country_table(rows: list[tuple[str, Value]], *, year: int, headers: dict[str, str]) -> Table:
@@ -449,6 +675,26 @@ def _number_text(number: float) -> str:
     return str(_tidy(number))
 
 
+def _with_flags(table: Table) -> tuple[list[str], list[list]]:
+    """Headers and plain cells, with a column of flags (and their comments) beside each column
+    that holds a flagged value: the numbers stay numbers in a spreadsheet."""
+    flagged = {
+        i for row in table.rows for i, cell in enumerate(row) if isinstance(cell, Value) and cell.flag is not None
+    }
+    headers = []
+    for i, header in enumerate(table.headers):
+        headers += [header, table.flag_header % {"column": header}] if i in flagged else [header]
+    rows = []
+    for row in table.rows:
+        out = []
+        for i, cell in enumerate(row):
+            out.append(_plain(cell))
+            if i in flagged:
+                out.append(cell.flag.text() if isinstance(cell, Value) and cell.flag else None)
+        rows.append(out)
+    return headers, rows
+
+
 def table_csv(table: Table) -> bytes:
     """UTF-8 with a byte-order mark, so that spreadsheet programs read Chinese and Russian."""
     import csv
@@ -456,9 +702,10 @@ def table_csv(table: Table) -> bytes:
 
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(table.headers)
-    for row in table.rows:
-        writer.writerow(["" if (v := _plain(cell)) is None else v for cell in row])
+    headers, rows = _with_flags(table)
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow(["" if v is None else v for v in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -472,11 +719,12 @@ def table_xlsx(table: Table, *, title: str) -> bytes:
     sheet = book.active
     # a sheet title is at most 31 characters and excludes []:*?/\
     sheet.title = "".join(c for c in title if c not in "[]:*?/\\")[:31] or "data"
-    sheet.append(table.headers)
+    headers, rows = _with_flags(table)
+    sheet.append(headers)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for row in table.rows:
-        sheet.append([_plain(cell) for cell in row])
+    for row in rows:
+        sheet.append(row)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

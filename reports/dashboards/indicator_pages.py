@@ -11,9 +11,12 @@ from django.utils.formats import get_format
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
+from carec_prf.translated import lang_suffix
+from indicators.breakdown import breakdown_parse
 from indicators.models import (
     Availability,
     Baseline,
+    Category,
     Indicator,
     IndicatorPart,
     Milestone,
@@ -26,7 +29,7 @@ from progress.explain import explain_part
 from progress.method import MethodSettings
 from progress.models import IndicatorRating, PartRating, RatingMethod, RegionalValue
 from reports.dashboards import charts
-from reports.dashboards.charts import MilestoneValue, PartSeries, Value, YearValue
+from reports.dashboards.charts import CategorySeries, Flag, MilestoneValue, PartSeries, Value, YearValue
 from reports.formatting import number
 from workflow.permissions import current_per_cell, observations_visible
 
@@ -128,9 +131,19 @@ def unit_text(part) -> str:
     return part.unit.symbol or part.unit.name
 
 
-def part_series(part, regional: list[RegionalValue]) -> PartSeries:
-    """Needs part.current_baselines, part.current_milestones and part.scale prefetched."""
+def part_series(
+    part, regional: list[RegionalValue], *, flags: dict[int, Observation] | None = None, categories=()
+) -> PartSeries:
+    """Needs part.current_baselines, part.current_milestones and part.scale prefetched. flags:
+    the approved regional observation of each year, whose flag a reported regional value carries
+    (a value flagged missing, which has no regional value, shows in the table); categories: the
+    series of the part's categories (category_series)."""
     baseline = part.current_baselines[0] if part.current_baselines else None
+    flags = flags or {}
+    actuals = {v.year: YearValue(v.year, flagged(regional_value(v, part), flags.get(v.year))) for v in regional}
+    for year, observation in flags.items():
+        if year not in actuals and observation.kind == Observation.Kind.MISSING:
+            actuals[year] = YearValue(year, observed_value(observation, part))
     return PartSeries(
         code=part.code,
         name=part.name,
@@ -138,9 +151,78 @@ def part_series(part, regional: list[RegionalValue]) -> PartSeries:
         value_type=part.value_type,
         baseline=YearValue(baseline.year, typed_value(baseline, part)) if baseline else None,
         milestones=[_milestone(m, part) for m in part.current_milestones],
-        actuals=[YearValue(v.year, regional_value(v, part)) for v in regional],
+        actuals=[actuals[year] for year in sorted(actuals)],
         ticks=_ticks(part),
+        categories=list(categories),
+        categories_add_up=part.categories_add_up,
     )
+
+
+# --------------------------------------------------------------------------------------------
+# Flags and categories
+
+
+def observation_flag(observation) -> Flag | None:
+    """The observation's status where it is not normal, with its comment in the reader's language
+    (or the English one, marked as such, where it has none in that language)."""
+    if observation is None or observation.kind == Observation.Kind.ACTUAL:
+        return None
+    note, note_lang = observation.note or "", ""
+    language = get_language() or "en"
+    if note and language != "en" and not getattr(observation, f"note_{lang_suffix(language)}", ""):
+        note_lang = "en"
+    return Flag(observation.kind, observation.get_kind_display(), note, note_lang)
+
+
+def flagged(value: Value, observation) -> Value:
+    flag = observation_flag(observation)
+    return replace(value, flag=flag) if flag else value
+
+
+def observed_value(observation, part) -> Value:
+    """An observation as a chart value with its flag."""
+    return flagged(typed_value(observation, part), observation)
+
+
+def category_labels(indicator: Indicator) -> dict[tuple[str, str], tuple[Category, str]]:
+    """(dimension code, category code) -> (category, its dimension's name) for the dimensions the
+    indicator's parts are broken down by, in one query, in the code lists' order."""
+    rows = (
+        Category.objects.filter(dimension__parts__indicator=indicator)
+        .select_related("dimension")
+        .order_by("dimension__order", "dimension__code", "order", "code")
+        .distinct()
+    )
+    return {(c.dimension.code, c.code): (c, c.dimension.name) for c in rows}
+
+
+def category_series(
+    part, rows: list[Observation], labels: dict[tuple[str, str], tuple[Category, str]]
+) -> list[CategorySeries]:
+    """The part's regional category values (approved, one per breakdown and year) as one series
+    per breakdown, in the order of the code lists: sex before age, female before male."""
+    order = {key: n for n, key in enumerate(labels)}
+    by_key: dict[str, list[Observation]] = {}
+    for observation in rows:
+        by_key.setdefault(observation.breakdown, []).append(observation)
+
+    def position(key: str) -> tuple:
+        return tuple(order.get(pair, len(order)) for pair in sorted(breakdown_parse(key).items()))
+
+    series = []
+    for key in sorted(by_key, key=lambda k: (len(breakdown_parse(k)), position(k))):
+        pairs = sorted(breakdown_parse(key).items())
+        found = [labels.get(pair) for pair in pairs]
+        series.append(
+            CategorySeries(
+                key=key,
+                label=", ".join(f[0].name if f else code for f, (_dim, code) in zip(found, pairs, strict=True)),
+                group=";".join(dim for dim, _code in pairs),
+                group_label=" × ".join(f[1] if f else dim for f, (dim, _code) in zip(found, pairs, strict=True)),
+                actuals=[YearValue(o.year, observed_value(o, part)) for o in sorted(by_key[key], key=lambda o: o.year)],
+            )
+        )
+    return series
 
 
 def chart_labels() -> dict[str, str]:
@@ -158,6 +240,12 @@ def chart_labels() -> dict[str, str]:
         "value": _("Value"),
         "milestone_kind": _("Milestone kind"),
         "milestone": _("Milestone"),
+        "flagged": _("Flagged value (see the notes)"),
+        # a download's column of flags beside a column of values
+        "flag": _("%(column)s: flag and comment"),
+        "total": _("Total"),
+        "gap": _("%(first)s minus %(second)s"),
+        "share": _("%(first)s, share of the total (%%)"),
     }
 
 
@@ -321,12 +409,41 @@ def figure_json_text(figure: dict) -> str:
 def marked_value(observation, part, unpublished: set[int]) -> Value:
     """An observation as a chart value, marked with its status where the public does not see it
     (a value under way, or approved in a year not yet published): staff pages only."""
-    value = typed_value(observation, part)
+    value = observed_value(observation, part)
     if observation.status != Observation.Status.APPROVED:
         return replace(value, status=Observation.Status(observation.status).label)
     if observation.year in unpublished:
         return replace(value, status=_("approved, not yet published"))
     return value
+
+
+@dataclass
+class RegionalRow:
+    """A year of the regional values table: the total (None: only categories were reported),
+    where it comes from (the RegionalValue, None for a value flagged missing), and the categories
+    that go, folded, under it."""
+
+    year: int
+    value: Value | None
+    regional: RegionalValue | None
+    categories: list[tuple[str, Value]]
+
+
+def regional_rows(part) -> tuple[list[RegionalRow], list[charts.Footnote]]:
+    """The regional values table of a part and its footnotes. Needs part.series and part.regional."""
+    notes = charts.Footnotes()
+    regional = {v.year: v for v in part.regional}
+    totals = {a.year: a.value for a in part.series.actuals}
+    categories: dict[int, list[tuple[str, Value]]] = {}
+    for category in part.series.categories:
+        for point in category.actuals:
+            categories.setdefault(point.year, []).append((category.label, point.value))
+    rows = []
+    for year in sorted(set(totals) | set(categories)):
+        total = notes.marked(totals.get(year))
+        shown = [(label, notes.marked(value)) for label, value in categories.get(year, [])]
+        rows.append(RegionalRow(year, total, regional.get(year), shown))
+    return rows, notes.notes
 
 
 def unpublished_years() -> set[int]:
@@ -354,10 +471,11 @@ def indicator_page(*, slug: str, as_of: int | None = None, user=None) -> dict:
         )
         .order_by("order")
     )
-    # The country breakdown (every visible country value of the indicator's parts) and the
-    # sources of the approved values reported for the region, in one query.
+    # The country breakdown (every visible country value of the indicator's parts), the approved
+    # values reported for the region (their sources and flags) and the region's category values,
+    # in one query; the names of the categories in one more, whether or not any value has one.
     observations = current_per_cell(
-        observations_visible(user)
+        observations_visible(user, categories=True)
         .filter(part__indicator=indicator)
         .filter(Q(country__isnull=False, year__lte=as_of) | Q(country__isnull=True, status=Observation.Status.APPROVED))
         .exclude(kind=Observation.Kind.FORECAST)
@@ -367,14 +485,20 @@ def indicator_page(*, slug: str, as_of: int | None = None, user=None) -> dict:
     unpublished = unpublished_years() if user is not None and user.is_authenticated else set()
     by_part: dict[int, list[Observation]] = {}
     region_sources: dict[tuple[int, int], str] = {}
+    region_totals: dict[int, dict[int, Observation]] = {}
+    region_categories: dict[int, list[Observation]] = {}
     for observation in observations:
-        if observation.country_id is None:
+        if observation.country_id is None and observation.breakdown:
+            region_categories.setdefault(observation.part_id, []).append(observation)
+        elif observation.country_id is None:
             region_sources[(observation.part_id, observation.year)] = (
                 observation.source.name if observation.source else observation.citation
             )
-        else:
+            region_totals.setdefault(observation.part_id, {})[observation.year] = observation
+        elif not observation.breakdown:
             by_part.setdefault(observation.part_id, []).append(observation)
     parts_by_id = {part.pk: part for part in parts}
+    category_names = category_labels(indicator)
 
     labels, separator = chart_labels(), separators()
     for part in parts:
@@ -390,7 +514,12 @@ def indicator_page(*, slug: str, as_of: int | None = None, user=None) -> dict:
                 lower_is_better=part.direction == IndicatorPart.Direction.DECREASE,
                 plausible=plausible_range(part.value_type, part.unit.min_value, part.unit.max_value, ranks.values()),
             )
-        part.series = part_series(part, part.regional)
+        part.series = part_series(
+            part,
+            part.regional,
+            flags=region_totals.get(part.pk, {}),
+            categories=category_series(part, region_categories.get(part.pk, []), category_names),
+        )
         part.regional_origin = regional_origin(part, region_sources, parts_by_id)
         part.chart_id = f"part-{part.code.lower()}"
         part.downloads = {
@@ -407,6 +536,13 @@ def indicator_page(*, slug: str, as_of: int | None = None, user=None) -> dict:
         part.countries_rows, part.countries_changed = [], None
         part.figure_json = figure_json_text(charts.part_figure(part.series, labels=labels, separators=separator))
         part.table = charts.part_table(part.series, headers=labels)
+        part.shown_table, part.table_notes = charts.footnoted(part.table)
+        part.category_groups = [(group[0].group_label, group) for group in part.series.category_groups().values()]
+        part.gaps = [
+            (label, *charts.footnoted(table), f"{part.chart_id}-gap-{n}")
+            for n, (label, table) in enumerate(charts.gap_tables(part.series, headers=labels), start=1)
+        ]
+        part.regional_rows, part.regional_notes = regional_rows(part)
         country_rows = by_part.get(part.pk, [])
         part.countries_year = max((o.year for o in country_rows), default=None)
         if part.countries_year is not None:
@@ -421,6 +557,7 @@ def indicator_page(*, slug: str, as_of: int | None = None, user=None) -> dict:
                 charts.country_figure(latest, unit=unit_text(part), separators=separator, ticks=_ticks(part))
             )
             part.countries_table = charts.country_table(latest, year=part.countries_year, headers=labels)
+            part.countries_shown, part.countries_notes = charts.footnoted(part.countries_table)
         # a chart with nothing to draw has no picture to download
         plotted = {
             "series": any(a.value.number is not None for a in part.series.actuals),

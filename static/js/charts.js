@@ -33,6 +33,32 @@
     return layout;
   }
 
+  // A part broken down by categories: its selector shows the total with every category, the
+  // categories of one dimension, one category, or the total alone. A trace of a category carries
+  // {group, key} in its meta (reports/dashboards/charts.py); the others always show.
+  function shown(trace, choice) {
+    var meta = trace.meta;
+    if (!meta || !meta.key || choice === "") { return true; }
+    if (choice === "none") { return false; }
+    if (choice.indexOf("group:") === 0) { return meta.group === choice.slice(6); }
+    return meta.key === choice.slice(4);
+  }
+
+  // Drawn again whole (Plotly.react) with the fitted layout: a restyle after a resize's relayout
+  // let plotly size the chart from its box, which collapsed it over the table below.
+  function connectSelector(container, figure, config) {
+    var chartId = container.getAttribute("data-figure").replace(/-data$/, "");
+    var select = document.querySelector('select[data-series-select="' + chartId + '"]');
+    if (!select) { return; }
+    select.closest(".series-select").hidden = false;
+    select.addEventListener("change", function () {
+      var data = figure.data.map(function (trace) {
+        return Object.assign({}, trace, { visible: shown(trace, select.value) });
+      });
+      window.Plotly.react(container, data, fitted(figure, container.clientWidth), config);
+    });
+  }
+
   function draw(container) {
     var source = document.getElementById(container.getAttribute("data-figure"));
     if (!source || !window.Plotly) { return; }
@@ -41,6 +67,7 @@
     var width = container.clientWidth;
     window.Plotly.newPlot(container, figure.data, fitted(figure, width), config).then(function () {
       container.setAttribute("data-drawn", "true");
+      connectSelector(container, figure, config);
       // Plotly's drawing is a picture described by the figure's caption; its SVG has nothing
       // for keyboard or screen-reader users that the table does not say in words.
       container.querySelectorAll("svg").forEach(function (svg) { svg.setAttribute("aria-hidden", "true"); });
