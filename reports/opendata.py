@@ -1,19 +1,23 @@
 """Open data: the observations the reader may see (the public: approved values of published years)
 as tidy rows, and the same rows as
 SDMX (SDMX-CSV 2.0, SDMX-JSON 1.0, with an SDMX-ML data structure definition). The row
-builders are pure; the views stream what they yield."""
+builders are pure; the views stream what they yield. A value's categories are Open SDG's
+disaggregation columns in the tidy files (blank: the total) and SDMX dimensions (_T: the total);
+its flag is SDMX's OBS_STATUS and its note COMMENT_OBS."""
 
 import datetime
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Country
-from indicators.models import IndicatorPart, Observation, Source
+from indicators.breakdown import breakdown_parse
+from indicators.models import OBS_STATUS, Category, Dimension, IndicatorPart, Observation, Source
 from workflow.permissions import observations_visible
 
 
@@ -27,7 +31,9 @@ class Column:
 
 # The tidy files' columns in their order: the one statement of it. The CSV, JSON and XLSX, the
 # data package, the open-data page and the README ("API and open data") are made from it, and
-# tests/api/test_feeds.py pins it: a new column goes at the end.
+# tests/api/test_feeds.py pins it: a new column goes at the end. Between year and value come
+# Open SDG's disaggregation columns, one per dimension the file's values are broken down by
+# (tidy_columns).
 COLUMN_SPECS = [
     Column("indicator", "string", _("Indicator code, such as TRP OP 1")),
     Column("indicator_name", "string", _("Indicator statement")),
@@ -45,7 +51,12 @@ COLUMN_SPECS = [
         {"enum": ["value", "not_applicable", "not_available"]},
     ),
     Column("unit", "string", _("Unit code")),
-    Column("kind", "string", _("actual, estimate or forecast"), {"enum": ["actual", "estimate", "forecast"]}),
+    Column(
+        "kind",
+        "string",
+        _("Flag (SDMX observation status): actual, estimate, forecast, provisional, break, imputed or missing"),
+        {"enum": list(Observation.Kind.values)},
+    ),
     Column("status", "string", _("Review status (approved for the public)")),
     Column("source", "string", _("Source citation")),
     Column("note", "string", _("Note on the value")),
@@ -121,7 +132,7 @@ def columns_markdown() -> str:
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 SDMX_AGENCY, SDMX_FLOW, SDMX_VERSION = "CAREC", "CAREC_PRF", "1.0"
-_KIND_STATUS = {"actual": "A", "estimate": "E", "forecast": "F"}
+SDMX_TOTAL = "_T"  # SDMX's code for "not broken down by this dimension"
 
 
 def neutralise(text: str) -> str:
@@ -130,15 +141,21 @@ def neutralise(text: str) -> str:
 
 
 def public_observations(user=None):
-    """What this user may see (workflow.permissions.observations_visible): for everyone not signed
-    in, approved values of published (or never-opened) years; staff see more, with its status."""
-    return observations_visible(user).order_by("part__indicator__code", "part__order", "year", "country__order", "id")
+    """What this user may see (workflow.permissions.observations_visible), totals and categories:
+    for everyone not signed in, approved values of published (or never-opened) years; staff see
+    more, with its status. A total comes before its categories."""
+    return observations_visible(user, categories=True).order_by(
+        "part__indicator__code", "part__order", "year", "country__order", "breakdown", "id"
+    )
 
 
 class Lookups:
-    """Names and codes for every row, loaded once (four queries), in the active language."""
+    """Names and codes for every row, loaded once (four queries, and one for the dimensions and
+    one for those in use when asked). Names are read from the models when used, so they follow
+    the language active then."""
 
-    def __init__(self) -> None:
+    def __init__(self, user=None) -> None:
+        self.user = user
         self.parts = {p.pk: p for p in IndicatorPart.objects.select_related("indicator", "unit")}
         self.countries = {c.pk: c for c in Country.objects.all()}
         self.sources = {s.pk: s.name for s in Source.objects.all()}
@@ -147,6 +164,41 @@ class Lookups:
         through = Observation.countries.through
         for obs_id, country_id in through.objects.values_list("observation_id", "country_id"):
             self.set_members.setdefault(obs_id, []).append(codes[country_id])
+
+    @cached_property
+    def dimensions(self) -> list[Dimension]:
+        return dimensions_with_categories()
+
+    @cached_property
+    def dimensions_in_use(self) -> list[Dimension]:
+        return dimensions_used(self.user, self.dimensions)
+
+
+def dimensions_with_categories() -> list[Dimension]:
+    """Every dimension with a code list, in order, its categories as `category_list` and
+    `category_by_code` (one query): SDMX's series dimensions, whether or not a value uses them
+    yet, so that the structure stays the same."""
+    dimensions: dict[int, Dimension] = {}
+    for category in Category.objects.select_related("dimension").order_by(
+        "dimension__order", "dimension__code", "order", "code"
+    ):
+        dimension = dimensions.get(category.dimension_id)
+        if dimension is None:
+            dimension = dimensions[category.dimension_id] = category.dimension
+            dimension.category_by_code = {}
+        dimension.category_by_code[category.code] = category
+    for dimension in dimensions.values():
+        dimension.category_list = list(dimension.category_by_code.values())
+    return list(dimensions.values())
+
+
+def dimensions_used(user, dimensions: list[Dimension]) -> list[Dimension]:
+    """Those of `dimensions` that values this reader may see are broken down by (one query): the
+    tidy files' disaggregation columns. The same for a whole file and for its updated_since
+    part, so that the columns do not change from one poll to the next."""
+    keys = observations_visible(user, categories=True).exclude(breakdown="").order_by()
+    used = {code for key in keys.values_list("breakdown", flat=True).distinct() for code in breakdown_parse(key)}
+    return [d for d in dimensions if d.code in used]
 
 
 _FIELDS = [
@@ -160,6 +212,7 @@ _FIELDS = [
     "value_boolean",
     "value_text",
     "qualifier",
+    "breakdown",
     "kind",
     "status",
     "source_id",
@@ -180,12 +233,32 @@ def _value(row: dict, members: list[str] | None):
     return None if row["value_number"] is None else float(row["value_number"])
 
 
+def dimension_headers(dimensions: Iterable[Dimension]) -> list[str]:
+    """The disaggregation columns' headers: each dimension's name in the active language, as Open
+    SDG heads them (its code beside a name that another column already has)."""
+    headers: list[str] = []
+    for dimension in dimensions:
+        name = str(dimension.name or dimension.code)
+        headers.append(f"{name} ({dimension.code})" if name in COLUMNS or name in headers else name)
+    return headers
+
+
+def tidy_columns(lookups: Lookups) -> list[str]:
+    """The tidy files' header: COLUMNS, with the disaggregation columns between year and value."""
+    at = COLUMNS.index("value")
+    return [*COLUMNS[:at], *dimension_headers(lookups.dimensions_in_use), *COLUMNS[at:]]
+
+
 def tidy_rows(lookups: Lookups, rows: Iterable[dict]) -> Iterator[dict]:
+    """The tidy rows, keyed by tidy_columns; "_categories" holds {dimension code: category code}
+    for the SDMX rows, and is not a column."""
     language = (get_language() or "en").replace("-", "_")
+    in_use = list(zip(lookups.dimensions_in_use, dimension_headers(lookups.dimensions_in_use), strict=True))
     for row in rows:
         part = lookups.parts[row["part_id"]]
         country = lookups.countries.get(row["country_id"])
         note = row.get(f"note_{language}") or row.get("note") or ""
+        categories = breakdown_parse(row["breakdown"])
         yield {
             "indicator": part.indicator.code,
             "indicator_name": part.indicator.statement,
@@ -194,6 +267,7 @@ def tidy_rows(lookups: Lookups, rows: Iterable[dict]) -> Iterator[dict]:
             "country": country.code if country else "CAREC",
             "country_name": country.name if country else "CAREC",
             "year": row["year"],
+            **{header: _category_name(dimension, categories.get(dimension.code)) for dimension, header in in_use},
             "value": _value(row, lookups.set_members.get(row["id"])),
             "qualifier": row["qualifier"],
             "availability": row["availability"],
@@ -202,7 +276,16 @@ def tidy_rows(lookups: Lookups, rows: Iterable[dict]) -> Iterator[dict]:
             "status": row["status"],
             "source": row["citation"] or lookups.sources.get(row["source_id"], ""),
             "note": note,
+            "_categories": categories,
         }
+
+
+def _category_name(dimension: Dimension, code: str | None) -> str | None:
+    """A category's name in the active language; None (a blank cell) for the total."""
+    if code is None:
+        return None
+    category = dimension.category_by_code.get(code)
+    return str(category.name) if category else code
 
 
 def observation_values(language: str, user=None, since: datetime.datetime | None = None) -> Iterator[dict]:
@@ -235,61 +318,58 @@ def sdmx_id(code: str) -> str:
     return re.sub(r"[^A-Za-z0-9_@$-]", "_", code)
 
 
-def sdmx_rows(tidy: Iterable[dict]) -> Iterator[dict]:
+def sdmx_dimensions(lookups: Lookups) -> list[str]:
+    """The data structure's dimensions in their order: the series dimensions (every dimension of
+    the code lists after the indicator, part and area), then the time."""
+    return ["INDICATOR", "PART", "REF_AREA", *(d.code for d in lookups.dimensions), "TIME_PERIOD"]
+
+
+SDMX_ATTRIBUTES = ["UNIT_MEASURE", "OBS_STATUS", "OBS_QUALIFIER", "COMMENT_OBS"]
+
+
+def _one_line(text: str) -> str:
+    """COMMENT_OBS on one line: SDMX-CSV readers (sdmx1 among them) split records at line breaks."""
+    return " ".join(text.splitlines()).strip()
+
+
+def sdmx_rows(tidy: Iterable[dict], lookups: Lookups) -> Iterator[dict]:
+    """The SDMX observations of tidy rows: the numeric ones, and those flagged missing (with no
+    value, as SDMX reports a missing observation)."""
     for row in tidy:
-        if row["value"] is None or isinstance(row["value"], str):
-            continue  # not available, not applicable or an ordinal level: no numeric observation
         value = row["value"]
+        missing = row["kind"] == Observation.Kind.MISSING
+        if (value is None and not missing) or isinstance(value, str):
+            continue  # not available, not applicable or an ordinal level: no numeric observation
+        categories = row["_categories"]
         yield {
             "INDICATOR": sdmx_id(row["indicator"]),
             "PART": sdmx_id(row["part"]),
             "REF_AREA": row["country"],
+            **{d.code: categories.get(d.code, SDMX_TOTAL) for d in lookups.dimensions},
             "TIME_PERIOD": str(row["year"]),
-            "OBS_VALUE": float(value),  # a yes/no counts as 1 or 0
+            "OBS_VALUE": None if value is None else float(value),  # a yes/no counts as 1 or 0
             "UNIT_MEASURE": sdmx_id(row["unit"]),
-            "OBS_STATUS": _KIND_STATUS.get(row["kind"], "A"),
+            "OBS_STATUS": OBS_STATUS[row["kind"]],
             "OBS_QUALIFIER": row["qualifier"] or "",
+            "COMMENT_OBS": _one_line(row["note"]),
         }
 
 
-SDMX_CSV_HEADER = [
-    "STRUCTURE",
-    "STRUCTURE_ID",
-    "ACTION",
-    "INDICATOR",
-    "PART",
-    "REF_AREA",
-    "TIME_PERIOD",
-    "OBS_VALUE",
-    "UNIT_MEASURE",
-    "OBS_STATUS",
-    "OBS_QUALIFIER",
-]
-
-
-def sdmx_csv_records(rows: Iterable[dict]) -> Iterator[list[str]]:
+def sdmx_csv_records(rows: Iterable[dict], lookups: Lookups) -> Iterator[list[str]]:
     structure_id = f"{SDMX_AGENCY}:{SDMX_FLOW}({SDMX_VERSION})"
-    yield SDMX_CSV_HEADER
+    dims = sdmx_dimensions(lookups)
+    yield ["STRUCTURE", "STRUCTURE_ID", "ACTION", *dims, "OBS_VALUE", *SDMX_ATTRIBUTES]
     for r in rows:
-        yield [
-            "dataflow",
-            structure_id,
-            "I",
-            r["INDICATOR"],
-            r["PART"],
-            r["REF_AREA"],
-            r["TIME_PERIOD"],
-            repr(r["OBS_VALUE"]),
-            r["UNIT_MEASURE"],
-            r["OBS_STATUS"],
-            r["OBS_QUALIFIER"],
-        ]
+        value = "" if r["OBS_VALUE"] is None else repr(r["OBS_VALUE"])
+        attributes = [r[a] for a in SDMX_ATTRIBUTES]
+        attributes[-1] = neutralise(attributes[-1])  # the comment is free text, as the tidy CSV's note
+        yield ["dataflow", structure_id, "I", *(r[d] for d in dims), value, *attributes]
 
 
-def sdmx_json(rows: list[dict]) -> dict:
+def sdmx_json(rows: list[dict], lookups: Lookups) -> dict:
     """An SDMX-JSON 1.0 data message with every dimension at the observation level."""
-    dims = ["INDICATOR", "PART", "REF_AREA", "TIME_PERIOD"]
-    attrs = ["UNIT_MEASURE", "OBS_STATUS", "OBS_QUALIFIER"]
+    dims = sdmx_dimensions(lookups)
+    attrs = SDMX_ATTRIBUTES
     values = {d: sorted({r[d] for r in rows}) for d in dims + attrs}
     index = {d: {v: i for i, v in enumerate(values[d])} for d in dims + attrs}
     observations = {
@@ -330,6 +410,16 @@ def sdmx_json(rows: list[dict]) -> dict:
     }
 
 
+# The SDMX-ML locale of each language's modeltranslation field.
+_SDMX_LOCALES = {"en": "en", "zh_hans": "zh-Hans", "ru": "ru"}
+
+
+def _names(obj, field_name: str = "name") -> dict[str, str]:
+    """A translated field in every language that has it, for an SDMX international string."""
+    names = {locale: getattr(obj, f"{field_name}_{suffix}", "") for suffix, locale in _SDMX_LOCALES.items()}
+    return {locale: text for locale, text in names.items() if text} or {"en": obj.code}
+
+
 def sdmx_structure_xml(prepared: datetime.datetime | None = None) -> bytes:
     """The data structure definition (SDMX-ML 2.1): codelists, concepts, DSD and dataflow. Given
     `prepared`, the same framework gives the same bytes (an ETag from the body holds)."""
@@ -340,10 +430,10 @@ def sdmx_structure_xml(prepared: datetime.datetime | None = None) -> bytes:
     agency = common.Agency(id=SDMX_AGENCY)
     lookups = Lookups()
 
-    def codelist(cid: str, items: dict[str, str]):
+    def codelist(cid: str, items: dict[str, str | dict[str, str]], *, keep_order: bool = False):
         cl = common.Codelist(id=cid, maintainer=agency, version=SDMX_VERSION, is_final=True)
-        for code, name in sorted(items.items()):
-            cl.append(common.Code(id=code, name={"en": name}))
+        for code, name in items.items() if keep_order else sorted(items.items()):
+            cl.append(common.Code(id=code, name=name if isinstance(name, dict) else {"en": name}))
         return cl
 
     parts = lookups.parts.values()
@@ -351,51 +441,83 @@ def sdmx_structure_xml(prepared: datetime.datetime | None = None) -> bytes:
     cl_part = codelist("CL_PART", {sdmx_id(p.code): p.code for p in parts})
     cl_area = codelist("CL_AREA", {"CAREC": "CAREC region"} | {c.code: c.name_en for c in lookups.countries.values()})
     cl_unit = codelist("CL_UNIT", {sdmx_id(p.unit.code): p.unit.name_en for p in parts})
-    cl_status = codelist("CL_OBS_STATUS", {"A": "Actual", "E": "Estimate", "F": "Forecast"})
+    with translation.override("en"):
+        statuses = {code: str(Observation.Kind(kind).label) for kind, code in OBS_STATUS.items()}
+    cl_status = codelist("CL_OBS_STATUS", statuses)
+    cl_dimensions = {
+        d.code: codelist(
+            f"CL_{d.code}",
+            {SDMX_TOTAL: {"en": "Total"}} | {c.code: _names(c) for c in d.category_list},
+            keep_order=True,
+        )
+        for d in lookups.dimensions
+    }
     concepts = common.ConceptScheme(id="CS_CAREC", maintainer=agency, version=SDMX_VERSION, is_final=True)
-    names = {
+    names: dict[str, str | dict[str, str]] = {
         "INDICATOR": "Indicator",
         "PART": "Indicator part",
         "REF_AREA": "Reference area",
+        **{d.code: _names(d) for d in lookups.dimensions},
         "TIME_PERIOD": "Year",
         "OBS_VALUE": "Value",
         "UNIT_MEASURE": "Unit",
         "OBS_STATUS": "Observation status",
         "OBS_QUALIFIER": "Qualifier (<, <=, >, >=, ~)",
+        "COMMENT_OBS": "Comment",
     }
     for cid, name in names.items():
-        concepts.append(common.Concept(id=cid, name={"en": name}))
+        concepts.append(common.Concept(id=cid, name=name if isinstance(name, dict) else {"en": name}))
     dsd = v21.DataStructureDefinition(id="DSD_CAREC_PRF", maintainer=agency, version=SDMX_VERSION, is_final=True)
-    for cid, cl in (("INDICATOR", cl_indicator), ("PART", cl_part), ("REF_AREA", cl_area)):
+    enumerated = {"INDICATOR": cl_indicator, "PART": cl_part, "REF_AREA": cl_area, **cl_dimensions}
+    for cid, cl in enumerated.items():
         dsd.dimensions.getdefault(
             cid, concept_identity=concepts[cid], local_representation=common.Representation(enumerated=cl)
         )
     dsd.dimensions.getdefault("TIME_PERIOD", cls=common.TimeDimension, concept_identity=concepts["TIME_PERIOD"])
     dsd.measures.getdefault("OBS_VALUE", concept_identity=concepts["OBS_VALUE"])
-    for cid, cl in (("UNIT_MEASURE", cl_unit), ("OBS_STATUS", cl_status), ("OBS_QUALIFIER", None)):
+    attribute_codelists = {"UNIT_MEASURE": cl_unit, "OBS_STATUS": cl_status}
+    for cid in SDMX_ATTRIBUTES:
+        cl = attribute_codelists.get(cid)
         rep = common.Representation(enumerated=cl) if cl else None
         dsd.attributes.getdefault(cid, concept_identity=concepts[cid], local_representation=rep)
     flow = v21.DataflowDefinition(id=SDMX_FLOW, maintainer=agency, version=SDMX_VERSION, structure=dsd, is_final=True)
     out = message.StructureMessage()
     out.header.prepared = prepared
-    for item in (cl_indicator, cl_part, cl_area, cl_unit, cl_status, concepts, dsd, flow):
+    for item in (cl_indicator, cl_part, cl_area, *cl_dimensions.values(), cl_unit, cl_status, concepts, dsd, flow):
         out.add(item)
     return sdmx.to_xml(out, pretty_print=True)
 
 
-def datapackage(base_url: str) -> dict:
-    """A Frictionless data package describing the downloads."""
+def _schema_field(column: Column) -> dict:
+    return {"name": column.name, "type": column.type, "description": str(column.description)} | (
+        {"constraints": column.constraints} if column.constraints else {}
+    )
+
+
+def tidy_column_specs(in_use: list[Dimension]) -> list[Column]:
+    """COLUMN_SPECS with the disaggregation columns of the dimensions in use (names in the
+    active language), each constrained to its code list's names; blank is the total."""
+    headers = dimension_headers(in_use)
+    dimensions = [
+        Column(
+            header,
+            "string",
+            _("Category of %(dimension)s (%(code)s); empty for the total") % {"dimension": d.name, "code": d.code},
+            {"enum": [str(c.name) for c in d.category_list]},
+        )
+        for d, header in zip(in_use, headers, strict=True)
+    ]
+    at = COLUMNS.index("value")
+    return [*COLUMN_SPECS[:at], *dimensions, *COLUMN_SPECS[at:]]
+
+
+def datapackage(base_url: str, in_use: list[Dimension]) -> dict:
+    """A Frictionless data package describing the downloads (in English, as the files read
+    without an Accept-Language); `in_use`: the dimensions of the reader's disaggregation columns."""
     with translation.override("en"):
-        fields = [
-            {"name": c.name, "type": c.type, "description": str(c.description)}
-            | ({"constraints": c.constraints} if c.constraints else {})
-            for c in COLUMN_SPECS
-        ]
-        rating_fields = [
-            {"name": c.name, "type": c.type, "description": str(c.description)}
-            | ({"constraints": c.constraints} if c.constraints else {})
-            for c in RATING_COLUMN_SPECS
-        ]
+        fields = [_schema_field(c) for c in tidy_column_specs(in_use)]
+        rating_fields = [_schema_field(c) for c in RATING_COLUMN_SPECS]
+        key = ["indicator", "part", "country", "year", *dimension_headers(in_use)]
     return {
         "name": "carec-2030-prf-progress",
         "title": "CAREC 2030 Program Results Framework: progress values",
@@ -407,7 +529,7 @@ def datapackage(base_url: str) -> dict:
                 "format": "csv",
                 "mediatype": "text/csv",
                 "encoding": "utf-8",
-                "schema": {"fields": fields, "primaryKey": ["indicator", "part", "country", "year"]},
+                "schema": {"fields": fields, "primaryKey": key},
             },
             {
                 "name": "observations-json",
@@ -422,7 +544,7 @@ def datapackage(base_url: str) -> dict:
                 "path": f"{base_url}observations.xlsx",
                 "format": "xlsx",
                 "mediatype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                "schema": {"fields": fields, "primaryKey": ["indicator", "part", "country", "year"]},
+                "schema": {"fields": fields, "primaryKey": key},
             },
             {
                 "name": "observations-sdmx-csv",

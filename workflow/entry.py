@@ -15,7 +15,7 @@ them), and all go through the same two steps:
 import datetime
 import functools
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
@@ -528,7 +528,8 @@ def entries_check(entries, facts: Facts, *, decimal_comma: bool, progress=None, 
             found.append((i, 0, "part", message))
 
     # The year: read, in the framework's years, open for entry.
-    codes, distinct = pd.factorize(frame["year"], use_na_sentinel=False)
+    given_years = frame["year"].map(lambda y: y if isinstance(y, Hashable) else repr(y))  # [2023] is no year
+    codes, distinct = pd.factorize(given_years, use_na_sentinel=False)
     read = [year_of(raw) for raw in distinct]
     wrong = [
         _("“%(value)s” is not a year.") % {"value": str(raw)[:40]} if year is None else check_year(year, facts)

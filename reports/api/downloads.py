@@ -52,10 +52,13 @@ def _attachment(response, name: str):
 
 
 def _tidy(request):
-    """The tidy rows, read lazily; a bad updated_since is a 400 before any of the body is sent."""
+    """The lookups and the tidy rows, read lazily; a bad updated_since is a 400 before any of the
+    body is sent."""
     since = updated_since_from(request)
-    lookups = opendata.Lookups()
-    return opendata.tidy_rows(lookups, opendata.observation_values(get_language() or "en", request.user, since))
+    lookups = opendata.Lookups(request.user)
+    return lookups, opendata.tidy_rows(
+        lookups, opendata.observation_values(get_language() or "en", request.user, since)
+    )
 
 
 @_observations_feed
@@ -64,12 +67,13 @@ def _tidy(request):
 @permission_classes([AllowAny])
 def observations_csv(request):
     writer = csv.writer(_Echo())
-    rows = _tidy(request)
+    lookups, rows = _tidy(request)
+    columns = opendata.tidy_columns(lookups)
 
     def lines():
-        yield "\ufeff" + writer.writerow(opendata.COLUMNS)
+        yield "\ufeff" + writer.writerow(columns)
         for row in rows:
-            yield writer.writerow([opendata.csv_cell(row[c]) for c in opendata.COLUMNS])
+            yield writer.writerow([opendata.csv_cell(row[c]) for c in columns])
 
     return _attachment(
         StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8"), "carec-prf-observations.csv"
@@ -81,12 +85,13 @@ def observations_csv(request):
 @api_view(["GET", "HEAD"])
 @permission_classes([AllowAny])
 def observations_json(request):
-    rows = _tidy(request)
+    lookups, rows = _tidy(request)
+    columns = opendata.tidy_columns(lookups)
 
     def chunks():
         yield '{"observations": ['
         for i, row in enumerate(rows):
-            yield ("," if i else "") + json.dumps(row, ensure_ascii=False)
+            yield ("," if i else "") + json.dumps({c: row[c] for c in columns}, ensure_ascii=False)
         yield "]}"
 
     return StreamingHttpResponse(chunks(), content_type="application/json")
@@ -104,12 +109,14 @@ def observations_xlsx(request):
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("observations")
-    sheet.append(opendata.COLUMNS)
-    for row in _tidy(request):
+    lookups, rows = _tidy(request)
+    columns = opendata.tidy_columns(lookups)
+    sheet.append(columns)
+    for row in rows:
         sheet.append(
             [
                 value if isinstance(value, int | float | bool) or value is None else opendata.neutralise(str(value))
-                for value in (row[c] for c in opendata.COLUMNS)
+                for value in (row[c] for c in columns)
             ]
         )
     out = io.BytesIO()
@@ -143,7 +150,9 @@ def ratings_csv(request):
 @permission_classes([AllowAny])
 def datapackage(request):
     base = request.build_absolute_uri(reverse("opendata-datapackage")).rsplit("datapackage.json", 1)[0]
-    return _with_last_modified(JsonResponse(opendata.datapackage(base)), _observations_changed(request))
+    in_use = opendata.dimensions_used(request.user, opendata.dimensions_with_categories())
+    package = opendata.datapackage(base, in_use)
+    return _with_last_modified(JsonResponse(package), _observations_changed(request))
 
 
 @_observations_feed
@@ -154,7 +163,8 @@ def datapackage(request):
 @permission_classes([AllowAny])
 def sdmx_csv(request):
     writer = csv.writer(_Echo())
-    records = opendata.sdmx_csv_records(opendata.sdmx_rows(_tidy(request)))
+    lookups, rows = _tidy(request)
+    records = opendata.sdmx_csv_records(opendata.sdmx_rows(rows, lookups), lookups)
     return _attachment(
         StreamingHttpResponse(
             (writer.writerow(r) for r in records), content_type="application/vnd.sdmx.data+csv;version=2.0.0"
@@ -170,7 +180,8 @@ def sdmx_csv(request):
 @api_view(["GET", "HEAD"])
 @permission_classes([AllowAny])
 def sdmx_json(request):
-    body = opendata.sdmx_json(list(opendata.sdmx_rows(_tidy(request))))
+    lookups, rows = _tidy(request)
+    body = opendata.sdmx_json(list(opendata.sdmx_rows(rows, lookups)), lookups)
     return HttpResponse(json.dumps(body), content_type="application/vnd.sdmx.data+json;version=1.0.0")
 
 
@@ -218,7 +229,10 @@ def downloads_page(request):
         "indicators/downloads.html",
         {
             "csv_url": csv_url,
-            "columns": opendata.COLUMN_SPECS,
+            # the disaggregation columns too, where values the reader may see have categories
+            "columns": opendata.tidy_column_specs(
+                opendata.dimensions_used(request.user, opendata.dimensions_with_categories())
+            ),
             "power_query": _power_query(csv_url, language),
             "pandas": f'df = pd.read_csv("{csv_url}", storage_options={{"Accept-Language": "{language}"}})',
             "since_example": f"{csv_url}?updated_since=2025-01-31",

@@ -66,7 +66,9 @@ def test_sdmx_csv_and_json_parse_with_sdmx1(anon, tmp_path):
     structure.write_bytes(anon.get("/api/v1/data/sdmx/structure.xml").content)
     message = sdmx.read_sdmx(structure)
     dsd = message.structure["DSD_CAREC_PRF"]
-    assert [d.id for d in dsd.dimensions] == ["INDICATOR", "PART", "REF_AREA", "TIME_PERIOD"]
+    # every dimension of the code lists is a series dimension, before the time
+    dimensions = ["INDICATOR", "PART", "REF_AREA", "SEX", "AGE", "URBANISATION", "TIME_PERIOD"]
+    assert [d.id for d in dsd.dimensions] == dimensions
     data_csv = tmp_path / "data.csv"
     data_csv.write_bytes(_content(anon.get("/api/v1/data/sdmx/data.csv")))
     dataset = sdmx.read_sdmx(data_csv, structure=message.dataflow["CAREC_PRF"]).data[0]

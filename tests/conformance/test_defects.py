@@ -341,7 +341,7 @@ def test_a_10000_character_citation_is_refused_not_stored(sec, client):
     response = api(sec).post("/api/v1/observations/", body, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert response.status_code == 400 and "10000" in response.json()["citation"][0]
     refused = upload(sec, HEADER + "TRP OP 1,ROAD_BCP_TIME,CAREC,2023,13,,," + "x" * 10000 + ",\n")
-    assert refused.status == "refused" and refused.errors[0][1] == "citation"
+    assert refused.status == "refused" and refused.errors[0][1] == "source"  # the column as the file names it
     assert not Observation.objects.filter(part=road(), year=2023).exists()
 
 

@@ -99,3 +99,12 @@ def test_flags_are_sdmx_observation_statuses_and_missing_holds_no_value(sec):
     )
     assert [(ref, column) for ref, column, _m in found] == [(1, "kind"), (2, "kind")]
     assert found[1][2].startswith("Unknown flag “guess” (use actual, estimate, forecast, provisional, break")
+
+
+def test_a_year_given_as_a_list_or_mapping_is_refused_as_no_year(sec):
+    found = problems(
+        sec,
+        [Entry(*TRAINED, "CAREC", [2024], "1", ref=1), Entry(*TRAINED, "CAREC", {"y": 2024}, "1", ref=2)],
+    )
+    assert [(ref, column) for ref, column, _m in found] == [(1, "year"), (2, "year")]
+    assert found[0][2] == "“[2024]” is not a year."

@@ -1,7 +1,10 @@
 """API of indicators, their parts, baselines, milestones and observations. Observations follow
 the same rights as the pages (workflow.permissions); writes go through the workflow services."""
 
-from django.db.models import Prefetch
+import json
+
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
@@ -21,7 +24,17 @@ from carec_prf.api.common import (
     response_example,
 )
 from carec_prf.api.feeds import ConditionalMixin, DataVersion, UpdatedSinceFilter
-from indicators.models import Baseline, Indicator, IndicatorPart, Milestone, Observation
+from indicators.breakdown import breakdown_key, breakdown_parse
+from indicators.models import (
+    OBS_STATUS,
+    Baseline,
+    Category,
+    Dimension,
+    Indicator,
+    IndicatorPart,
+    Milestone,
+    Observation,
+)
 from indicators.values import decimal_comma_for
 from workflow import services
 from workflow.entry import Entry, EntryErrors
@@ -34,10 +47,24 @@ class PartSerializer(serializers.ModelSerializer):
     unit_name = serializers.SerializerMethodField()
     direction = serializers.SerializerMethodField()
     scale = serializers.SerializerMethodField()
+    dimensions = serializers.SlugRelatedField(
+        many=True, read_only=True, slug_field="code", help_text="Codes of the dimensions its values are broken down by"
+    )
 
     class Meta:
         model = IndicatorPart
-        fields = ["code", "name", "unit", "unit_name", "value_type", "direction", "aggregation", "scale"]
+        fields = [
+            "code",
+            "name",
+            "unit",
+            "unit_name",
+            "value_type",
+            "direction",
+            "aggregation",
+            "scale",
+            "dimensions",
+            "categories_add_up",
+        ]
 
     def get_unit_name(self, part) -> str:
         return part.unit.name
@@ -112,6 +139,8 @@ class IndicatorFilter(filters.FilterSet):
                                 "direction": "decrease",
                                 "aggregation": "region_only",
                                 "scale": [],
+                                "dimensions": [],
+                                "categories_add_up": False,
                             }
                         ],
                     }
@@ -128,7 +157,9 @@ class IndicatorViewSet(PublicCacheMixin, CodeLookupMixin, LanguageMixin, viewset
             "themes",
             Prefetch(
                 "parts",
-                queryset=IndicatorPart.objects.select_related("unit").prefetch_related("scale").order_by("order"),
+                queryset=IndicatorPart.objects.select_related("unit")
+                .prefetch_related("scale", "dimensions")
+                .order_by("order"),
             ),
         )
         .order_by("result__sector__cluster__number", "result__sector__order", "result__order", "order")
@@ -137,6 +168,51 @@ class IndicatorViewSet(PublicCacheMixin, CodeLookupMixin, LanguageMixin, viewset
     filterset_class = IndicatorFilter
     ordering_fields = ["code"]
     permission_classes = [AllowAny]
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    name = TranslatedField("name")
+
+    class Meta:
+        model = Category
+        fields = ["code", "name"]
+
+
+class DimensionSerializer(serializers.ModelSerializer):
+    name = TranslatedField("name")
+    categories = CategorySerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Dimension
+        fields = ["code", "name", "categories"]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Dimensions that values are broken down by, with their categories",
+        description="A value with no category is the total. An observation's `categories` use these codes.",
+        examples=[
+            response_example(
+                "Sex",
+                [
+                    {
+                        "code": "SEX",
+                        "name": "Sex",
+                        "categories": [{"code": "F", "name": "Female"}, {"code": "M", "name": "Male"}],
+                    }
+                ],
+            )
+        ],
+    ),
+    retrieve=extend_schema(summary="One dimension and its categories"),
+)
+class DimensionViewSet(PublicCacheMixin, CodeLookupMixin, LanguageMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = Dimension.objects.prefetch_related(
+        Prefetch("categories", queryset=Category.objects.order_by("order", "code"))
+    ).order_by("order", "code")
+    serializer_class = DimensionSerializer
+    permission_classes = [AllowAny]
+    pagination_class = None  # a handful of code lists
 
 
 class _PartRowSerializer(serializers.ModelSerializer):
@@ -272,6 +348,10 @@ class ObservationSerializer(serializers.ModelSerializer):
     country = serializers.SerializerMethodField()
     value = TypedValueField()
     countries = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
+    categories = serializers.SerializerMethodField(
+        help_text="{dimension code: category code}; empty for the total (see /dimensions/)"
+    )
+    obs_status = serializers.SerializerMethodField(help_text="The flag as SDMX's OBS_STATUS code")
     note = TranslatedField("note")
 
     class Meta:
@@ -282,11 +362,14 @@ class ObservationSerializer(serializers.ModelSerializer):
             "part",
             "country",
             "year",
+            "breakdown",
+            "categories",
             "availability",
             "value",
             "qualifier",
             "countries",
             "kind",
+            "obs_status",
             "status",
             "citation",
             "evidence_url",
@@ -299,6 +382,12 @@ class ObservationSerializer(serializers.ModelSerializer):
     def get_country(self, obs) -> str:
         return obs.country.code if obs.country_id else "CAREC"
 
+    def get_categories(self, obs) -> dict[str, str]:
+        return breakdown_parse(obs.breakdown)
+
+    def get_obs_status(self, obs) -> str:
+        return OBS_STATUS[obs.kind]
+
 
 class ObservationWriteSerializer(serializers.Serializer):
     """The request as given: every field is checked by the one way in (workflow.entry), so that the
@@ -308,15 +397,27 @@ class ObservationWriteSerializer(serializers.Serializer):
     part = serializers.CharField(help_text="Part code, e.g. ROAD_BCP_TIME")
     country = serializers.CharField(help_text="ISO alpha-3 code, or CAREC for the whole region")
     year = serializers.JSONField(help_text="The year, e.g. 2023")
+    breakdown = serializers.JSONField(
+        default="",
+        help_text='The categories: a key such as "SEX=F", or {"SEX": "F"}; empty for the total (see /dimensions/)',
+    )
     value = serializers.JSONField(
+        allow_null=True,  # with availability not_applicable or not_available; the one way in checks it
         help_text=(
             "A number (or its text as your language writes it: 1,234.5 or 1 234,5), true/false, a scale level "
             "code, N/A, or null with availability"
-        )
+        ),
     )
     availability = serializers.CharField(default="value", help_text="value, not_applicable or not_available")
     qualifier = serializers.CharField(default="", allow_blank=True, help_text="'', <, <=, >, >= or ~")
     countries = serializers.ListField(child=serializers.CharField(), default=list)
+    kind = serializers.CharField(
+        default=Observation.Kind.ACTUAL,
+        help_text="The flag: actual, estimate, forecast, provisional, break, imputed or missing (SDMX's OBS_STATUS)",
+    )
+    note = serializers.CharField(
+        required=False, allow_blank=True, help_text="A comment on the value (SDMX's COMMENT_OBS); omit to keep it"
+    )
     version = serializers.IntegerField(
         required=False,
         allow_null=True,
@@ -333,6 +434,27 @@ class ReturnRequestSerializer(serializers.Serializer):
     )
 
 
+def _category_q(dimension: str, code: str) -> Q:
+    """The keys (indicators.breakdown) that hold this category, alone or beside others."""
+    pair = f"{dimension}={code}"
+    return (
+        Q(breakdown=pair)
+        | Q(breakdown__startswith=f"{pair};")
+        | Q(breakdown__endswith=f";{pair}")
+        | Q(breakdown__contains=f";{pair};")
+    )
+
+
+def _dimension_total_q(dimension: str) -> Q:
+    """The keys not broken down by this dimension (SDMX's _T)."""
+    return ~Q(breakdown__startswith=f"{dimension}=") & ~Q(breakdown__contains=f";{dimension}=")
+
+
+# Query parameters of the list that are not filters: they are never taken for a dimension.
+_NOT_DIMENSIONS = frozenset({"page", "page_size", "lang", "ordering", "format"})
+_TOTAL = "_T"
+
+
 class ObservationFilter(filters.FilterSet):
     indicator = filters.CharFilter(field_name="part__indicator__code")
     part = filters.CharFilter(field_name="part__code")
@@ -340,11 +462,53 @@ class ObservationFilter(filters.FilterSet):
     year = filters.NumberFilter()
     year_from = filters.NumberFilter(field_name="year", lookup_expr="gte")
     year_to = filters.NumberFilter(field_name="year", lookup_expr="lte")
+    breakdown = filters.CharFilter(
+        method="filter_breakdown", help_text="Exactly these categories, such as SEX=F or AGE=Y_LT25;SEX=F"
+    )
+    total = filters.BooleanFilter(
+        method="filter_total", help_text="true: totals only; false: values for categories only"
+    )
     updated_since = UpdatedSinceFilter(method="filter_updated_since")
 
     class Meta:
         model = Observation
-        fields = ["indicator", "part", "country", "year", "status", "kind", "updated_since"]
+        fields = ["indicator", "part", "country", "year", "status", "kind", "breakdown", "total", "updated_since"]
+
+    def filter_queryset(self, queryset):
+        return self.filter_dimensions(super().filter_queryset(queryset))
+
+    def filter_dimensions(self, queryset):
+        """One filter per dimension, its code in lower case: ?sex=F (or ?sex=F&sex=M; ?sex=_T for
+        values not broken down by sex). The code lists are read only when a request has a
+        parameter that may name one."""
+        asked = [k for k in self.data if k not in self.filters and k not in _NOT_DIMENSIONS and k.isidentifier()]
+        if not asked:
+            return queryset
+        known = set(Dimension.objects.filter(code__in=[k.upper() for k in asked]).values_list("code", flat=True))
+        for name in asked:
+            dimension = name.upper()
+            if dimension not in known:
+                continue  # not a dimension: ignored, as any parameter the API does not know
+            wanted = Q()
+            for code in self.data.getlist(name):
+                code = code.strip().upper()
+                wanted |= _dimension_total_q(dimension) if code == _TOTAL else _category_q(dimension, code)
+            queryset = queryset.filter(wanted)
+        return queryset
+
+    def filter_breakdown(self, queryset, name, value):
+        categories = {}
+        for item in filter(None, (t.strip() for t in value.split(";"))):
+            dimension, equals, code = item.partition("=")
+            if not equals:
+                raise ValidationError(
+                    _("“%(value)s” is not a category: write DIMENSION=CATEGORY, such as SEX=F.") % {"value": item[:40]}
+                )
+            categories[dimension.strip().upper()] = code.strip().upper()
+        return queryset.filter(breakdown=breakdown_key(categories))
+
+    def filter_total(self, queryset, name, value):
+        return queryset.filter(breakdown="") if value else queryset.exclude(breakdown="")
 
     def filter_updated_since(self, queryset, name, value):
         return observations_changed_since(queryset, since=value, user=self.request.user)
@@ -361,11 +525,14 @@ _OBS_EXAMPLE = {
     "part": "ROAD_BCP_TIME",
     "country": "CAREC",
     "year": 2021,
+    "breakdown": "",
+    "categories": {},
     "availability": "value",
     "value": 13.6,
     "qualifier": "",
     "countries": [],
     "kind": "actual",
+    "obs_status": "A",
     "status": "approved",
     "citation": "",
     "evidence_url": "",
@@ -378,7 +545,11 @@ _OBS_EXAMPLE = {
 
 @extend_schema_view(
     list=extend_schema(
-        summary="Observations you may see", examples=[response_example("Border crossing time", [_OBS_EXAMPLE])]
+        summary="Observations you may see",
+        description="Totals and the values for categories (`breakdown`, `categories`). Besides the filters "
+        "below, each dimension filters by its code in lower case: `?sex=F`, `?sex=F&sex=M`, or `?sex=_T` for "
+        "values not broken down by it (see /dimensions/).",
+        examples=[response_example("Border crossing time", [_OBS_EXAMPLE])],
     ),
     retrieve=extend_schema(
         summary="One observation", examples=[response_example("Border crossing time", _OBS_EXAMPLE)]
@@ -398,7 +569,21 @@ _OBS_EXAMPLE = {
                     "year": 2023,
                     "value": 12.9,
                 },
-            )
+            ),
+            OpenApiExample(
+                "A provisional value for women",
+                request_only=True,
+                value={
+                    "indicator": "HLT OP 2",
+                    "part": "OFFICIALS_TRAINED",
+                    "country": "CAREC",
+                    "year": 2024,
+                    "breakdown": {"SEX": "F"},
+                    "value": 70,
+                    "kind": "provisional",
+                    "note": "Two training centres have not reported yet",
+                },
+            ),
         ],
     ),
 )
@@ -415,11 +600,13 @@ class ObservationViewSet(
         return observations_feed_version(request)
 
     def get_queryset(self):
+        # The read rule itself rather than observations_visible: staff follow a value's history
+        # here, superseded revisions included; the totals and every category, as the public may see them.
         return (
             Observation.objects.filter(Access(self.request.user).observation_filter())
             .select_related("part__indicator", "country")
             .prefetch_related("countries")
-            .order_by("part__indicator__code", "part__order", "year", "country__order", "id")
+            .order_by("part__indicator__code", "part__order", "year", "country__order", "breakdown", "id")
         )
 
     def create(self, request, *args, **kwargs):
@@ -430,11 +617,15 @@ class ObservationViewSet(
             indicator=d["indicator"],
             part=d["part"],
             country=d["country"],
-            year=d["year"],
+            # a JSON object or list for a year reaches the one way in as its text, which it refuses
+            year=json.dumps(d["year"]) if isinstance(d["year"], dict | list) else d["year"],
             value=d["value"],
+            breakdown=d["breakdown"],
             qualifier=d["qualifier"],
             countries=d["countries"],
             availability=d["availability"],
+            kind=d["kind"],
+            note=d.get("note"),
             citation=d.get("citation"),
             evidence_url=d.get("evidence_url"),
             revision_reason=d["revision_reason"],
