@@ -16,7 +16,7 @@ from progress.engine import Point, direction_since
 from progress.method import MethodSettings, Movement, Rating
 from reports import svg
 from reports.changes import edition_changes
-from reports.dashboards.charts import RATING_ORDER, MilestoneValue, PartSeries, YearValue
+from reports.dashboards.charts import BREAK, RATING_ORDER, Flag, MilestoneValue, PartSeries, YearValue
 from reports.formatting import Text, chart_value, long_date, number, period_label, pick, value_text
 
 
@@ -128,10 +128,16 @@ def chart_labels() -> dict[str, str]:
         "milestone_exact": _("Milestone"),
         "milestone_at_least": _("Milestone (at least)"),
         "milestone_at_most": _("Milestone (at most)"),
+        "flagged": _("Flagged value (see the notes)"),
     }
 
 
-def _series(part: dict, language: str) -> PartSeries:
+def _series(part: dict, language: str, marks: dict[int, str] | None = None) -> PartSeries:
+    """A part's series for its chart; a flagged value carries its flags, and the footnote mark
+    that the indicator's table gives it (`marks`, by year), so the chart and the table agree."""
+    flags: dict[int, list[dict]] = {}
+    for flag in part.get("value_flags", []):
+        flags.setdefault(flag["year"], []).append(flag)
     baseline = part.get("baseline")
     ticks: dict[int, str] = {}
     if part["value_type"] == "boolean":
@@ -153,9 +159,25 @@ def _series(part: dict, language: str) -> PartSeries:
             )
             for m in part.get("milestones", [])
         ],
-        actuals=[YearValue(v["year"], chart_value(v["value"], language)) for v in part.get("values", [])],
+        actuals=[
+            YearValue(v["year"], _flagged(chart_value(v["value"], language), flags.get(v["year"]), marks, language))
+            for v in part.get("values", [])
+        ],
         ticks=ticks,
     )
+
+
+def _flagged(value, flags: list[dict] | None, marks: dict[int, str] | None, language: str):
+    """The value with its flags as one (a break where any of them is one: the line splits)."""
+    if not flags:
+        return value
+    kinds = {flag["kind"] for flag in flags}
+    flag = Flag(
+        kind=BREAK if BREAK in kinds else flags[0]["kind"],
+        label="; ".join(flag_note(f, language) for f in flags),
+        mark=(marks or {}).get(flags[0]["year"], ""),
+    )
+    return dataclasses.replace(value, flag=flag)
 
 
 def _point(year: int, value: dict | None) -> Point | None:
@@ -196,16 +218,6 @@ def _part(
     baseline = part.get("baseline")
     rating = part.get("rating") or {}
     name = pick(part["name"], language)
-    chart = ""
-    if charts:
-        chart = svg.part_chart(
-            _series(part, language),
-            labels=chart_labels(),
-            fmt=number,
-            font=svg.font_for(language),
-            title=_("%(indicator)s, %(part)s: chart of the values by year")
-            % {"indicator": indicator["code"], "part": name},
-        )
     movement = part_movement(part, labels.settings, cut_off)
     target = _next_milestone(part, cut_off)
     coverage = ""
@@ -255,7 +267,7 @@ def _part(
         "rating_label": labels.rating(rating.get("rating") or "no_data"),
         "flags": rating.get("flags", []),
         "explanation": part.get("explanation", {}).get(language) or part.get("explanation", {}).get("en", []),
-        "chart": chart,
+        "chart": "",  # drawn once the tables are marked (_indicator): its marks are theirs
         "movement": movement,
         "movement_text": Movement.text(movement),
         "target_year": target["year"] if target else None,
@@ -305,6 +317,9 @@ def _indicator(indicator: dict, *, years, cut_off, language, labels, sources, ch
         _part(p, indicator, years=years, cut_off=cut_off, language=language, labels=labels, charts=charts)
         for p in indicator["parts"]
     ]
+    footnotes = _mark_indicator(parts)
+    if charts:
+        _draw_charts(indicator, parts, years, language)
     return {
         "anchor": anchor("indicator", indicator["code"]),
         "code": indicator["code"],
@@ -319,8 +334,22 @@ def _indicator(indicator: dict, *, years, cut_off, language, labels, sources, ch
         "notes": pick(indicator.get("notes"), language),
         "sources": [pick(sources[code]["name"], language) for code in indicator.get("sources", []) if code in sources],
         "parts": parts,
-        "footnotes": _mark_indicator(parts),
+        "footnotes": footnotes,
     }
+
+
+def _draw_charts(indicator: dict, parts: list[dict], years: list[int], language: str) -> None:
+    """Each part's chart, its flagged points marked as the indicator's table marks them."""
+    for raw, part in zip(indicator["parts"], parts, strict=True):
+        marks = {year: cell.mark for year, cell in zip(years, part["years"], strict=True) if cell.mark}
+        part["chart"] = svg.part_chart(
+            _series(raw, language, marks),
+            labels=chart_labels(),
+            fmt=number,
+            font=svg.font_for(language),
+            title=_("%(indicator)s, %(part)s: chart of the values by year")
+            % {"indicator": indicator["code"], "part": part["name"]},
+        )
 
 
 def _mark_indicator(parts: list[dict]) -> list[dict]:

@@ -98,6 +98,8 @@ def _css(*names: str) -> str:
 def render_html(document: dict, *, for_print: bool = False) -> str:
     """A standalone HTML file: the style sheet inline, no other file needed to read it."""
     css = _css("report.css", "print.css") if for_print else _css("report.css")
+    if document.get("by_category") or any(block["footnotes"] for block in document["annex"]["clusters"]):
+        css += "\n" + _css("breakdown.css")  # only where used: a report without them stays as it was
     with translation.override(document["language"]):
         return render_to_string("reports/document.html", {"document": document, "css": css})
 

@@ -12,6 +12,7 @@ from reports.dashboards.charts import (
     ACTUAL,
     BASELINE,
     EXPECTED,
+    FLAGGED_SYMBOL,
     MILESTONE,
     RATING_ORDER,
     REGION,
@@ -19,6 +20,7 @@ from reports.dashboards.charts import (
     PartSeries,
     Value,
     YearValue,
+    _runs,
     expected_path,
     trend_line,
 )
@@ -84,6 +86,10 @@ def _marker(shape: str, x: float, y: float, size: float, colour: str) -> str:
         return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{h:.1f}" fill="{colour}"/>'
     if shape == "square":
         return f'<rect x="{x - h:.1f}" y="{y - h:.1f}" width="{size:.1f}" height="{size:.1f}" fill="{colour}"/>'
+    if shape == "star":  # a flagged value: dark-edged, so that it stands out on its own line too
+        corners = [(h if i % 2 == 0 else h * 0.45, math.pi * i / 5) for i in range(10)]
+        points = " ".join(f"{x + r * math.sin(a):.1f},{y - r * math.cos(a):.1f}" for r, a in corners)
+        return f'<polygon points="{points}" fill="{colour}" stroke="{INK}" stroke-width="1"/>'
     if shape == "diamond":
         points = f"{x:.1f},{y - h:.1f} {x + h:.1f},{y:.1f} {x:.1f},{y + h:.1f} {x - h:.1f},{y:.1f}"
     elif shape == "triangle-up":
@@ -106,6 +112,49 @@ def _polyline(pts, sx, sy, colour: str, dash: str = "", stroke: float = 2.0) -> 
     coords = " ".join(f"{sx(x):.1f},{sy(y):.1f}" for x, y in pts)
     dashed = f' stroke-dasharray="{dash}"' if dash else ""
     return f'<polyline points="{coords}" fill="none" stroke="{colour}" stroke-width="{stroke}"{dashed}/>'
+
+
+FLAG_SIZE = 9  # the size of a flagged point's mark written beside it
+
+
+def _series_drawn(
+    values: list[YearValue], sx, sy, *, colour: str, shape: str, width: int, dash: str = "", stroke: float = 2.0
+) -> tuple[list[str], list[str]]:
+    """A series' lines and markers, and the marks of its flagged points to write over them. A
+    value flagged as a break in series starts a new line (dashboards.charts' rule): no line
+    crosses a break. A flagged value is a star, whatever the series' marker, with its footnote
+    mark above it (the table's, where the chart has a table beside it; else the flag's name) and
+    the flag with its comment as its tooltip: never told apart by colour alone."""
+    points = [v for v in values if v.value.number is not None]
+    out = [
+        _polyline([(p.year, p.value.number) for p in run], sx, sy, colour, dash, stroke)
+        for run in _runs(points)
+        if len(run) > 1
+    ]
+    marks = []
+    for point in points:
+        x, y, flag = sx(point.year), sy(point.value.number), point.value.flag
+        if flag is None:
+            out.append(_marker(shape, x, y, 7, colour))
+            continue
+        tooltip = escape(f"{point.year}: {flag.text()}")
+        out.append(f"<g><title>{tooltip}</title>{_marker(FLAGGED_SYMBOL, x, y, 13, colour)}</g>")
+        text = flag.mark or flag.label
+        half = text_width(text, FLAG_SIZE) / 2 + 2
+        x = min(max(x, half), width - half)  # inside the chart, even at its edges
+        y = y - 10 if y > 10 + FLAG_SIZE else y + 10 + FLAG_SIZE  # above the star, else below it
+        marks.append(
+            f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="middle" font-size="{FLAG_SIZE}" font-weight="bold" '
+            f'fill="{INK}" class="point-flag">{escape(text)}</text>'
+        )
+    return out, marks
+
+
+def _flagged_legend(values: list[YearValue], labels: dict[str, str]) -> list[tuple[str, str, str, str]]:
+    """The legend's star, where a flagged value is drawn and the caller names it."""
+    if "flagged" in labels and any(v.value.flag is not None and v.value.number is not None for v in values):
+        return [(FLAGGED_SYMBOL, "#ffffff", labels["flagged"], "")]
+    return []
 
 
 def _years_chart(
@@ -219,7 +268,9 @@ def part_chart(
     height: int = 240,
 ) -> str:
     """A part's chart: actual regional values, baseline, milestones, the expected path and the
-    trend (the same lines as the dashboards' chart). Empty when there is nothing to plot."""
+    trend (the same lines as the dashboards' chart). Flagged values are stars with their mark, and
+    a break in series splits the line (_series_drawn); labels["flagged"], where given, names the
+    star in the legend. Empty when there is nothing to plot."""
     expected = expected_path(series)
     trend = trend_line(series)
     actuals = year_points(series.actuals)
@@ -239,6 +290,7 @@ def part_chart(
         legend_items.append(("line", EXPECTED, labels["expected"], "6 4"))
     if trend:
         legend_items.append(("line", TREND, labels["trend"], "2 3"))
+    legend_items += _flagged_legend(series.actuals, labels)
 
     def draw(sx, sy) -> list[str]:
         out = []
@@ -246,12 +298,11 @@ def part_chart(
             out.append(_polyline(expected, sx, sy, EXPECTED, "6 4"))
         if len(trend) > 1:
             out.append(_polyline(trend, sx, sy, TREND, "2 3"))
-        if len(actuals) > 1:
-            out.append(_polyline(actuals, sx, sy, ACTUAL, "", 2.5))
-        out.extend(_marker("circle", sx(x), sy(y), 7, ACTUAL) for x, y in actuals)
+        drawn, marks = _series_drawn(series.actuals, sx, sy, colour=ACTUAL, shape="circle", width=width, stroke=2.5)
+        out.extend(drawn)
         out.extend(_marker("square", sx(x), sy(y), 10, BASELINE) for x, y in base)
         out.extend(_marker(MILESTONE_SHAPES[k], sx(x), sy(y), 13, MILESTONE) for x, y, k in milestones)
-        return out
+        return out + marks
 
     return _years_chart(
         points=actuals + base + [(x, y) for x, y, _k in milestones] + expected + trend,
@@ -279,32 +330,36 @@ def country_series_chart(
 ) -> str:
     """A member's values against the region's, year by year (the country page's chart): the
     country a solid line with circles, the region a dashed line with squares, as the dashboards
-    draw them. labels: country (its name), region. Empty when neither has a number."""
+    draw them; flagged values and breaks as part_chart draws them. labels: country (its name),
+    region, and flagged (optional). Empty when neither has a number."""
     mine, theirs = year_points(country), year_points(region)
     if not mine and not theirs:
         return ""
     lines = [
-        (points, colour, dash, stroke, shape, label)
-        for points, colour, dash, stroke, shape, label in (
-            (theirs, REGION, "6 4", 2.0, "square", labels["region"]),
-            (mine, ACTUAL, "", 2.5, "circle", labels["country"]),
+        (values, colour, dash, stroke, shape, label)
+        for values, points, colour, dash, stroke, shape, label in (
+            (region, theirs, REGION, "6 4", 2.0, "square", labels["region"]),
+            (country, mine, ACTUAL, "", 2.5, "circle", labels["country"]),
         )
         if points
     ]
 
     def draw(sx, sy) -> list[str]:
-        out = []
-        for points, colour, dash, stroke, shape, _label in lines:  # the country drawn over the region
-            if len(points) > 1:
-                out.append(_polyline(points, sx, sy, colour, dash, stroke))
-            out.extend(_marker(shape, sx(x), sy(y), 7, colour) for x, y in points)
-        return out
+        out, marks = [], []
+        for values, colour, dash, stroke, shape, _label in lines:  # the country drawn over the region
+            drawn, flagged = _series_drawn(
+                values, sx, sy, colour=colour, shape=shape, width=width, dash=dash, stroke=stroke
+            )
+            out.extend(drawn)
+            marks.extend(flagged)
+        return out + marks
 
     return _years_chart(
         points=mine + theirs,
         ticks={},
         fmt=fmt,
-        legend_items=[(f"line-{shape}", colour, label, dash) for _p, colour, dash, _s, shape, label in reversed(lines)],
+        legend_items=[(f"line-{shape}", colour, label, dash) for _v, colour, dash, _s, shape, label in reversed(lines)]
+        + _flagged_legend(country + region, labels),
         draw=draw,
         title=title,
         font=font,
