@@ -1,5 +1,5 @@
 """Issue 15's "done when": sex-disaggregated values of HLT OP 2 with their flags and comments go
-in through the API and come back unchanged through the API, the tidy CSV (Open SDG's
+in through the API or as an uploaded file, and come back unchanged through the API, the tidy CSV (Open SDG's
 disaggregation columns), SDMX-CSV read with sdmx1, and the data package that frictionless
 validates."""
 
@@ -11,8 +11,11 @@ import frictionless
 import pytest
 import sdmx
 from django.core.cache import caches
+from openpyxl import Workbook
 from rest_framework.test import APIClient
 
+from imports.services import upload_create, upload_process
+from indicators.models import Observation
 from tests import factories
 from workflow.models import Role
 from workflow.services import reporting_year_set
@@ -57,22 +60,62 @@ def _body(response) -> bytes:
     return b"".join(response.streaming_content) if response.streaming else response.content
 
 
-@pytest.fixture
-def published(db):
-    """The values entered through the API (categories as a key or a mapping), submitted,
-    approved by the sector's focal point, and their years published."""
+def _uploaded(secretariat) -> list[int]:
+    """The values as the secretariat uploads them: a sex column (blank for the total), a flag
+    column with the flag's word or SDMX code, N/A for the missing value. An upload submits them."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "data"
+    sheet.append(["indicator", "part", "country", "year", "sex", "value", "flag", "note"])
+    for i, (year, key, value, _availability, kind, note) in enumerate(VALUES):
+        flag = STATUS_CODES[kind] if i % 2 else kind  # both spellings the upload takes
+        sex = key.partition("=")[2] or None
+        sheet.append(
+            [
+                TRAINED["indicator"],
+                TRAINED["part"],
+                "CAREC",
+                year,
+                sex,
+                "N/A" if value is None else value,
+                flag,
+                note or None,
+            ]
+        )
+    data = io.BytesIO()
+    workbook.save(data)
+    upload = upload_process(
+        upload=upload_create(user=secretariat, name="trained.xlsx", data=data.getvalue(), dry_run=False, language="en")
+    )
+    assert upload.status == "done", upload.errors
+    return list(
+        Observation.objects.filter(part__code="OFFICIALS_TRAINED", year__in=(2023, 2024)).values_list("pk", flat=True)
+    )
+
+
+@pytest.fixture(params=["api", "upload"])
+def published(db, request):
+    """The values entered through the API (categories as a key or a mapping) or uploaded as a
+    file with a sex column, submitted, approved by the sector's focal point, and their years
+    published."""
     for year in (2023, 2024):
         factories.open_year(year)
     secretariat = factories.user("sec", groups=(Role.SECRETARIAT,))
     reviewer = factories.focal_point("hlt-fp", "HLT")
     writer, approver = _client(secretariat), _client(reviewer)
-    for i, (year, key, value, availability, kind, note) in enumerate(VALUES):
-        breakdown = dict([key.split("=")]) if key and i % 2 else key  # both spellings the API takes
-        body = {**TRAINED, "year": year, "breakdown": breakdown, "value": value, "availability": availability}
-        created = writer.post("/api/v1/observations/", {**body, "kind": kind, "note": note}, format="json")
-        assert created.status_code == 201, created.json()
-        pk = created.json()["id"]
-        assert writer.post(f"/api/v1/observations/{pk}/submit/").status_code == 200
+    if request.param == "upload":
+        submitted = _uploaded(secretariat)
+    else:
+        submitted = []
+        for i, (year, key, value, availability, kind, note) in enumerate(VALUES):
+            breakdown = dict([key.split("=")]) if key and i % 2 else key  # both spellings the API takes
+            body = {**TRAINED, "year": year, "breakdown": breakdown, "value": value, "availability": availability}
+            created = writer.post("/api/v1/observations/", {**body, "kind": kind, "note": note}, format="json")
+            assert created.status_code == 201, created.json()
+            submitted.append(created.json()["id"])
+            assert writer.post(f"/api/v1/observations/{submitted[-1]}/submit/").status_code == 200
+    assert len(submitted) == len(VALUES)
+    for pk in submitted:
         assert approver.post(f"/api/v1/observations/{pk}/approve/").status_code == 200
     for year in (2023, 2024):
         reporting_year_set(user=secretariat, year=year, status="published")
