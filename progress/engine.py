@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -140,7 +141,10 @@ def _coverage(group: pd.DataFrame, rule: str) -> pd.DataFrame:
     ordered = group.sort_values(["part_id", "year", "country_id"])
     keys = ordered[["part_id", "year"]].to_numpy()
     starts = np.flatnonzero(np.r_[True, (keys[1:] != keys[:-1]).any(axis=1)])
-    countries = np.split(ordered["country_id"].to_numpy(dtype="int64"), starts[1:])
+    # each group's countries as a slice of one list: np.split makes an array per group, and
+    # turning 90,000 arrays into tuples costs a tenth of a second
+    bounds = np.r_[starts, len(ordered)].tolist()
+    flat = ordered["country_id"].to_numpy(dtype="int64").tolist()
     qualifiers = ordered["qualifier"].fillna("").to_numpy(dtype=object)
     upper = np.add.reduceat(np.isin(qualifiers, UPPER_BOUND_QUALIFIERS).astype(int), starts)
     lower = np.add.reduceat(np.isin(qualifiers, LOWER_BOUND_QUALIFIERS).astype(int), starts)
@@ -156,8 +160,8 @@ def _coverage(group: pd.DataFrame, rule: str) -> pd.DataFrame:
         {
             "part_id": keys[starts, 0].astype("int64"),
             "year": keys[starts, 1].astype("int64"),
-            "contributors": [tuple(c.tolist()) for c in countries],
-            "n_contributors": [len(c) for c in countries],
+            "contributors": [tuple(flat[a:b]) for a, b in pairwise(bounds)],
+            "n_contributors": np.diff(bounds),
             "qualifier": combined,
         }
     )
