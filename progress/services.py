@@ -2,12 +2,9 @@
 stored results in one transaction. Safe to run twice or at the same time: runs for the same
 method queue behind a row lock, and every run replaces whole sets of rows."""
 
-import gc
 import logging
 import math
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
@@ -15,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from carec_prf.bulk import rows_sync
+from carec_prf.collector import collector_paused
 from clusters.cache import page_cache_clear
 from indicators.models import IndicatorPart
 from progress.engine import (
@@ -92,7 +90,7 @@ def progress_recompute(*, part_ids: list[int] | None = None, method: RatingMetho
         with transaction.atomic():
             method = RatingMethod.objects.select_for_update().get(pk=(method or rating_method_default()).pk)
             scope = None if part_ids is None else _affected_parts(set(part_ids))
-            with _collector_paused():
+            with collector_paused():
                 n_parts = _recompute(method, scope)
     except Exception as error:
         RecomputeRun.objects.filter(pk=run.pk).update(
@@ -103,21 +101,6 @@ def progress_recompute(*, part_ids: list[int] | None = None, method: RatingMetho
     RecomputeRun.objects.filter(pk=run.pk).update(status=run.status, finished_at=run.finished_at, n_parts=n_parts)
     page_cache_clear()
     return run
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector off while the frames are built: a full recompute makes millions
-    of objects that live until it ends, and the collector's passes over them cost most of a
-    second; what is left in cycles waits for its next pass. Turned back on only by whoever
-    turned it off (nested, or in another thread)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 # the columns of a part rating row, in the order _recompute builds them

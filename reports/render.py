@@ -3,7 +3,6 @@ WeasyPrint from that HTML with the print style sheet, or an XLSX workbook of the
 a sheet per cluster. Each reports its progress as it goes: a percentage and a step (see
 `step_text` for the step in words)."""
 
-import gc
 import io
 import logging
 import re
@@ -18,6 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from carec_prf.collector import collector_paused
 from reports.builder import report_document
 
 Progress = Callable[[int, str], None]
@@ -162,26 +162,12 @@ def _count_drawn(laid_out, progress: Progress) -> None:
         page.paint = paint
 
 
-@contextmanager
-def _without_gc_pauses():
-    """WeasyPrint builds hundreds of thousands of small objects, and Python's cyclic collector
-    scans them again and again while it does: a fifth of the rendering time. The garbage is
-    collected once afterwards, when nobody waits for it (reports.services.render_job_run)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def render_pdf(document: dict, progress: Progress = _no_progress) -> bytes:
     import weasyprint
 
     progress(15, "html")
     html = render_html(document, for_print=True)
-    with _weasyprint_stages(progress, len(html) // HTML_PER_PAGE), _without_gc_pauses():
+    with _weasyprint_stages(progress, len(html) // HTML_PER_PAGE), collector_paused():
         laid_out = weasyprint.HTML(string=html, base_url=None).render()
         _count_drawn(laid_out, progress)
         return laid_out.write_pdf()
