@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 from clusters.api import views as cluster_views
 from progress.api import views as progress_views
 from reports.api import editions as edition_views
+from versions.api import views as version_views
 from workflow.api import indicators as indicator_views
 
 # "/?": every URL answers with or without its trailing slash, never with a redirect, which
@@ -30,6 +31,7 @@ router.register("part-ratings", progress_views.PartRatingViewSet)
 router.register("ratings", progress_views.IndicatorRatingViewSet)
 router.register("rating-methods", progress_views.RatingMethodViewSet)
 router.register("editions", edition_views.EditionViewSet, basename="edition")
+router.register("versions", version_views.FrameworkVersionViewSet, basename="version")
 
 urlpatterns = [
     path("v1/", include(router.urls)),

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "workflow",
     "imports",
     "reports",
+    "versions",
 ]
 
 MIDDLEWARE = [

@@ -9,8 +9,8 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ["clusters", "indicators", "progress", "workflow", "imports", "reports"]
-ORDER = {"clusters": 0, "indicators": 1, "progress": 2, "workflow": 3, "imports": 3, "reports": 4}
+APPS = ["clusters", "indicators", "progress", "workflow", "imports", "reports", "versions"]
+ORDER = {"clusters": 0, "indicators": 1, "progress": 2, "workflow": 3, "imports": 3, "reports": 4, "versions": 4}
 RUNTIME = ["carec_prf", *APPS]
 
 

@@ -4,6 +4,7 @@ in workflow, above the framework's app, because published values go through the 
 from pathlib import Path
 
 import yaml
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
@@ -28,6 +29,21 @@ def read_yaml(path: Path) -> dict:
     return data
 
 
+def _revised_since_loaded(code: str | None) -> str | None:
+    """The label of the latest endorsed revision of the framework, if any: its texts, parts and
+    milestones are the secretariat's, and reloading the file would put the first version's back.
+    The versions app sits above this one, so it is asked through the app registry."""
+    if not code or not apps.is_installed("versions"):
+        return None
+    version = apps.get_model("versions", "FrameworkVersion")
+    revision = (
+        version.objects.filter(framework__code=code, status="endorsed", based_on__isnull=False)
+        .order_by("-applies_from", "-endorsed_on", "-id")
+        .first()
+    )
+    return revision.label if revision else None
+
+
 class Command(BaseCommand):
     help = "Load (or reload) the framework and the published progress values. Safe to run twice."
 
@@ -39,10 +55,20 @@ class Command(BaseCommand):
     def handle(self, *args, framework: Path, progress: Path, no_progress: bool, **options):
         framework_data = read_yaml(framework)
         progress_data = None if no_progress else read_yaml(progress)
+        code = framework_data.get("framework", {}).get("code")
+        revised = _revised_since_loaded(code)
         try:
             with transaction.atomic():
-                summary = framework_import(data=framework_data)
-                self._report(framework, summary)
+                if revised:
+                    self.stdout.write(
+                        self.style.WARNING(
+                            f"{framework.name}: {code} has been revised since (version {revised} endorsed): "
+                            "its framework is kept as revised, not reloaded from the file."
+                        )
+                    )
+                else:
+                    summary = framework_import(data=framework_data)
+                    self._report(framework, summary)
                 if progress_data is not None:
                     summary = progress_import(data=progress_data, framework_code=framework_data["framework"]["code"])
                     summary.counts["observations"] = published_observations_import(data=progress_data)

@@ -1,0 +1,443 @@
+"""The kinds of change a revision makes, each checked and applied the same way whether a draft is
+being tried (change_add) or endorsed (version_endorse): one rule, one home.
+
+Payloads (codes as in fixtures/carec2030_prf.yaml; texts map every language to a text):
+
+- add_indicator: {"result": "TRP OC 1", "indicator": <an indicator in the fixture's shape>}
+- retire_indicator: {"indicator": "TRD OC 2"}
+- retire_part: {"indicator", "part", "went_to": [{"indicator", "part"}, ...]} (empty: discontinued)
+- reword: {"target": "result" | "indicator" | "part", "code", "indicator" (for a part), "field",
+  "text": {en, zh-hans, ru}}
+- split_part: {"indicator", "part", "into": [<a part in the fixture's shape>, ...]} (two or more)
+- merge_parts: {"indicator", "parts": [codes, two or more], "into": <a part in the fixture's shape>}
+- rebase: {"indicator", "part", "factor" and/or "offset", "source" (optional), "note": texts}
+- retarget: {"indicator", "part", "milestones": [{"year", "kind", "value", "source", "note"}]}
+
+Each apply returns (before, after): what the change finds and leaves, in every language. The
+draft keeps them; at endorsement a `before` that differs tells that the framework moved since."""
+
+import copy
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from carec_prf.translated import translated_fields
+from clusters.models import Result
+from indicators import framework_import
+from indicators.models import NUMERIC_TYPES, Availability, Indicator, IndicatorPart, Milestone
+from indicators.services import baseline_revise, milestone_revise
+from indicators.values import typed_value
+from versions.models import Change, FrameworkVersion, PartLineage, Retirement
+from workflow.audit import audit_record, snapshot
+from workflow.models import AuditEntry
+
+LANGUAGES = [code for code, _name in settings.LANGUAGES]
+REWORDABLE = {
+    "result": ("statement", "lead", "risks", "assumptions"),
+    "indicator": ("statement", "data_sources", "notes"),
+    "part": ("name",),
+}
+
+
+def texts_of(obj, field: str) -> dict[str, str]:
+    return {code: getattr(obj, f"{field}_{code.replace('-', '_')}") or "" for code in LANGUAGES}
+
+
+def texts_required(raw, what: str) -> dict[str, str]:
+    """A text in every language, or a translated refusal naming what is missing."""
+    if not isinstance(raw, dict):
+        raise ValidationError(
+            _("%(what)s must give a text in each language (%(languages)s)."),
+            code="not_translated",
+            params={"what": what, "languages": ", ".join(LANGUAGES)},
+        )
+    unknown = sorted(set(raw) - set(LANGUAGES))
+    if unknown:
+        raise ValidationError(
+            _("%(what)s has unknown languages: %(languages)s."),
+            code="unknown_language",
+            params={"what": what, "languages": ", ".join(unknown)},
+        )
+    missing = [code for code in LANGUAGES if not str(raw.get(code) or "").strip()]
+    if missing:
+        raise ValidationError(
+            _("%(what)s has no text in %(languages)s."),
+            code="missing_language",
+            params={"what": what, "languages": ", ".join(missing)},
+        )
+    return {code: str(raw[code]).strip() for code in LANGUAGES}
+
+
+def _plain(number: Decimal | None) -> str | None:
+    return None if number is None else format(number.normalize(), "f")
+
+
+def _shown(row) -> str | None:
+    """A typed value (a row or TypedValueFields) as plain text for the comparison."""
+    if row is None:
+        return None
+    if row.value_number is not None:
+        return _plain(row.value_number)
+    if row.value_boolean is not None:
+        return str(row.value_boolean).lower()
+    return row.value_text or None
+
+
+def _number(raw, what: str) -> Decimal:
+    try:
+        return typed_value(value_type="number", value=raw).value_number
+    except ValidationError:
+        raise ValidationError(
+            _("%(what)s must be a number, not “%(value)s”."), code="not_a_number", params={"what": what, "value": raw}
+        ) from None
+
+
+def _required(payload: dict, *keys: str) -> None:
+    missing = [key for key in keys if payload.get(key) in (None, "", [], {})]
+    if missing:
+        raise ValidationError(_("This change needs %(keys)s."), code="missing_key", params={"keys": ", ".join(missing)})
+
+
+class Applier:
+    """Applies the changes of one version in order, inside the caller's transaction."""
+
+    def __init__(self, *, version: FrameworkVersion, user, on: datetime.date) -> None:
+        self.version, self.user, self.on = version, user, on
+        self.framework = version.framework
+        self.look = framework_import._Lookups()
+        self.touched: set[int] = set()  # parts given a lineage by a change
+
+    # --- lookups ----------------------------------------------------------------------------
+
+    def indicator(self, code) -> Indicator:
+        indicator = Indicator.objects.filter(framework=self.framework, code=code).select_related("framework").first()
+        if indicator is None or Retirement.objects.filter(indicator=indicator).exists():
+            raise ValidationError(
+                _("No indicator “%(code)s” is in force in this framework."),
+                code="unknown_indicator",
+                params={"code": code},
+            )
+        return indicator
+
+    def part(self, indicator_code, part_code) -> IndicatorPart:
+        indicator = self.indicator(indicator_code)
+        part = indicator.parts.filter(code=part_code).first()
+        if part is None or Retirement.objects.filter(part=part).exists():
+            raise ValidationError(
+                _("Indicator “%(indicator)s” has no part “%(part)s” in force."),
+                code="unknown_part",
+                params={"indicator": indicator_code, "part": part_code},
+            )
+        part.indicator = indicator
+        return part
+
+    def _dated(self, indicator: Indicator) -> Indicator:
+        """The importer dates a new part's baseline and milestones with its framework's
+        endorsement; a revision's parts take the revision's date (an unsaved copy, never saved)."""
+        framework = copy.copy(indicator.framework)
+        framework.endorsed_on = self.on
+        indicator.framework = framework
+        return indicator
+
+    def _new_part(self, indicator: Indicator, item, order: int, where: str) -> IndicatorPart:
+        if not isinstance(item, dict) or not item.get("code"):
+            raise ValidationError(_("Each new part needs a code."), code="missing_key")
+        if indicator.parts.filter(code=item["code"]).exists():
+            raise ValidationError(
+                _("Indicator “%(indicator)s” already has a part “%(part)s”."),
+                code="duplicate_part",
+                params={"indicator": indicator.code, "part": item["code"]},
+            )
+        texts_required(item.get("name"), _("The name of part %(part)s") % {"part": item["code"]})
+        weight = self._sibling(indicator, item.get("weight_part"))
+        condition = self._sibling(indicator, (item.get("condition") or {}).get("part"))
+        part = framework_import._part_import(
+            self._dated(indicator), item, order, where, self.look, framework_import.ImportSummary(), weight, condition
+        )
+        self._audit_created(part)
+        return part
+
+    def _sibling(self, indicator: Indicator, code) -> IndicatorPart | None:
+        return None if code is None else self.part(indicator.code, code)
+
+    def _audit_created(self, obj) -> None:
+        audit_record(actor=self.user, action=AuditEntry.Action.CREATE, obj=obj, before={}, reason=self.reason)
+
+    def _lineage(self, part: IndicatorPart, origin: str, sources=(), **fields) -> PartLineage:
+        lineage = PartLineage.objects.create(part=part, version=self.version, origin=origin, **fields)
+        lineage.sources.set(sources)
+        self.touched.add(part.pk)
+        self._audit_created(lineage)
+        return lineage
+
+    def _retire(self, change: Change, fate: str, *, part=None, indicator=None, successors=()) -> Retirement:
+        retirement = Retirement.objects.create(
+            version=self.version, change=change, part=part, indicator=indicator, fate=fate
+        )
+        retirement.successors.set(successors)
+        self._audit_created(retirement)
+        return retirement
+
+    @staticmethod
+    def _part_label(part: IndicatorPart) -> dict:
+        return {"indicator": part.indicator.code, "code": part.code, "name": texts_of(part, "name")}
+
+    # --- applying ---------------------------------------------------------------------------
+
+    def apply(self, change: Change) -> tuple[dict, dict]:
+        if not isinstance(change.payload, dict):
+            raise ValidationError(_("A change is described by a mapping of its fields."), code="bad_payload")
+        self.reason = change.reason_en or change.reason
+        return getattr(self, f"_{change.kind}")(change, change.payload)
+
+    def _add_indicator(self, change: Change, payload: dict) -> tuple[dict, dict]:
+        _required(payload, "result", "indicator")
+        item = payload["indicator"]
+        if not isinstance(item, dict):
+            raise ValidationError(_("The new indicator must be a mapping of its fields."), code="bad_payload")
+        _required(item, "code", "parts")
+        result = Result.objects.filter(framework=self.framework, code=payload["result"]).first()
+        if result is None or result.level == Result.Level.IMPACT:
+            raise ValidationError(
+                _("No outcome or output “%(code)s” in this framework."),
+                code="unknown_result",
+                params={"code": payload["result"]},
+            )
+        if Indicator.objects.filter(framework=self.framework, code=item["code"]).exists():
+            raise ValidationError(
+                _("The code “%(code)s” is already used by an indicator."),
+                code="duplicate_indicator",
+                params={"code": item["code"]},
+            )
+        if item.get("level", Indicator.Level.PRF) not in Indicator.Level.values:
+            raise ValidationError(_("An indicator's level is prf or sector."), code="bad_level")
+        statement = texts_required(item.get("statement"), _("The indicator's statement"))
+        texts_required(item.get("data_sources"), _("The indicator's data sources"))
+        for part_item in item["parts"]:
+            part_item = part_item if isinstance(part_item, dict) else {}
+            texts_required(part_item.get("name"), _("The name of part %(part)s") % {"part": part_item.get("code")})
+        order = (result.indicators.aggregate(last=Max("order"))["last"] or 0) + 1
+        framework = copy.copy(self.framework)
+        framework.endorsed_on = self.on  # as in _dated: the revision dates the new baselines
+        framework_import._indicator_import(framework, result, item, order, self.look, framework_import.ImportSummary())
+        indicator = Indicator.objects.get(framework=self.framework, code=item["code"])
+        self._audit_created(indicator)
+        parts = list(indicator.parts.all())
+        for part in parts:
+            self._audit_created(part)
+            self._lineage(part, PartLineage.Origin.NEW)
+        after = {
+            "code": indicator.code,
+            "level": indicator.level,
+            "result": result.code,
+            "statement": statement,
+            "parts": [{"code": p.code, "name": texts_of(p, "name")} for p in parts],
+        }
+        return {}, after
+
+    def _retire_indicator(self, change: Change, payload: dict) -> tuple[dict, dict]:
+        _required(payload, "indicator")
+        indicator = self.indicator(payload["indicator"])
+        before = {"code": indicator.code, "statement": texts_of(indicator, "statement")}
+        self._retire(change, Retirement.Fate.DISCONTINUED, indicator=indicator)
+        return before, {}
+
+    def _retire_part(self, change: Change, payload: dict) -> tuple[dict, dict]:
+        _required(payload, "indicator", "part")
+        part = self.part(payload["indicator"], payload["part"])
+        went_to = payload.get("went_to") or []
+        if not isinstance(went_to, list):
+            raise ValidationError(_("“went_to” lists the parts that continue the series."), code="bad_payload")
+        successors = [self.part((t or {}).get("indicator"), (t or {}).get("part")) for t in went_to]
+        if part in successors:
+            raise ValidationError(_("A part cannot continue its own series."), code="bad_successor")
+        fate = Retirement.Fate.REPLACED if successors else Retirement.Fate.DISCONTINUED
+        self._retire(change, fate, part=part, successors=successors)
+        return self._part_label(part), {"went_to": [self._part_label(s) for s in successors]}
+
+    def _reword(self, change: Change, payload: dict) -> tuple[dict, dict]:
+        _required(payload, "target", "code", "field", "text")
+        target, field = payload["target"], payload["field"]
+        if target not in REWORDABLE:
+            raise ValidationError(
+                _("“%(target)s” cannot be reworded: use result, indicator or part."),
+                code="bad_target",
+                params={"target": target},
+            )
+        if field not in REWORDABLE[target]:
+            raise ValidationError(
+                _("The field “%(field)s” of a %(target)s cannot be reworded (%(fields)s)."),
+                code="bad_field",
+                params={"field": field, "target": target, "fields": ", ".join(REWORDABLE[target])},
+            )
+        text = texts_required(payload["text"], _("The new text"))
+        if target == "result":
+            obj = Result.objects.filter(framework=self.framework, code=payload["code"]).first()
+            if obj is None:
+                raise ValidationError(
+                    _("No result “%(code)s” in this framework."),
+                    code="unknown_result",
+                    params={"code": payload["code"]},
+                )
+            subject = {"target": target, "code": obj.code}
+        elif target == "indicator":
+            obj = self.indicator(payload["code"])
+            subject = {"target": target, "code": obj.code}
+        else:
+            _required(payload, "indicator")
+            obj = self.part(payload["indicator"], payload["code"])
+            subject = {"target": target, "indicator": obj.indicator.code, "code": obj.code}
+        old = texts_of(obj, field)
+        if old == text:
+            raise ValidationError(_("The new text is the same as the text in force."), code="unchanged")
+        state = snapshot(obj)
+        fields = translated_fields(field, text)
+        for name, value in fields.items():
+            setattr(obj, name, value)
+        obj.save(update_fields=list(fields))
+        audit_record(actor=self.user, action=AuditEntry.Action.UPDATE, obj=obj, before=state, reason=self.reason)
+        return {**subject, "field": field, "text": old}, {"text": text}
+
+    def _split_part(self, change: Change, payload: dict) -> tuple[dict, dict]:
+        _required(payload, "indicator", "part")
+        into = payload.get("into")
+        if not isinstance(into, list) or len(into) < 2:
+            raise ValidationError(_("A part is split into two or more new parts."), code="split_too_few")
+        old = self.part(payload["indicator"], payload["part"])
+        new = [
+            self._new_part(old.indicator, item, old.order, f"{old.indicator.code} part {(item or {}).get('code')}")
+            for item in into
+        ]
+        for part in new:
+            self._lineage(part, PartLineage.Origin.SPLIT, [old])
+        self._retire(change, Retirement.Fate.SPLIT, part=old, successors=new)
+        return self._part_label(old), {"parts": [self._part_label(p) for p in new]}
+
+    def _merge_parts(self, change: Change, payload: dict) -> tuple[dict, dict]:
+        _required(payload, "indicator", "parts", "into")
+        codes = payload["parts"]
+        if not isinstance(codes, list) or len(set(codes)) < 2:
+            raise ValidationError(_("Two or more parts are merged into one."), code="merge_too_few")
+        old = [self.part(payload["indicator"], code) for code in codes]
+        indicator = old[0].indicator
+        item = payload["into"]
+        new = self._new_part(indicator, item, old[0].order, f"{indicator.code} part {(item or {}).get('code')}")
+        self._lineage(new, PartLineage.Origin.MERGED, old)
+        for part in old:
+            self._retire(change, Retirement.Fate.MERGED, part=part, successors=[new])
+        return {"parts": [self._part_label(p) for p in old]}, self._part_label(new)
+
+    def _rebase(self, change: Change, payload: dict) -> tuple[dict, dict]:
+        _required(payload, "indicator", "part")
+        part = self.part(payload["indicator"], payload["part"])
+        if payload.get("factor") is None and payload.get("offset") is None:
+            raise ValidationError(_("A rebase needs a factor, an offset or both."), code="rebase_empty")
+        factor = _number(payload["factor"], _("The factor")) if payload.get("factor") is not None else None
+        offset = _number(payload["offset"], _("The offset")) if payload.get("offset") is not None else None
+        if factor is not None and factor <= 0:
+            raise ValidationError(_("The factor must be greater than zero."), code="bad_factor")
+        note = texts_required(payload.get("note"), _("The note on the rebase"))
+        current = part.baselines.current().select_related("source").first()
+        if part.value_type not in NUMERIC_TYPES or current is None or current.availability != Availability.VALUE:
+            raise ValidationError(
+                _("Part “%(part)s” has no numeric baseline to rebase."),
+                code="not_rebasable",
+                params={"part": part.code},
+            )
+        value = (current.value_number * (factor or 1) + (offset or 0)).quantize(Decimal("0.000001"))
+        source = self.look.source(payload["source"], part.code) if payload.get("source") else current.source
+        row = baseline_revise(
+            part=part,
+            year=current.year,
+            value=typed_value(value_type=part.value_type, value=value, qualifier=current.qualifier),
+            revised_on=self.on,
+            source=source,
+            reason=translated_fields("reason", texts_of(change, "reason")),
+            note=translated_fields("note", note),
+            countries_by_code=self.look.countries,
+            user=self.user,
+        )
+        self._audit_created(row)
+        self._lineage(
+            part, PartLineage.Origin.REBASED, [part], factor=factor, offset=offset, **translated_fields("note", note)
+        )
+        label = self._part_label(part)
+        before = {**label, "baseline": {"year": current.year, "value": _plain(current.value_number)}}
+        after = {
+            "baseline": {"year": row.year, "value": _plain(value)},
+            "factor": _plain(factor),
+            "offset": _plain(offset),
+        }
+        return before, after
+
+    def _retarget(self, change: Change, payload: dict) -> tuple[dict, dict]:
+        _required(payload, "indicator", "part", "milestones")
+        part = self.part(payload["indicator"], payload["part"])
+        items = payload["milestones"]
+        if not isinstance(items, list) or any(not isinstance(m, dict) or "year" not in m for m in items):
+            raise ValidationError(_("Each new milestone needs a year."), code="bad_payload")
+        years = [m["year"] for m in items]
+        if len(years) != len(set(years)):
+            raise ValidationError(_("A milestone year is given twice."), code="duplicate_year")
+        current = {m.year: m for m in part.milestones.current().filter(year__in=years).select_related("source")}
+        scale = list(part.scale.values_list("code", flat=True))
+        before, after = [], []
+        for item in sorted(items, key=lambda m: m["year"]):
+            year, kind = item["year"], item.get("kind")
+            if kind not in Milestone.Kind.values:
+                raise ValidationError(
+                    _("“%(kind)s” is not a kind of milestone (%(kinds)s)."),
+                    code="bad_kind",
+                    params={"kind": kind, "kinds": ", ".join(Milestone.Kind.values)},
+                )
+            if kind in (Milestone.Kind.NOT_SET, Milestone.Kind.NOT_APPLICABLE):
+                value = typed_value(value_type=part.value_type, availability=Availability.NOT_AVAILABLE)
+            else:
+                value = typed_value(
+                    value_type=part.value_type,
+                    value=item.get("value"),
+                    countries=item.get("countries") or (),
+                    scale_codes=scale,
+                    known_countries=set(self.look.countries),
+                    value_required=kind == Milestone.Kind.EXACT,
+                )
+            old = current.get(year)
+            if item.get("source"):
+                source = self.look.source(item["source"], part.code)
+            elif old is not None:
+                source = old.source
+            else:
+                raise ValidationError(
+                    _("The milestone for %(year)s needs a source."), code="missing_source", params={"year": year}
+                )
+            row = milestone_revise(
+                part=part,
+                year=year,
+                kind=kind,
+                value=value,
+                set_on=self.on,
+                source=source,
+                reason=translated_fields("reason", texts_of(change, "reason")),
+                note=translated_fields("note", item.get("note")) if item.get("note") else None,
+                user=self.user,
+            )
+            self._audit_created(row)
+            before.append({"year": year, "kind": None if old is None else old.kind, "value": _shown(old)})
+            after.append({"year": year, "kind": kind, "value": _shown(value)})
+        return {**self._part_label(part), "milestones": before}, {"milestones": after}
+
+    # --- after the last change ----------------------------------------------------------------
+
+    def lineage_same(self, parts) -> None:
+        """Every part in force that no change touched continues its own series."""
+        PartLineage.objects.bulk_create(
+            [
+                PartLineage(part=part, version=self.version, origin=PartLineage.Origin.SAME)
+                for part in parts
+                if part.pk not in self.touched
+            ]
+        )
