@@ -258,6 +258,10 @@ def test_what_changed_lists_each_change_with_its_reason_in_every_language(secret
         for subject in ("TRD OC 1.1", "TRP OC 1 · ROAD_SWD", "TRD OC 1 · FUEL_WORLD", "TRP OC 1.9"):
             assert subject in html
         assert MEETING[language] in html
+        # the first version's endorsement date, as the language writes a date
+        assert {"en": "7 December 2020", "zh-hans": "2020年12月7日", "ru": "7 декабря 2020 г."}[
+            language
+        ] in html.replace("\xa0", " ")
     default = client.get("/en/framework/changes/")  # the latest endorsed version against the one it revised
     assert REASONS["split"]["en"] in default.content.decode()
 
