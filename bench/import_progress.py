@@ -119,7 +119,7 @@ def main() -> None:
         Observation.objects.filter(year=YEAR).delete()
         now = timezone.now()
         fixed = ("percent", "40.5", "", "", "value", "actual", "submitted", "", 1, now, now, "bench", "", "", "")
-        fixed += ("copy", user.pk, user.pk)
+        fixed += ("copy", user.pk, user.pk, "")
         start = time.perf_counter()
         with (
             transaction.atomic(),
@@ -127,7 +127,7 @@ def main() -> None:
             cursor.copy(
                 "COPY indicators_observation (part_id, country_id, year, value_type, value_number, value_text,"
                 " qualifier, availability, kind, status, note, version, created_at, updated_at, citation,"
-                " evidence_url, review_comment, revision_reason, batch, created_by_id, updated_by_id)"
+                " evidence_url, review_comment, revision_reason, batch, created_by_id, updated_by_id, breakdown)"
                 " FROM STDIN"
             ) as copy,
         ):
