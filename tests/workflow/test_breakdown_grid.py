@@ -257,3 +257,23 @@ def test_two_dimensions_give_a_row_per_category_of_each_and_combinations_already
         "Under 25, Female",
     ]
     assert f'name="{trained.pk}-R-AGE=Y_LT25;SEX=F-value" inputmode="decimal" size="10" value="9"' in fold
+
+
+def test_an_uploaded_file_whose_categories_do_not_add_up_is_flagged_to_the_reviewer_and_kept_as_given(client, sec):
+    from imports.services import upload_create, upload_process
+
+    data = (
+        b"indicator,part,country,year,sex,value\n"
+        b"HLT OP 2,OFFICIALS_TRAINED,CAREC,2024,,120\n"
+        b"HLT OP 2,OFFICIALS_TRAINED,CAREC,2024,F,70\n"
+        b"HLT OP 2,OFFICIALS_TRAINED,CAREC,2024,M,40\n"
+    )
+    upload = upload_process(upload=upload_create(user=sec, name="trained.csv", data=data, dry_run=False, language="en"))
+    assert (upload.status, upload.created) == ("done", 3)  # a warning, not a refusal
+    client.force_login(factories.focal_point("hlt-fp", "HLT"))
+    work = client.get(url("workflow:my_work")).content.decode()
+    assert work.count(OFF) == 3
+    stored = dict(
+        Observation.objects.filter(year=2024, part__code="OFFICIALS_TRAINED").values_list("breakdown", "value_number")
+    )
+    assert stored == {"": Decimal("120"), "SEX=F": Decimal("70"), "SEX=M": Decimal("40")}  # nothing corrected
