@@ -29,7 +29,7 @@ urlpatterns += i18n_patterns(
         report_chart,
         name="report_chart",
     ),
-    path("framework/changes/", include("versions.urls")),
+    path("framework/", include("versions.urls")),
     path("reports/", include("reports.urls")),
     path("work/", include("workflow.urls")),
     path("work/uploads/", include("imports.urls")),

@@ -3,7 +3,8 @@ as tidy rows, and the same rows as
 SDMX (SDMX-CSV 2.0, SDMX-JSON 1.0, with an SDMX-ML data structure definition). The row
 builders are pure; the views stream what they yield. A value's categories are Open SDG's
 disaggregation columns in the tidy files (blank: the total) and SDMX dimensions (_T: the total);
-its flag is SDMX's OBS_STATUS and its note COMMENT_OBS."""
+its flag is SDMX's OBS_STATUS and its note COMMENT_OBS. Every file names the version of the
+framework in force (versions): SDMX as the dataflow's version, the data package as its own."""
 
 import datetime
 import re
@@ -11,13 +12,16 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.db.models import F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from clusters.models import Country
+from clusters.models import Country, Framework
 from indicators.breakdown import breakdown_parse
 from indicators.models import OBS_STATUS, Category, Dimension, IndicatorPart, Observation, Source
+from versions.models import FrameworkVersion
 from workflow.permissions import observations_visible
 
 
@@ -131,7 +135,9 @@ def columns_markdown() -> str:
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-SDMX_AGENCY, SDMX_FLOW, SDMX_VERSION = "CAREC", "CAREC_PRF", "1.0"
+SDMX_AGENCY, SDMX_FLOW = "CAREC", "CAREC_PRF"
+SDMX_VERSION = "1.0"  # for a framework version whose label is not an SDMX version (sdmx_version)
+SDMX_VERSION_PATTERN = r"[0-9]+(\.[0-9]+)*"  # how SDMX 2.1 writes a version: 2020, 1.0
 SDMX_TOTAL = "_T"  # SDMX's code for "not broken down by this dimension"
 
 
@@ -149,14 +155,45 @@ def public_observations(user=None):
     )
 
 
+def version_label_in_force(framework: str) -> Coalesce:
+    """The label of the version in force (the latest endorsed, as versions.selectors orders them)
+    of the framework that `framework` refers to, for an annotation: no query of its own. Before
+    the first version is made on first use, the framework's own version, which it will take."""
+    latest = FrameworkVersion.objects.filter(
+        framework=OuterRef(framework), status=FrameworkVersion.Status.ENDORSED
+    ).order_by("-applies_from", "-endorsed_on", "-id")
+    own = F("version") if framework == "pk" else F(f"{framework}__version")
+    return Coalesce(Subquery(latest.values("label")[:1]), own)
+
+
+def framework_version_label() -> str:
+    """The label of the version in force of the framework the open data publishes (one query)."""
+    label = (
+        Framework.objects.order_by("code").annotate(label=version_label_in_force("pk")).values_list("label", flat=True)
+    ).first()
+    return label or SDMX_VERSION
+
+
+def sdmx_version(label: str) -> str:
+    """A version label as SDMX writes a version (digits and dots, such as 2020); another label,
+    which the revision screen does not let through, falls back to SDMX_VERSION."""
+    return label if re.fullmatch(SDMX_VERSION_PATTERN, label or "") else SDMX_VERSION
+
+
 class Lookups:
     """Names and codes for every row, loaded once (four queries, and one for the dimensions and
     one for those in use when asked). Names are read from the models when used, so they follow
-    the language active then."""
+    the language active then. The parts' query also brings the framework version in force."""
 
     def __init__(self, user=None) -> None:
         self.user = user
-        self.parts = {p.pk: p for p in IndicatorPart.objects.select_related("indicator", "unit")}
+        parts = IndicatorPart.objects.select_related("indicator__framework", "unit").annotate(
+            framework_version=version_label_in_force("indicator__framework")
+        )
+        self.parts = {p.pk: p for p in parts}
+        # one framework is published; with several, the first by code names the files, as pages do
+        first = min(self.parts.values(), key=lambda p: p.indicator.framework.code, default=None)
+        self.version_label = first.framework_version if first is not None else SDMX_VERSION
         self.countries = {c.pk: c for c in Country.objects.all()}
         self.sources = {s.pk: s.name for s in Source.objects.all()}
         self.set_members: dict[int, list[str]] = {}
@@ -355,8 +392,13 @@ def sdmx_rows(tidy: Iterable[dict], lookups: Lookups) -> Iterator[dict]:
         }
 
 
+def sdmx_structure_id(lookups: Lookups) -> str:
+    """The dataflow the data are of, as SDMX-CSV's STRUCTURE_ID writes it: CAREC:CAREC_PRF(2020)."""
+    return f"{SDMX_AGENCY}:{SDMX_FLOW}({sdmx_version(lookups.version_label)})"
+
+
 def sdmx_csv_records(rows: Iterable[dict], lookups: Lookups) -> Iterator[list[str]]:
-    structure_id = f"{SDMX_AGENCY}:{SDMX_FLOW}({SDMX_VERSION})"
+    structure_id = sdmx_structure_id(lookups)
     dims = sdmx_dimensions(lookups)
     yield ["STRUCTURE", "STRUCTURE_ID", "ACTION", *dims, "OBS_VALUE", *SDMX_ATTRIBUTES]
     for r in rows:
@@ -364,6 +406,9 @@ def sdmx_csv_records(rows: Iterable[dict], lookups: Lookups) -> Iterator[list[st
         attributes = [r[a] for a in SDMX_ATTRIBUTES]
         attributes[-1] = neutralise(attributes[-1])  # the comment is free text, as the tidy CSV's note
         yield ["dataflow", structure_id, "I", *(r[d] for d in dims), value, *attributes]
+
+
+_DATAFLOW_URN = "urn:sdmx:org.sdmx.infomodel.datastructure.Dataflow"
 
 
 def sdmx_json(rows: list[dict], lookups: Lookups) -> dict:
@@ -384,6 +429,8 @@ def sdmx_json(rows: list[dict], lookups: Lookups) -> dict:
         },
         "dataSets": [{"action": "Information", "observations": observations}],
         "structure": {
+            # the dataflow, and with it the framework version, the data are of
+            "links": [{"rel": "dataflow", "urn": f"{_DATAFLOW_URN}={sdmx_structure_id(lookups)}"}],
             "name": "CAREC 2030 Program Results Framework",
             "dimensions": {
                 "dataSet": [],
@@ -422,16 +469,19 @@ def _names(obj, field_name: str = "name") -> dict[str, str]:
 
 def sdmx_structure_xml(prepared: datetime.datetime | None = None) -> bytes:
     """The data structure definition (SDMX-ML 2.1): codelists, concepts, DSD and dataflow. Given
-    `prepared`, the same framework gives the same bytes (an ETag from the body holds)."""
+    `prepared`, the same framework gives the same bytes (an ETag from the body holds). Every
+    artefact takes the version of the framework in force: a revision changes the code lists of
+    indicators and parts, and the dataflow's version is the one the data name."""
     import sdmx
     from sdmx import message
     from sdmx.model import common, v21
 
     agency = common.Agency(id=SDMX_AGENCY)
     lookups = Lookups()
+    version = sdmx_version(lookups.version_label)
 
     def codelist(cid: str, items: dict[str, str | dict[str, str]], *, keep_order: bool = False):
-        cl = common.Codelist(id=cid, maintainer=agency, version=SDMX_VERSION, is_final=True)
+        cl = common.Codelist(id=cid, maintainer=agency, version=version, is_final=True)
         for code, name in items.items() if keep_order else sorted(items.items()):
             cl.append(common.Code(id=code, name=name if isinstance(name, dict) else {"en": name}))
         return cl
@@ -452,7 +502,7 @@ def sdmx_structure_xml(prepared: datetime.datetime | None = None) -> bytes:
         )
         for d in lookups.dimensions
     }
-    concepts = common.ConceptScheme(id="CS_CAREC", maintainer=agency, version=SDMX_VERSION, is_final=True)
+    concepts = common.ConceptScheme(id="CS_CAREC", maintainer=agency, version=version, is_final=True)
     names: dict[str, str | dict[str, str]] = {
         "INDICATOR": "Indicator",
         "PART": "Indicator part",
@@ -467,7 +517,7 @@ def sdmx_structure_xml(prepared: datetime.datetime | None = None) -> bytes:
     }
     for cid, name in names.items():
         concepts.append(common.Concept(id=cid, name=name if isinstance(name, dict) else {"en": name}))
-    dsd = v21.DataStructureDefinition(id="DSD_CAREC_PRF", maintainer=agency, version=SDMX_VERSION, is_final=True)
+    dsd = v21.DataStructureDefinition(id="DSD_CAREC_PRF", maintainer=agency, version=version, is_final=True)
     enumerated = {"INDICATOR": cl_indicator, "PART": cl_part, "REF_AREA": cl_area, **cl_dimensions}
     for cid, cl in enumerated.items():
         dsd.dimensions.getdefault(
@@ -480,7 +530,7 @@ def sdmx_structure_xml(prepared: datetime.datetime | None = None) -> bytes:
         cl = attribute_codelists.get(cid)
         rep = common.Representation(enumerated=cl) if cl else None
         dsd.attributes.getdefault(cid, concept_identity=concepts[cid], local_representation=rep)
-    flow = v21.DataflowDefinition(id=SDMX_FLOW, maintainer=agency, version=SDMX_VERSION, structure=dsd, is_final=True)
+    flow = v21.DataflowDefinition(id=SDMX_FLOW, maintainer=agency, version=version, structure=dsd, is_final=True)
     out = message.StructureMessage()
     out.header.prepared = prepared
     for item in (cl_indicator, cl_part, cl_area, *cl_dimensions.values(), cl_unit, cl_status, concepts, dsd, flow):
@@ -511,9 +561,10 @@ def tidy_column_specs(in_use: list[Dimension]) -> list[Column]:
     return [*COLUMN_SPECS[:at], *dimensions, *COLUMN_SPECS[at:]]
 
 
-def datapackage(base_url: str, in_use: list[Dimension]) -> dict:
+def datapackage(base_url: str, in_use: list[Dimension], version: str) -> dict:
     """A Frictionless data package describing the downloads (in English, as the files read
-    without an Accept-Language); `in_use`: the dimensions of the reader's disaggregation columns."""
+    without an Accept-Language); `in_use`: the dimensions of the reader's disaggregation columns;
+    `version`: the label of the framework version in force, which is the package's version."""
     with translation.override("en"):
         fields = [_schema_field(c) for c in tidy_column_specs(in_use)]
         rating_fields = [_schema_field(c) for c in RATING_COLUMN_SPECS]
@@ -521,6 +572,10 @@ def datapackage(base_url: str, in_use: list[Dimension]) -> dict:
     return {
         "name": "carec-2030-prf-progress",
         "title": "CAREC 2030 Program Results Framework: progress values",
+        "version": version,
+        "description": f"Progress values of the CAREC 2030 Program Results Framework, version {version} (the "
+        "version in force; the SDMX files carry it as the dataflow's version). Values of parts that a revision "
+        "retired are kept under the codes they had.",
         "licenses": [{"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0"}],
         "resources": [
             {
@@ -537,7 +592,7 @@ def datapackage(base_url: str, in_use: list[Dimension]) -> dict:
                 "path": f"{base_url}observations.json",
                 "format": "json",
                 "mediatype": "application/json",
-                "description": 'The same rows as the CSV, as {"observations": [...]}',
+                "description": 'The same rows as the CSV, as {"framework_version": ..., "observations": [...]}',
             },
             {
                 "name": "observations-xlsx",

@@ -5,5 +5,7 @@ from versions import views
 app_name = "versions"
 
 urlpatterns = [
-    path("", views.changes_page, name="changes"),
+    path("changes/", views.changes_page, name="changes"),
+    path("revisions/", views.revision_list, name="revisions"),
+    path("revisions/<str:label>/", views.revision_detail, name="revision"),
 ]

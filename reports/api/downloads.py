@@ -2,7 +2,8 @@
 package, and SDMX (SDMX-CSV, SDMX-JSON and the SDMX-ML structure). What the reader may see:
 the public data for everyone not signed in. Every file carries an ETag and a Last-Modified from
 the observations' data version and answers 304 when nothing changed; the observation files take
-`updated_since`."""
+`updated_since`. Each names the framework version in force: the JSON as a key, the XLSX in its
+document properties, the CSV through the data package it links to, SDMX as the dataflow's version."""
 
 import csv
 import datetime
@@ -75,9 +76,10 @@ def observations_csv(request):
         for row in rows:
             yield writer.writerow([opendata.csv_cell(row[c]) for c in columns])
 
-    return _attachment(
-        StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8"), "carec-prf-observations.csv"
-    )
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    # a CSV has no room for metadata: its data package names the columns and the framework version
+    response["Link"] = f'<{request.build_absolute_uri(reverse("opendata-datapackage"))}>; rel="describedby"'
+    return _attachment(response, "carec-prf-observations.csv")
 
 
 @_observations_feed
@@ -89,7 +91,7 @@ def observations_json(request):
     columns = opendata.tidy_columns(lookups)
 
     def chunks():
-        yield '{"observations": ['
+        yield '{"framework_version": ' + json.dumps(lookups.version_label) + ', "observations": ['
         for i, row in enumerate(rows):
             yield ("," if i else "") + json.dumps({c: row[c] for c in columns}, ensure_ascii=False)
         yield "]}"
@@ -110,6 +112,8 @@ def observations_xlsx(request):
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("observations")
     lookups, rows = _tidy(request)
+    workbook.properties.title = "CAREC 2030 Program Results Framework: progress values"
+    workbook.properties.version = lookups.version_label
     columns = opendata.tidy_columns(lookups)
     sheet.append(columns)
     for row in rows:
@@ -151,7 +155,7 @@ def ratings_csv(request):
 def datapackage(request):
     base = request.build_absolute_uri(reverse("opendata-datapackage")).rsplit("datapackage.json", 1)[0]
     in_use = opendata.dimensions_used(request.user, opendata.dimensions_with_categories())
-    package = opendata.datapackage(base, in_use)
+    package = opendata.datapackage(base, in_use, opendata.framework_version_label())
     return _with_last_modified(JsonResponse(package), _observations_changed(request))
 
 
