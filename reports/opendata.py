@@ -159,9 +159,7 @@ def version_label_in_force(framework: str) -> Coalesce:
     """The label of the version in force (the latest endorsed, as versions.selectors orders them)
     of the framework that `framework` refers to, for an annotation: no query of its own. Before
     the first version is made on first use, the framework's own version, which it will take."""
-    latest = FrameworkVersion.objects.filter(
-        framework=OuterRef(framework), status=FrameworkVersion.Status.ENDORSED
-    ).order_by("-applies_from", "-endorsed_on", "-id")
+    latest = FrameworkVersion.objects.filter(framework=OuterRef(framework)).endorsed_latest_first()
     own = F("version") if framework == "pk" else F(f"{framework}__version")
     return Coalesce(Subquery(latest.values("label")[:1]), own)
 

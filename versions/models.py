@@ -11,6 +11,13 @@ from clusters.models import Framework
 from indicators.models import Indicator, IndicatorPart
 
 
+class FrameworkVersionQuerySet(models.QuerySet):
+    def endorsed_latest_first(self) -> "FrameworkVersionQuerySet":
+        """Endorsed versions, the one in force now first: the latest to apply, then the latest
+        endorsed (the model's ordering, reversed)."""
+        return self.filter(status="endorsed").order_by("-applies_from", "-endorsed_on", "-id")
+
+
 class FrameworkVersion(models.Model):
     """The PRF endorsed in 2020, then each revision. A draft is invisible to the public and
     changes nothing in the framework's tables until it is endorsed."""
@@ -46,6 +53,8 @@ class FrameworkVersion(models.Model):
     endorsed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    objects = FrameworkVersionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("framework version")

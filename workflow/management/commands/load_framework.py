@@ -36,11 +36,7 @@ def _revised_since_loaded(code: str | None) -> str | None:
     if not code or not apps.is_installed("versions"):
         return None
     version = apps.get_model("versions", "FrameworkVersion")
-    revision = (
-        version.objects.filter(framework__code=code, status="endorsed", based_on__isnull=False)
-        .order_by("-applies_from", "-endorsed_on", "-id")
-        .first()
-    )
+    revision = version.objects.filter(framework__code=code, based_on__isnull=False).endorsed_latest_first().first()
     return revision.label if revision else None
 
 
