@@ -167,11 +167,20 @@ def observations_changed_since(queryset, *, since, user):
     return queryset.filter(changed)
 
 
+def _framework_version_changes():
+    """Audit entries of framework versions (named by label: that app sits above this one). An
+    endorsement changes what every file says of the framework (its version, codes and names)
+    without touching a value."""
+    return AuditEntry.objects.filter(content_type__app_label="versions", content_type__model="frameworkversion")
+
+
 def observations_version(queryset) -> DataVersion:
     """The data version of these observations (one query): their latest change, the latest
-    change of a year's status (which changes what the public sees), and their count."""
+    change of a year's status (which changes what the public sees), the latest endorsement or
+    withdrawal of a framework version, and their count."""
     latest_year_change = Subquery(_year_status_changes().order_by("-at").values("at")[:1])
-    return data_version(queryset, "updated_at", latest_year_change)
+    latest_version_change = Subquery(_framework_version_changes().order_by("-at").values("at")[:1])
+    return data_version(queryset, "updated_at", latest_year_change, latest_version_change)
 
 
 def observations_feed_version(request) -> DataVersion:

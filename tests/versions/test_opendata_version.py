@@ -131,3 +131,17 @@ def test_the_version_costs_no_query_more_after_a_revision(anon, secretariat, fra
     assert counts() == before
     # the tidy CSV still costs what tests/api/test_opendata.py pins
     assert before["observations.csv"] <= 8
+
+
+def test_an_endorsement_changes_the_open_datas_etag(secretariat, framework, client):
+    from django.core.cache import caches
+
+    from tests.versions.test_revision import _draft, _endorse
+
+    caches["default"].clear()
+    before = client.get("/api/v1/data/observations.csv")
+    tag = before["ETag"]
+    assert client.get("/api/v1/data/observations.csv", HTTP_IF_NONE_MATCH=tag).status_code == 304
+    _endorse(secretariat, _draft(secretariat, framework))
+    caches["default"].clear()
+    assert client.get("/api/v1/data/observations.csv", HTTP_IF_NONE_MATCH=tag).status_code == 200
