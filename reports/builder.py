@@ -476,6 +476,49 @@ def _changes(content: dict, previous: dict | None, labels: _Labels, language: st
     }
 
 
+def _version(content: dict, language: str) -> dict | None:
+    """The framework version the edition reports against; None for a content frozen before
+    editions named their version, which renders as it always did."""
+    version = content.get("version")
+    if not version:
+        return None
+    return {
+        "label": version["label"],
+        "meeting": pick(version.get("meeting"), language),
+        "endorsed_on": _day(version.get("endorsed_on"), language),
+    }
+
+
+def _what_changed(content: dict, language: str) -> dict | None:
+    """The annex on what changed in the framework since the previous edition's version: the
+    comparison frozen with the content (versions.editions), its groups that have changes, and
+    the same as rows for the spreadsheet. None where the version is the previous edition's."""
+    changes = content.get("version_changes")
+    if not changes:
+        return None
+    compared = changes["by_language"].get(language) or changes["by_language"]["en"]
+    groups = [group for group in compared["groups"] if group["changes"]]
+    columns = [_("Change"), _("Subject"), _("Before"), _("After"), _("Reason")]
+    rows = [
+        [group["title"], change["subject"], "\n".join(change["before"]), "\n".join(change["after"]), change["reason"]]
+        for group in groups
+        for change in group["changes"]
+    ]
+    return {
+        "anchor": "annex-versions",
+        "title": _("Annex 3: What changed in the results framework"),
+        "intro": _(
+            "This edition reports against version %(new)s of the results framework; the previous edition "
+            "reported against version %(old)s. Each change between them, with its reason:"
+        )
+        % {"new": changes["to"], "old": changes["from"]},
+        "count": compared["count"],
+        "groups": groups,
+        "columns": columns,
+        "sheet": {"title": _("What changed"), "columns": columns, "rows": rows},
+    }
+
+
 def _method(method: dict, language: str) -> dict:
     s = MethodSettings.from_dict(method["settings"])
     pct = lambda x: number(x * 100)  # noqa: E731
@@ -790,6 +833,7 @@ def _document(content: dict, previous: dict | None, *, language: str, charts: bo
         )
 
     changes = _changes(content, previous, labels, language)
+    what_changed = _what_changed(content, language)
     toc = [
         Heading("summary", _("Summary")),
         Heading("scorecard", _("Scorecard")),
@@ -797,6 +841,7 @@ def _document(content: dict, previous: dict | None, *, language: str, charts: bo
         Heading("changes", _("Changes since the previous edition")),
         Heading("annex-data", _("Annex 1: Data table")),
         Heading("annex-method", _("Annex 2: Rating method")),
+        *([Heading(what_changed["anchor"], what_changed["title"])] if what_changed else []),
     ]
     framework = content.get("framework") or {}
     published = edition.get("published_at")
@@ -816,6 +861,7 @@ def _document(content: dict, previous: dict | None, *, language: str, charts: bo
         "built_on": long_date(datetime.datetime.fromisoformat(content["built_at"]).date(), language),
         "framework_name": pick(framework.get("name"), language),
         "framework_version": framework.get("version", ""),
+        "version": _version(content, language),
         "impact": pick(content.get("impact"), language) if content.get("impact") else None,
         "sector_report": bool(edition.get("sector")),
         "summary": _summary(content, labels, language),
@@ -825,5 +871,6 @@ def _document(content: dict, previous: dict | None, *, language: str, charts: bo
         "annex": _annex(content, clusters),
         "by_category": _by_category(clusters, years),
         "method": _method(content["method"], language),
+        "what_changed": what_changed,
         "toc": toc,
     }

@@ -33,6 +33,8 @@ from progress.engine import Plausible, plausible_range
 from progress.explain import explain_part
 from progress.method import MethodSettings
 from progress.models import IndicatorRating, PartRating, RatingMethod, RegionalValue
+from versions.editions import edition_parts, edition_version, version_changes_data, version_data
+from versions.models import FrameworkVersion
 from workflow.permissions import observations_visible
 
 # Bump when the shape of the content changes; the builder reads every schema it has known.
@@ -164,9 +166,33 @@ def _chain(results: list[Result], by_result: dict[int, list[str]]) -> list[dict]
     return chain
 
 
-def content_build(scope: ReportScope, user=None) -> dict:
+def _previous_version(scope: ReportScope, framework: Framework) -> FrameworkVersion | None:
+    """The version the edition before this one reports against: the one it names once published,
+    else the one in force for its cut-off year. The edition before is the scope's previous
+    edition, or else the latest of the same kind (and sector) with an earlier cut-off."""
+    from reports.models import ReportEdition
+
+    editions = ReportEdition.objects.select_related("version")
+    if scope.previous_code:
+        previous = editions.filter(code=scope.previous_code).first()
+    else:
+        same_kind = editions.filter(kind=scope.kind, cut_off__lt=scope.cut_off).exclude(code=scope.code)
+        if scope.sector_code:
+            same_kind = same_kind.filter(sector__code=scope.sector_code)
+        else:
+            same_kind = same_kind.filter(sector__isnull=True)
+        previous = same_kind.order_by("-cut_off", "-period_end").first()
+    if previous is None:
+        return None
+    bound = previous.version if previous.is_published else None
+    return edition_version(framework, cut_off=previous.cut_off, bound=bound)
+
+
+def content_build(scope: ReportScope, user=None, *, version: FrameworkVersion | None = None) -> dict:
     """The report's content, read live from the database, made of what the reader may see
-    (workflow.permissions.observations_visible): a published edition is built for the public."""
+    (workflow.permissions.observations_visible): a published edition is built for the public.
+    It covers what is in force in `version` (by default the version in force for the cut-off
+    year): a retired indicator or part, or one born in a later version, is left out."""
     method = scope.method
     method_settings = MethodSettings.from_dict(method.settings)
     framework = Framework.objects.order_by("code").first()
@@ -177,13 +203,23 @@ def content_build(scope: ReportScope, user=None) -> dict:
     cluster_ids = {s.cluster_id for s in sectors}
     clusters = list(Cluster.objects.filter(pk__in=cluster_ids).order_by("number"))
     results = list(Result.objects.filter(sector__in=sectors).order_by("sector_id", "level", "order"))
+    indicators = Indicator.objects.filter(result__sector__in=sectors)
+    parts = IndicatorPart.objects.all()
+    version_changes = None
+    if framework is not None:
+        version = edition_version(framework, cut_off=scope.cut_off, bound=version)
+        in_force, measuring = edition_parts(version)
+        indicators, parts = indicators.filter(pk__in=measuring), parts.filter(pk__in=in_force)
+        previous_version = _previous_version(scope, framework)
+        if previous_version is not None:
+            version_changes = version_changes_data(previous_version, version)
     indicators = list(
-        Indicator.objects.filter(result__sector__in=sectors)
-        .select_related("result__sector__cluster")
-        .order_by("result__sector__cluster__number", "result__sector__order", "result__order", "order")
+        indicators.select_related("result__sector__cluster").order_by(
+            "result__sector__cluster__number", "result__sector__order", "result__order", "order"
+        )
     )
     parts = list(
-        IndicatorPart.objects.filter(indicator__in=indicators)
+        parts.filter(indicator__in=indicators)
         .select_related("unit")
         .prefetch_related(
             Prefetch("baselines", queryset=Baseline.objects.order_by("-is_current", "-revised_on", "-id")),
@@ -381,6 +417,10 @@ def content_build(scope: ReportScope, user=None) -> dict:
             "version": framework.version,
             "endorsed_on": framework.endorsed_on.isoformat() if framework.endorsed_on else None,
         },
+        # the version the edition reports against, and what changed since the previous edition's
+        # (only where it differs); contents frozen before editions named their version have neither
+        **({"version": version_data(version)} if framework is not None else {}),
+        **({"version_changes": version_changes} if version_changes else {}),
         "impact": texts(impact, "statement") if impact else None,
         "method": {
             "version": method.version,

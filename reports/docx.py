@@ -295,6 +295,8 @@ def _cover(doc, document: dict) -> None:
     from docx.shared import Pt
 
     _para(doc, document["framework_name"])
+    if document.get("version"):  # not for a content frozen before editions named their version
+        _para(doc, version_line(document["version"]))
     _para(doc, document["title"], style="Title")
     _para(doc, _("Period covered: %(period)s; values up to %(cut_off)s") % _cover_period(document))
     if document["status"] == "published":
@@ -313,6 +315,20 @@ def _cover(doc, document: dict) -> None:
         _para(doc, document["impact"])
     publisher = _para(doc, _("CAREC Secretariat"))
     publisher.paragraph_format.space_before = Pt(48)
+
+
+def version_line(version: dict) -> str:
+    """The framework version on the cover, as the HTML's cover says it."""
+    if version["meeting"]:
+        return _("Results framework version %(label)s, endorsed on %(date)s (%(meeting)s)") % {
+            "label": version["label"],
+            "date": version["endorsed_on"],
+            "meeting": version["meeting"],
+        }
+    return _("Results framework version %(label)s, endorsed on %(date)s") % {
+        "label": version["label"],
+        "date": version["endorsed_on"],
+    }
 
 
 def _cover_period(document: dict) -> dict:
@@ -639,6 +655,20 @@ def _annex_method(doc, document: dict, *, first_in_section: bool) -> None:
         _table(doc, header, rows, widths=[11, 3], numeric=(1,))
 
 
+def _annex_versions(doc, document: dict, *, first_in_section: bool) -> None:
+    """What changed in the framework since the previous edition's version, a table per kind."""
+    annex = document["what_changed"]
+    _heading(doc, 1, annex["title"], first_in_section=first_in_section)
+    _para(doc, annex["intro"])
+    for group in annex["groups"]:
+        _heading(doc, 2, group["title"])
+        rows = [
+            [change["subject"], change["before"] or "—", change["after"] or "—", change["reason"]]
+            for change in group["changes"]
+        ]
+        _table(doc, annex["columns"][1:], rows, widths=[3.2, 3.8, 3.8, 3.2])
+
+
 def scorecard_table(scorecard: dict) -> list[list]:
     """The scorecard's rows as shown: each cluster's group row (one text), then its rows' cells."""
     rows = []
@@ -736,6 +766,8 @@ def render_docx(document: dict, progress: Progress = _no_progress) -> bytes:
                 _annex_data(doc, document, first_in_section=turned)
             elif heading.anchor == "annex-method":
                 _annex_method(doc, document, first_in_section=turned)
+            elif heading.anchor == "annex-versions" and document.get("what_changed"):
+                _annex_versions(doc, document, first_in_section=turned)
         progress(95, "write")
         out = io.BytesIO()
         doc.save(out)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Sector
 from progress.models import RatingMethod
+from versions.models import FrameworkVersion
 
 
 class ReportEdition(models.Model):
@@ -45,6 +46,21 @@ class ReportEdition(models.Model):
     )
     method = models.ForeignKey(
         RatingMethod, on_delete=models.PROTECT, related_name="report_editions", verbose_name=_("rating method")
+    )
+    # Empty only for an edition made before editions named their version, until it is bound
+    # (reports.services.report_editions_version_bind); the content then falls back to the version
+    # in force for the cut-off year.
+    version = models.ForeignKey(
+        FrameworkVersion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="report_editions",
+        verbose_name=_("framework version"),
+        help_text=_(
+            "The version of the results framework the edition reports against: the one in force for its "
+            "cut-off year, kept once the edition is published."
+        ),
     )
     previous = models.ForeignKey(
         "self",

@@ -291,6 +291,11 @@ def render_xlsx(document: dict, progress: Progress = _no_progress) -> bytes:
         for row in method["scores"]:
             sheet.append([row["label"], row["score"]])
         sheet.column_dimensions["A"].width = 50
+        if document.get("what_changed"):  # the annex on what changed in the framework (reports.builder)
+            table = document["what_changed"]["sheet"]
+            sheet = book.create_sheet(_sheet_title(table["title"], taken))
+            for row in (table["columns"], *table["rows"]):
+                sheet.append([str(cell) for cell in row])
         out = io.BytesIO()
         _neutralise_formulas(book)
         book.save(out)

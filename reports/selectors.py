@@ -17,7 +17,7 @@ def edition_can_see(*, user, edition: ReportEdition) -> bool:
 
 def editions_visible(*, user):
     """The editions this user may see: the one rule for the reports page and the API."""
-    editions = ReportEdition.objects.select_related("sector", "method", "previous")
+    editions = ReportEdition.objects.select_related("sector", "method", "previous", "version")
     if not Access(user).is_viewer:
         editions = editions.filter(status=ReportEdition.Status.PUBLISHED)
     return editions

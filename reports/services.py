@@ -25,6 +25,8 @@ from reports.models import RenderJob, ReportEdition, ReportSnapshot
 from reports.render import FORMATS, report_render
 from reports.selectors import edition_can_see, edition_content, edition_previous_content, edition_scope
 from reports.tasks import report_render_task
+from versions.editions import edition_version
+from versions.selectors import framework_default
 from workflow.audit import audit_record, snapshot
 from workflow.models import AuditEntry
 from workflow.permissions import Access
@@ -72,6 +74,7 @@ def report_edition_create(
         period_end=period_end,
         cut_off=cut_off,
         method=method or rating_method_default(),
+        version=_version_in_force(cut_off),
         previous=previous,
         created_by=user,
         **translated_fields("title", titles, where="title"),
@@ -85,6 +88,43 @@ def _locked(edition: ReportEdition) -> ReportEdition:
     return ReportEdition.objects.select_for_update(of=("self",)).get(pk=edition.pk)
 
 
+def _version_in_force(cut_off: int):
+    """The framework version in force for a cut-off year; None before any framework is loaded."""
+    framework = framework_default()
+    return None if framework is None else edition_version(framework, cut_off=cut_off)
+
+
+def _version_follow(edition: ReportEdition) -> None:
+    """A draft follows the version in force for its cut-off year (a revision may be endorsed
+    while it is drafted); the edition keeps the version it names once published."""
+    version = _version_in_force(edition.cut_off)
+    if version is not None and edition.version_id != version.pk:
+        edition.version = version
+        edition.save(update_fields=["version"])
+
+
+@transaction.atomic
+def report_editions_version_bind(*, user=None) -> list[ReportEdition]:
+    """Name the version of every edition made before editions named one (the migration binds
+    them only where the framework's versions already existed): the version in force for its
+    cut-off year, which for a published edition is the one its snapshot was built against."""
+    _require_manager(user)
+    bound = []
+    for edition in ReportEdition.objects.select_for_update().filter(version__isnull=True).order_by("cut_off", "code"):
+        before = snapshot(edition)
+        _version_follow(edition)
+        if edition.version_id is not None:
+            audit_record(
+                actor=user,
+                action=AuditEntry.Action.UPDATE,
+                obj=edition,
+                before=before,
+                reason=_("Bound to the framework version in force for its cut-off year."),
+            )
+            bound.append(edition)
+    return bound
+
+
 @transaction.atomic
 def report_edition_submit(*, user, edition: ReportEdition) -> ReportEdition:
     """Draft -> under review: the secretariat circulates the preview."""
@@ -93,6 +133,7 @@ def report_edition_submit(*, user, edition: ReportEdition) -> ReportEdition:
     if edition.status != ReportEdition.Status.DRAFT:
         raise ValidationError(_("Only a draft can be submitted for review."), code="status")
     before = snapshot(edition)
+    _version_follow(edition)
     edition.status = ReportEdition.Status.UNDER_REVIEW
     edition.save(update_fields=["status"])
     audit_record(actor=user, action=AuditEntry.Action.SUBMIT, obj=edition, before=before)
@@ -132,10 +173,11 @@ def report_edition_publish(
             code="previous",
         )
     before = snapshot(edition)
+    _version_follow(edition)  # from here on the edition keeps it
     edition.status = ReportEdition.Status.PUBLISHED
     edition.published_at = at or timezone.now()
     edition.published_by = user if user is not None and user.is_authenticated else None
-    content = content_build(edition_scope(edition))
+    content = content_build(edition_scope(edition), version=edition.version)
     content["edition"]["published_at"] = edition.published_at.isoformat()
     edition.save(update_fields=["status", "published_at", "published_by"])
     ReportSnapshot.objects.create(edition=edition, content=content, schema=SCHEMA)

@@ -1,7 +1,8 @@
 """The demo editions `make run` loads: the 2021 Development Effectiveness Review, published from
 the seeds' values (as loaded by load_framework and rated by recompute_progress), with its files
 rendered as publishing does (in-process when Celery runs eagerly, as in `make run`), and a draft
-of the 2024 edition that compares itself with it. Safe to run twice."""
+of the 2024 edition that compares itself with it. Each names the framework version in force for
+its cut-off year (editions loaded before editions named one are bound here). Safe to run twice."""
 
 import datetime
 import time
@@ -12,7 +13,12 @@ from progress.models import PartRating
 from progress.services import rating_method_default
 from reports.models import RenderJob, ReportEdition
 from reports.render import cjk_fonts
-from reports.services import report_edition_create, report_edition_publish, report_edition_submit
+from reports.services import (
+    report_edition_create,
+    report_edition_publish,
+    report_edition_submit,
+    report_editions_version_bind,
+)
 
 EDITIONS = [
     {
@@ -66,6 +72,9 @@ class Command(BaseCommand):
         method = rating_method_default()
         if not PartRating.objects.filter(method=method, as_of=2020).exists():
             raise CommandError("No ratings for 2020 yet: run `python manage.py recompute_progress` first.")
+        # editions loaded before editions named their framework version name the one in force
+        for edition in report_editions_version_bind(user=None):
+            self.stdout.write(f"{edition.code}: bound to framework version {edition.version.label}")
         for spec in EDITIONS:
             edition = ReportEdition.objects.filter(code=spec["code"]).first()
             if edition is not None:
@@ -97,7 +106,8 @@ class Command(BaseCommand):
                     files = f"; {done} of {len(statuses)} files rendered in {time.perf_counter() - started:.0f} s"
                     if done < len(statuses):
                         files += ", the others queued or failed (see the edition page)"
-            self.stdout.write(self.style.SUCCESS(f"{spec['code']}: {edition.get_status_display()}{files}"))
+            version = f", framework version {edition.version.label}" if edition.version_id else ""
+            self.stdout.write(self.style.SUCCESS(f"{spec['code']}: {edition.get_status_display()}{version}{files}"))
         if not cjk_fonts():
             self.stdout.write(
                 self.style.WARNING(
