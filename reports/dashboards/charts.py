@@ -25,6 +25,10 @@ CATEGORY_STYLES = (
 )
 FLAGGED_SYMBOL = "star"
 BREAK = "break"  # the flag that splits a series: the values before it are not comparable
+EARLIER = "earlier"  # the note on a value of an earlier part's series (EarlierSeries), in a table
+# An earlier part's series that a part continues (a split or a merge, versions.series): a dashed
+# line of its own, with hollow markers, ending before the break.
+EARLIER_STYLES = (("#56B4E9", "circle-open"), ("#CC79A7", "square-open"), ("#E69F00", "diamond-open"))
 
 # The order of ratings in summaries: best first, then the unrated.
 RATING_ORDER = (
@@ -99,6 +103,18 @@ class CategorySeries:
     actuals: list[YearValue]
 
 
+@dataclass(frozen=True)
+class EarlierSeries:
+    """The values of an earlier part that a part's series continues, before the version that
+    made the part (split from it, or merged from it and others). note: the flag every value
+    carries in the table, whose footnote says where the values come from."""
+
+    key: str  # the earlier part's code
+    label: str  # "ROAD_SWD before version 2027"
+    actuals: list[YearValue]
+    note: Flag | None = None
+
+
 @dataclass
 class PartSeries:
     """What a part's chart shows: the current baseline, the milestones, the regional actuals, and
@@ -115,6 +131,7 @@ class PartSeries:
     ticks: dict[int, str] = field(default_factory=dict)
     categories: list[CategorySeries] = field(default_factory=list)
     categories_add_up: bool = False
+    earlier: list[EarlierSeries] = field(default_factory=list)
 
     def category_groups(self) -> dict[str, list[CategorySeries]]:
         """The categories by the dimensions they break the total down by, in the order given."""
@@ -269,7 +286,16 @@ def _runs(points: list[YearValue]) -> list[list[YearValue]]:
 
 
 def _line_traces(
-    points: list[YearValue], *, name: str, group: str, colour: str, symbol: str, width: int, labelled: bool, **extra
+    points: list[YearValue],
+    *,
+    name: str,
+    group: str,
+    colour: str,
+    symbol: str,
+    width: int,
+    labelled: bool,
+    dash: str = "",
+    **extra,
 ) -> list[dict]:
     """A series as one line per run (one legend entry for them all), and its flagged values as
     stars over their points, with the flag and comment in the tooltip."""
@@ -283,7 +309,7 @@ def _line_traces(
             "x": [p.year for p in run],
             "y": [p.value.number for p in run],
             "customdata": _custom([p.value for p in run]),
-            "line": {"color": colour, "width": width},
+            "line": {"color": colour, "width": width} | ({"dash": dash} if dash else {}),
             "marker": {"color": colour, "size": 8, "symbol": symbol},
         }
         for n, run in enumerate(_runs(points))
@@ -330,8 +356,9 @@ def _flagged_legend(name: str, year: int) -> dict:
 
 def part_figure(series: PartSeries, *, labels: dict[str, str], separators: str) -> dict:
     """A part's chart: actual regional values, a line per category where the part is broken down,
-    baseline, milestones as markers, the expected path and the trend. labels: actual, baseline,
-    expected, trend, year, flagged, and milestone_<kind>."""
+    a dashed line per earlier part whose series it continues, baseline, milestones as markers, the
+    expected path and the trend. labels: actual, baseline, expected, trend, year, flagged, and
+    milestone_<kind>."""
     data: list[dict] = []
     expected = expected_path(series)
     if expected:
@@ -360,6 +387,18 @@ def part_figure(series: PartSeries, *, labels: dict[str, str], separators: str) 
             }
         )
     labelled = bool(series.ticks)
+    for n, earlier in enumerate(series.earlier):
+        colour, symbol = EARLIER_STYLES[n % len(EARLIER_STYLES)]
+        data += _line_traces(
+            earlier.actuals,
+            name=earlier.label,
+            group=f"earlier-{earlier.key}",
+            colour=colour,
+            symbol=symbol,
+            width=2,
+            labelled=labelled,
+            dash="dash",
+        )
     data += _line_traces(
         series.actuals, name=labels["actual"], group="total", colour=ACTUAL, symbol="circle", width=3, labelled=labelled
     )
@@ -376,7 +415,8 @@ def part_figure(series: PartSeries, *, labels: dict[str, str], separators: str) 
             # what the page's selector (static/js/charts.js) shows or hides
             meta={"group": category.group, "key": category.key},
         )
-    drawn = [p for line in [series.actuals, *(c.actuals for c in series.categories)] for p in line]
+    lines = [series.actuals, *(c.actuals for c in series.categories), *(e.actuals for e in series.earlier)]
+    drawn = [p for line in lines for p in line]
     stars = [p.year for p in drawn if p.value.flag is not None and p.value.number is not None]
     if stars:
         data.append(_flagged_legend(labels["flagged"], min(stars)))
@@ -503,14 +543,22 @@ def country_series_figure(
 # Tables behind the charts
 
 
+def _noted(value: Value, note: Flag | None) -> Value:
+    """A value of an earlier series as its table shows it: with the series' note, unless the value
+    has a flag of its own (which its footnote explains)."""
+    return value if note is None or value.flag is not None else replace(value, flag=note)
+
+
 def part_table(series: PartSeries, *, headers: dict[str, str]) -> Table:
     """One row per year that has anything to show: baseline, actual, a column per category where
-    the part is broken down, milestone, expected, trend.
-    headers: year, baseline, actual, milestone_kind, milestone, expected, trend, flag."""
+    the part is broken down, a column per earlier part whose series it continues, milestone,
+    expected, trend. headers: year, baseline, actual, milestone_kind, milestone, expected, trend,
+    flag."""
     expected = dict(expected_path(series))
     trend = dict(trend_line(series))
     actual = {a.year: a.value for a in series.actuals}
     by_category = [{a.year: a.value for a in category.actuals} for category in series.categories]
+    by_category += [{a.year: _noted(a.value, e.note) for a in e.actuals} for e in series.earlier]
     milestones = {m.year: m for m in series.milestones}
     baseline = series.baseline
     years = sorted(
@@ -537,6 +585,7 @@ def part_table(series: PartSeries, *, headers: dict[str, str]) -> Table:
             ]
         )
     names = [headers[k] for k in ("year", "baseline", "actual")] + [c.label for c in series.categories]
+    names += [e.label for e in series.earlier]
     names += [headers[k] for k in ("milestone_kind", "milestone", "expected", "trend")]
     return Table(names, rows, flag_header=headers.get("flag", Table.flag_header))
 

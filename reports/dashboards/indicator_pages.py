@@ -30,7 +30,9 @@ from progress.method import MethodSettings
 from progress.models import IndicatorRating, PartRating, RatingMethod, RegionalValue
 from reports.dashboards import charts
 from reports.dashboards.charts import CategorySeries, Flag, MilestoneValue, PartSeries, Value, YearValue
+from reports.dashboards.lineage import lineage_notes, listed, retirement_notice, series_continued
 from reports.formatting import number
+from versions.series import indicator_history, indicator_retired_in
 from workflow.permissions import current_per_cell, observations_visible
 
 # The formats a chart downloads in (reports.dashboards.takeaway); the tables download as CSV and XLSX.
@@ -383,9 +385,6 @@ def regional_origin(part, sources: dict[tuple[int, int], str], parts_by_id: dict
 def years_text(years: list[int]) -> str:
     """Years as a reader writes them, runs as ranges, in the active language: "2016–2019 and 2022",
     "2016–2019 和 2022", "2016–2019 и 2022"."""
-    from babel.lists import format_list
-    from django.utils.translation import get_language, to_locale
-
     runs: list[list[int]] = []
     for year in sorted(set(years)):
         if runs and year == runs[-1][-1] + 1:
@@ -395,7 +394,7 @@ def years_text(years: list[int]) -> str:
     items = []
     for run in runs:
         items.extend([str(y) for y in run] if len(run) < 3 else [f"{run[0]}–{run[-1]}"])
-    return format_list(items, locale=to_locale(get_language() or "en")) if items else ""
+    return listed(items)
 
 
 # --------------------------------------------------------------------------------------------
@@ -499,6 +498,16 @@ def indicator_page(*, slug: str, as_of: int | None = None, user=None) -> dict:
             by_part.setdefault(observation.part_id, []).append(observation)
     parts_by_id = {part.pk: part for part in parts}
     category_names = category_labels(indicator)
+    history = indicator_history(indicator)
+    own = {
+        part.pk: part_series(
+            part,
+            part.regional,
+            flags=region_totals.get(part.pk, {}),
+            categories=category_series(part, region_categories.get(part.pk, []), category_names),
+        )
+        for part in parts
+    }
 
     labels, separator = chart_labels(), separators()
     for part in parts:
@@ -514,12 +523,9 @@ def indicator_page(*, slug: str, as_of: int | None = None, user=None) -> dict:
                 lower_is_better=part.direction == IndicatorPart.Direction.DECREASE,
                 plausible=plausible_range(part.value_type, part.unit.min_value, part.unit.max_value, ranks.values()),
             )
-        part.series = part_series(
-            part,
-            part.regional,
-            flags=region_totals.get(part.pk, {}),
-            categories=category_series(part, region_categories.get(part.pk, []), category_names),
-        )
+        part.series = series_continued(part, history, own, parts_by_id)
+        part.lineage_notes = lineage_notes(part, history, parts_by_id)
+        part.retirement = retirement_notice(history.parts_retired.get(part.pk), indicator)
         part.regional_origin = regional_origin(part, region_sources, parts_by_id)
         part.chart_id = f"part-{part.code.lower()}"
         part.downloads = {
@@ -576,6 +582,7 @@ def indicator_page(*, slug: str, as_of: int | None = None, user=None) -> dict:
         "overall": overall,
         "overall_text": rating_label(settings, overall.rating) if overall else None,
         "narrative": _approved_narrative(indicator, as_of),
+        "retirement": retirement_notice(history.retired, indicator),
         # the sources the regional values are cited from, for the charts taken away
         "value_sources": sorted({name for name in region_sources.values() if name}),
     }
@@ -609,8 +616,9 @@ def indicator_table(
 
 def indicator_list(*, filters: dict, scope: Scope) -> list[Indicator]:
     """Indicators matching the filters (each optional): cluster, sector, rating, level, theme
-    (on the indicator or its sector), country (has approved values for it)."""
-    indicators = Indicator.objects.all()
+    (on the indicator or its sector), country (has approved values for it). A retired indicator
+    stays in the list, for its history, with the version that retired it (retired_in)."""
+    indicators = Indicator.objects.annotate(retired_in=indicator_retired_in())
     if filters.get("cluster"):
         indicators = indicators.filter(result__sector__cluster__code=filters["cluster"])
     if filters.get("sector"):

@@ -128,7 +128,7 @@ def test_a_part_without_categories_has_no_selector_or_gap(client):
 
 
 def test_the_page_costs_the_same_queries_with_or_without_categories(client, django_assert_num_queries):
-    with django_assert_num_queries(14) as empty:
+    with django_assert_num_queries(16) as empty:
         client.get(f"/en/indicators/{SLUG}/")
     n_queries = len(empty.captured_queries)
     trained_values(categories=False)

@@ -127,7 +127,7 @@ def test_the_country_page_costs_the_same_with_few_or_many_values(client, django_
 
 def test_the_indicator_page_costs_the_same_with_more_country_values(client, django_assert_num_queries):
     progress_recompute()
-    with django_assert_num_queries(14) as before:
+    with django_assert_num_queries(16) as before:
         client.get("/en/indicators/TRD-OC-1.1/")
     n_queries = len(before.captured_queries)
     part = IndicatorPart.objects.get(indicator__code="TRD OC 1.1", code="EXPORT_GROWTH")

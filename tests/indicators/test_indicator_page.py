@@ -51,7 +51,7 @@ def test_a_year_outside_the_ratings_falls_back_to_the_latest(client, rated):
 
 
 def test_query_count_does_not_grow_with_the_parts(client, rated, django_assert_num_queries):
-    with django_assert_num_queries(14) as one_part:
+    with django_assert_num_queries(16) as one_part:
         _get(client, "en", "TRD-OP-2")
     with django_assert_num_queries(len(one_part.captured_queries)):
         _get(client, "en", "TRP-OP-2")  # ten parts

@@ -1,0 +1,165 @@
+"""Series across versions on the public pages (versions.series): an earlier part's values drawn
+before the break in the series of a part split or merged from it, and what became of a retired
+part or indicator. Plain data in, plain data out: the caller reads the history and the series."""
+
+from dataclasses import dataclass, replace
+
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from indicators.models import Indicator, IndicatorPart, Observation
+from reports.dashboards import charts
+from reports.dashboards.charts import EarlierSeries, Flag, PartSeries, YearValue
+from reports.formatting import number
+from versions.models import PartLineage
+from versions.series import History, Lineage, Retired
+
+
+def listed(items: list[str]) -> str:
+    """Items joined as the active language joins a list: "a, b and c", "a、b和c", "a, b и c"."""
+    from babel.lists import format_list
+    from django.utils.translation import to_locale
+
+    return format_list(items, locale=to_locale(get_language() or "en")) if items else ""
+
+
+def _part_named(part) -> str:
+    return _("%(name)s (%(code)s)") % {"name": part.name, "code": part.code}
+
+
+def _sources_text(lineage: Lineage, parts_by_id: dict[int, IndicatorPart]) -> str:
+    return listed([_part_named(parts_by_id[pk]) for pk in lineage.sources if pk in parts_by_id])
+
+
+def earlier_note(source, lineage: Lineage, retired: Retired | None) -> Flag:
+    """The footnote on the values of an earlier part's series in a table: whose values they are,
+    and what the version made of that part."""
+    params = {
+        "part": _part_named(source),
+        "parts": listed([s.code for s in retired.successors]) if retired else "",
+    }
+    if lineage.origin == PartLineage.Origin.MERGED:
+        note = _("%(part)s, merged into %(parts)s") % params
+    else:
+        note = _("%(part)s, split into %(parts)s") % params
+    return Flag(charts.EARLIER, _("Series before version %(version)s") % {"version": lineage.version}, note)
+
+
+def break_marked(actuals: list[YearValue], lineage: Lineage, sources: str) -> list[YearValue]:
+    """The part's values with the first one of the version that made it flagged as a break in
+    series (a value reported as a break keeps its own flag): the line does not join the earlier
+    series, and the footnote says why."""
+    first = next((a for a in actuals if a.year >= lineage.applies_from), None)
+    if first is None or (first.value.flag is not None and first.value.flag.kind == charts.BREAK):
+        return actuals
+    params = {"version": lineage.version, "parts": sources}
+    if lineage.origin == PartLineage.Origin.MERGED:
+        note = _("This part's series starts with version %(version)s; before it, the series merged into it: %(parts)s.")
+    else:
+        note = _(
+            "This part's series starts with version %(version)s; before it, the series it was split from: %(parts)s."
+        )
+    note %= params
+    own = first.value.flag
+    if own is not None:
+        note = _("%(flag)s; %(note)s") % {"flag": own.text(), "note": note}
+    flag = Flag(charts.BREAK, str(Observation.Kind.BREAK.label), note)
+    return [replace(a, value=replace(a.value, flag=flag)) if a is first else a for a in actuals]
+
+
+def series_continued(part, history: History, own: dict[int, PartSeries], parts_by_id: dict) -> PartSeries:
+    """The part's series with, for each version that made it by a split or a merge, the values of
+    the parts it came from before that version as their own lines, and its first value after them
+    marked as a break. own: each part's own series. The parts a split or a merge came from are of
+    the same indicator (versions.changes), so their values are on the page already; an earlier
+    part's own history is not followed further back."""
+    series = own[part.pk]
+    for lineage in history.continued_from_others(part.pk):
+        earlier = []
+        for pk in lineage.sources:
+            source = parts_by_id.get(pk)
+            points = [a for a in own[pk].actuals if a.year < lineage.applies_from] if source else []
+            if points:
+                label = _("%(part)s before version %(version)s") % {"part": source.code, "version": lineage.version}
+                note = earlier_note(source, lineage, history.parts_retired.get(pk))
+                earlier.append(EarlierSeries(source.code, label, points, note))
+        series = replace(
+            series,
+            actuals=break_marked(series.actuals, lineage, _sources_text(lineage, parts_by_id)),
+            earlier=[*series.earlier, *earlier],
+        )
+    return series
+
+
+def lineage_notes(part, history: History, parts_by_id: dict) -> list[str]:
+    """Sentences under a part's heading saying where its series comes from, for a part a version
+    made from others or rebased."""
+    lines = []
+    for lineage in history.lineages.get(part.pk, []):
+        params = {
+            "version": lineage.version,
+            "parts": _sources_text(lineage, parts_by_id),
+            "year": lineage.applies_from - 1,
+            "factor": number(lineage.factor) if lineage.factor is not None else "",
+            "offset": number(lineage.offset) if lineage.offset is not None else "",
+        }
+        if lineage.origin == PartLineage.Origin.SPLIT:
+            lines.append(
+                _(
+                    "Split from %(parts)s in version %(version)s: the chart and its table show that series up to "
+                    "%(year)s, then a break where this part's own series starts."
+                )
+                % params
+            )
+        elif lineage.origin == PartLineage.Origin.MERGED:
+            lines.append(
+                _(
+                    "Merged from %(parts)s in version %(version)s: the chart and its table show each of those "
+                    "series up to %(year)s, then a break where this part's own series starts."
+                )
+                % params
+            )
+        elif lineage.origin == PartLineage.Origin.REBASED:
+            if lineage.factor is not None and lineage.offset is not None:
+                text = _("Baseline re-set in version %(version)s: multiplied by %(factor)s, plus %(offset)s.")
+            elif lineage.factor is not None:
+                text = _("Baseline re-set in version %(version)s: multiplied by %(factor)s.")
+            else:
+                text = _("Baseline re-set in version %(version)s: plus %(offset)s.")
+            lines.append(text % params)
+            lines.append(_("The values are shown as stored: the baseline changed, the values did not."))
+        if lineage.note:
+            lines.append(lineage.note)
+    return lines
+
+
+@dataclass(frozen=True)
+class Link:
+    text: str
+    url: str
+
+
+def retirement_notice(retired: Retired | None, indicator: Indicator) -> dict | None:
+    """What a retired part or indicator shows: the version, its reason, the parts that continue
+    it (linked: on this page, or on their indicator's) and the comparison of the two versions."""
+    if retired is None:
+        return None
+    successors = []
+    for s in retired.successors:
+        page = (
+            ""
+            if s.indicator_code == indicator.code
+            else reverse("indicator_detail", args=[s.indicator_code.replace(" ", "-")])
+        )
+        successors.append(
+            Link(
+                _("%(indicator)s · %(code)s: %(name)s")
+                % {"indicator": s.indicator_code, "code": s.code, "name": s.name},
+                f"{page}#part-{s.code}",
+            )
+        )
+    changes = reverse("versions:changes") + f"?to={retired.version}"
+    if retired.based_on:
+        changes += f"&from={retired.based_on}"
+    return {"retired": retired, "successors": successors, "changes_url": changes}

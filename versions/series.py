@@ -1,0 +1,172 @@
+"""Where a part's series comes from across endorsed versions, for the pages that draw it: the
+earlier parts whose values continue a part born by a split or a merge, the note on a rebased part,
+and what became of a retired part or indicator. Drafts never show: their lineage and retirements
+do not exist until endorsement, and only endorsed versions are read here."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import F, OuterRef, Q, Subquery
+from django.utils.translation import get_language
+
+from carec_prf.translated import lang_suffix
+from indicators.models import Indicator
+from versions.models import FrameworkVersion, PartLineage, Retirement
+
+ENDORSED = FrameworkVersion.Status.ENDORSED
+# The origins whose earlier values are another part's: they start a new series, so the first
+# value of the version that made the part is a break.
+CONTINUED_FROM_OTHERS = (PartLineage.Origin.SPLIT, PartLineage.Origin.MERGED)
+
+
+@dataclass(frozen=True)
+class Lineage:
+    """How a version continued a part's series: split from one part, merged from several, or
+    rebased (its own earlier values, kept as stored, the baseline re-set)."""
+
+    version: str
+    based_on: str | None  # the label of the version it revised, for "what changed"
+    applies_from: int
+    origin: str
+    origin_label: str
+    sources: tuple[int, ...]  # the earlier parts, in the order of their ids; the part itself for a rebase
+    factor: Decimal | None = None
+    offset: Decimal | None = None
+    note: str = ""
+
+    @property
+    def breaks(self) -> bool:
+        return self.origin in CONTINUED_FROM_OTHERS
+
+
+@dataclass(frozen=True)
+class Successor:
+    part_id: int
+    code: str
+    name: str
+    indicator_code: str
+
+
+@dataclass(frozen=True)
+class Retired:
+    """A part or indicator retired by an endorsed version, why, and where its series went."""
+
+    version: str
+    based_on: str | None
+    applies_from: int
+    fate: str
+    fate_label: str
+    reason: str
+    successors: tuple[Successor, ...] = ()
+
+
+@dataclass
+class History:
+    """The history across versions of one indicator and its parts, by part id."""
+
+    retired: Retired | None = None
+    parts_retired: dict[int, Retired] = field(default_factory=dict)
+    lineages: dict[int, list[Lineage]] = field(default_factory=dict)
+
+    def continued_from_others(self, part_id: int) -> list[Lineage]:
+        """The lineages that bring another part's values into this part's series, oldest first."""
+        return [lineage for lineage in self.lineages.get(part_id, []) if lineage.breaks]
+
+
+def _in_language(row, prefix: str) -> str:
+    """An annotated translated text in the active language, English where it has none."""
+    suffix = lang_suffix(get_language() or settings.LANGUAGE_CODE)
+    return getattr(row, f"{prefix}_{suffix}", "") or getattr(row, f"{prefix}_en", "") or ""
+
+
+def _lineages(indicator: Indicator) -> dict[int, list[Lineage]]:
+    """One query: a row per (lineage, earlier part). A part new in a version has no earlier part
+    and a part that kept its series has nothing to say, so neither is read."""
+    through = PartLineage.sources.through
+    rows = (
+        through.objects.filter(partlineage__part__indicator=indicator, partlineage__version__status=ENDORSED)
+        .exclude(partlineage__origin=PartLineage.Origin.SAME)
+        .select_related("partlineage__version__based_on")
+        .order_by("partlineage__version__applies_from", "partlineage_id", "indicatorpart_id")
+    )
+    found: dict[int, tuple[PartLineage, list[int]]] = {}
+    for row in rows:
+        found.setdefault(row.partlineage_id, (row.partlineage, []))[1].append(row.indicatorpart_id)
+    by_part: dict[int, list[Lineage]] = {}
+    for lineage, sources in found.values():
+        version = lineage.version
+        by_part.setdefault(lineage.part_id, []).append(
+            Lineage(
+                version=version.label,
+                based_on=version.based_on.label if version.based_on else None,
+                applies_from=version.applies_from,
+                origin=lineage.origin,
+                origin_label=str(PartLineage.Origin(lineage.origin).label),
+                sources=tuple(sources),
+                factor=lineage.factor,
+                offset=lineage.offset,
+                note=lineage.note or "",
+            )
+        )
+    return by_part
+
+
+def _retirements(indicator: Indicator) -> tuple[Retired | None, dict[int, Retired]]:
+    """One query: a row per (retirement, successor), the successors' names in every language."""
+    names = {
+        f"successor_name_{lang_suffix(code)}": F(f"successors__name_{lang_suffix(code)}")
+        for code, _ in settings.LANGUAGES
+    }
+    rows = (
+        Retirement.objects.filter(version__status=ENDORSED)
+        .filter(Q(indicator=indicator) | Q(part__indicator=indicator))
+        .select_related("version__based_on", "change")
+        .annotate(
+            successor_id=F("successors"),
+            successor_code=F("successors__code"),
+            successor_indicator=F("successors__indicator__code"),
+            **names,
+        )
+        .order_by("pk", "successors__order", "successors__code")
+    )
+    found: dict[int, tuple[Retirement, list[Successor]]] = {}
+    for row in rows:
+        _retirement, successors = found.setdefault(row.pk, (row, []))
+        if row.successor_id is not None:
+            successors.append(
+                Successor(
+                    row.successor_id, row.successor_code, _in_language(row, "successor_name"), row.successor_indicator
+                )
+            )
+    indicator_retired, parts = None, {}
+    for retirement, successors in found.values():
+        version = retirement.version
+        retired = Retired(
+            version=version.label,
+            based_on=version.based_on.label if version.based_on else None,
+            applies_from=version.applies_from,
+            fate=retirement.fate,
+            fate_label=str(Retirement.Fate(retirement.fate).label),
+            reason=retirement.change.reason or "",
+            successors=tuple(successors),
+        )
+        if retirement.part_id is None:
+            indicator_retired = retired
+        else:
+            parts[retirement.part_id] = retired
+    return indicator_retired, parts
+
+
+def indicator_history(indicator: Indicator) -> History:
+    """What the endorsed versions did to an indicator and its parts, in two queries whatever its
+    history: where each part's series comes from, and what became of what they retired."""
+    retired, parts_retired = _retirements(indicator)
+    return History(retired=retired, parts_retired=parts_retired, lineages=_lineages(indicator))
+
+
+def indicator_retired_in() -> Subquery:
+    """The label of the endorsed version that retired an indicator (None if in force), for a list
+    to annotate without a query of its own: Indicator.objects.annotate(retired_in=...)."""
+    retired = Retirement.objects.filter(indicator=OuterRef("pk"), version__status=ENDORSED)
+    return Subquery(retired.values("version__label")[:1])
