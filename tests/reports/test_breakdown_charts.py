@@ -9,15 +9,13 @@ import re
 import pytest
 
 from clusters.models import Sector
-from indicators.models import Observation, ReportingYear
-from progress.services import progress_recompute
+from indicators.models import Observation
 from reports import svg
 from reports.dashboards.charts import ACTUAL, REGION, Flag, PartSeries, Value, YearValue
 from reports.render import report_render
 from reports.selectors import edition_content, edition_previous_content
 from reports.services import report_edition_create
 from tests import factories
-from workflow import services
 from workflow.entry import Entry
 
 LABELS = {
@@ -131,17 +129,6 @@ def test_a_flagged_value_without_a_number_is_not_drawn():
 TRAINED = ("HLT OP 2", "OFFICIALS_TRAINED")
 
 
-def _approved(secretariat, entries):
-    """Values as the secretariat loads published figures: approved, their years published."""
-    years = {entry.year for entry in entries}
-    for year in years:
-        factories.open_year(year)
-    services.entries_save(user=secretariat, entries=entries, status=Observation.Status.APPROVED)
-    for year in years:
-        factories.open_year(year, status=ReportingYear.Status.PUBLISHED)
-    progress_recompute()
-
-
 def _html(edition, language, user=None) -> str:
     content, previous = edition_content(edition, user), edition_previous_content(edition, user)
     return report_render(content, previous, language=language, format="html").decode()
@@ -149,7 +136,7 @@ def _html(edition, language, user=None) -> str:
 
 @pytest.mark.django_db
 def test_a_report_with_flagged_values_carries_the_styles_of_their_marks_and_footnotes(rated, secretariat):
-    _approved(
+    factories.approved_values(
         secretariat,
         [
             Entry(*TRAINED, "CAREC", 2022, "80", kind=Observation.Kind.BREAK, note={"note_en": "New count."}),
@@ -178,7 +165,7 @@ def test_the_2021_edition_has_neither_the_styles_nor_a_flag_and_is_unchanged_by_
     for html in before.values():
         assert "flag-mark" not in html and "point-flag" not in html and "<g><title>" not in html
     # Given a break in series and flagged values by sex in its years, added after it was published
-    _approved(
+    factories.approved_values(
         secretariat,
         [
             Entry(*TRAINED, "CAREC", 2019, "70"),
@@ -192,7 +179,7 @@ def test_the_2021_edition_has_neither_the_styles_nor_a_flag_and_is_unchanged_by_
 
 @pytest.mark.django_db
 def test_the_reports_chart_marks_a_flagged_value_as_its_table_does_and_splits_at_a_break(rated, secretariat):
-    _approved(
+    factories.approved_values(
         secretariat,
         [
             Entry(*TRAINED, "CAREC", 2021, "60"),

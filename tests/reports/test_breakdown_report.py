@@ -14,15 +14,13 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from clusters.models import Sector
-from indicators.models import Category, Dimension, IndicatorPart, Observation, ReportingYear
-from progress.services import progress_recompute
+from indicators.models import Category, Dimension, IndicatorPart, Observation
 from reports.builder import report_document
 from reports.content import content_build
 from reports.render import report_render
 from reports.selectors import edition_content, edition_previous_content, edition_scope
 from reports.services import report_edition_create
 from tests import factories
-from workflow import services
 from workflow.entry import Entry
 
 pytestmark = pytest.mark.django_db
@@ -32,21 +30,10 @@ NOTE = {"note_en": "To be confirmed by the ministries.", "note_ru": "Подле�
 LANGUAGES = ("en", "ru")
 
 
-def _approved(secretariat, entries):
-    """Values as the secretariat loads published figures: approved, their years published."""
-    years = {entry.year for entry in entries}
-    for year in years:
-        factories.open_year(year)
-    services.entries_save(user=secretariat, entries=entries, status=Observation.Status.APPROVED)
-    for year in years:
-        factories.open_year(year, status=ReportingYear.Status.PUBLISHED)
-    progress_recompute()
-
-
 @pytest.fixture
 def trained(rated, secretariat):
     """HLT OP 2 for 2022 and 2023, by sex; the 2023 total and the women's value provisional."""
-    _approved(
+    factories.approved_values(
         secretariat,
         [
             Entry(*TRAINED, "CAREC", 2022, "80"),
@@ -184,7 +171,7 @@ def test_a_chinese_report_names_the_categories_in_chinese(health_report, secreta
 
 
 def test_forecasts_never_reach_the_report_and_normal_values_carry_no_mark(health_report, secretariat):
-    _approved(
+    factories.approved_values(
         secretariat,
         [Entry(*TRAINED, "CAREC", 2021, "70", kind=Observation.Kind.FORECAST, note={"note_en": "A forecast."})],
     )
@@ -198,7 +185,7 @@ def test_forecasts_never_reach_the_report_and_normal_values_carry_no_mark(health
 def test_the_flags_of_an_aggregated_value_are_those_of_the_countries_it_is_made_of(rated, secretariat):
     part = factories.trp_country_part()
     indicator, code = part.indicator.code, part.code
-    _approved(
+    factories.approved_values(
         secretariat,
         [
             Entry(indicator, code, "KAZ", 2019, "10", kind=Observation.Kind.ESTIMATE, note={"note_en": "Survey."}),
@@ -244,7 +231,7 @@ def test_reading_the_categories_and_flags_takes_the_same_queries_whatever_their_
     # more categories and flags: another part broken down by sex, and a flagged year more
     other = IndicatorPart.objects.filter(indicator__result__sector__code="HLT").exclude(code=TRAINED[1]).first()
     other.dimensions.add(Dimension.objects.get(code="SEX"))
-    _approved(
+    factories.approved_values(
         secretariat,
         [
             Entry(other.indicator.code, other.code, "CAREC", 2022, "3", kind=Observation.Kind.ESTIMATE),
@@ -273,7 +260,7 @@ def test_a_published_edition_is_unchanged_by_categories_and_flags_added_later(ed
         for format in ("html", "xlsx", "docx")
     }
     # Given values by sex and flagged values in the edition's years, written after it was published
-    _approved(
+    factories.approved_values(
         secretariat,
         [
             Entry(*TRAINED, "CAREC", 2020, "90", kind=Observation.Kind.PROVISIONAL, note=NOTE),

@@ -28,7 +28,7 @@ from reports.services import (
     report_editions_version_bind,
 )
 from tests import factories
-from tests.versions.test_revision import MEETING, NEW_OUTCOME, REASONS, _draft, _endorse
+from tests.versions.test_revision import MEETING, NEW_OUTCOME, REASONS, _draft, _endorse, _endorse_one_change
 from versions import services
 from workflow.models import AuditEntry, Role
 
@@ -268,15 +268,7 @@ def test_editions_made_before_versions_are_bound_by_the_migration_or_the_service
 def test_the_content_of_an_edition_with_the_annex_takes_the_same_queries_whatever_the_changes(
     edition_2021, secretariat, framework, django_assert_num_queries
 ):
-    small = services.version_draft_create(user=secretariat, framework=framework, label="2024", applies_from=2024)
-    services.change_add(
-        user=secretariat,
-        version=small,
-        kind="retire_indicator",
-        payload={"indicator": "TRD OC 1.4"},
-        reason=REASONS["retire"],
-    )
-    _endorse(secretariat, small)
+    _endorse_one_change(secretariat, framework)
     scope = edition_scope(_draft_2027(secretariat, previous=edition_2021))
     content_build(scope, secretariat)  # warm the caches
     with CaptureQueriesContext(connection) as one_change:

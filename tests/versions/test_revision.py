@@ -171,6 +171,16 @@ def _draft(user, framework) -> FrameworkVersion:
     return version
 
 
+def _endorse_one_change(user, framework) -> FrameworkVersion:
+    """A revision of a single change (2024: TRD OC 1.4 retired), for comparisons of one change
+    against many."""
+    small = services.version_draft_create(user=user, framework=framework, label="2024", applies_from=2024)
+    services.change_add(
+        user=user, version=small, kind="retire_indicator", payload={"indicator": "TRD OC 1.4"}, reason=REASONS["retire"]
+    )
+    return _endorse(user, small)
+
+
 def _endorse(user, version) -> FrameworkVersion:
     services.version_submit(user=user, version=version)
     return services.version_endorse(user=user, version=version, endorsed_on=ENDORSED_ON, meeting=MEETING)
@@ -300,15 +310,7 @@ def test_api_offers_the_same_comparison(secretariat, framework, client):
 def test_what_changed_page_queries_do_not_grow_with_the_changes(
     secretariat, framework, client, django_assert_num_queries
 ):
-    small = services.version_draft_create(user=secretariat, framework=framework, label="2024", applies_from=2024)
-    services.change_add(
-        user=secretariat,
-        version=small,
-        kind="retire_indicator",
-        payload={"indicator": "TRD OC 1.4"},
-        reason=REASONS["retire"],
-    )
-    _endorse(secretariat, small)
+    _endorse_one_change(secretariat, framework)
     with CaptureQueriesContext(connection) as one_change:
         assert client.get("/en/framework/changes/", {"from": "2020", "to": "2024"}).status_code == 200
     big = _draft(secretariat, framework)
