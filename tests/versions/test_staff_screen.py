@@ -204,3 +204,17 @@ def test_each_documented_example_applies_to_the_shipped_prf(staff, kind):
 def _errors(response) -> str:
     html = response.content.decode()
     return html[html.find('class="errorlist') : html.find('class="errorlist') + 400]
+
+
+@pytest.mark.parametrize("code", ["\x00CAREC", "x" * 41])
+def test_a_framework_parameter_with_a_nul_byte_or_too_long_is_a_400_naming_it(client, code):
+    response = client.get("/api/v1/versions/", {"framework": code})
+    assert response.status_code == 400 and "framework" in response.json()
+
+
+@pytest.mark.parametrize(
+    "url", ["/en/framework/changes/", "/api/v1/versions/2020/changes/", "/en/framework/revisions/"]
+)
+def test_version_labels_with_a_nul_byte_are_no_server_error(client, url):
+    for params in ({"from": "\x00", "to": "20\x0020"}, {"framework": "\x00"}):
+        assert client.get(url, params).status_code < 500

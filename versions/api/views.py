@@ -46,6 +46,11 @@ class FrameworkVersionViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
 
     def _framework(self) -> Framework:
         code = self.request.query_params.get("framework")
+        if code:  # a NUL byte or an overlong code is a 400 naming the parameter, not a database error
+            try:
+                code = serializers.CharField(max_length=40).run_validation(code)
+            except serializers.ValidationError as error:
+                raise serializers.ValidationError({"framework": error.detail}) from None
         framework = Framework.objects.filter(code=code).first() if code else framework_default()
         if framework is None:
             raise Http404
