@@ -4,6 +4,9 @@ same categories are the same cell whichever way in gave them."""
 
 from collections.abc import Mapping
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
 SEPARATOR = ";"
 
 
@@ -18,3 +21,24 @@ def breakdown_parse(key: str) -> dict[str, str]:
     if not key:
         return {}
     return dict(pair.split("=", 1) for pair in key.split(SEPARATOR))
+
+
+def breakdown_pairs(text: str) -> list[tuple[str, str]]:
+    """The (dimension, category) pairs a written key gives ("sex = f; AGE=Y_LT25"), upper-cased,
+    in the order written; a blank category stays blank (the total of that dimension). Checks the
+    spelling only, not the code lists. Raises ValidationError for an item without "="."""
+    pairs = []
+    for item in filter(None, (t.strip() for t in str(text).split(SEPARATOR))):
+        dimension, equals, code = item.partition("=")
+        if not equals:
+            raise ValidationError(
+                _("“%(value)s” is not a category: write DIMENSION=CATEGORY, such as SEX=F.") % {"value": item[:40]}
+            )
+        pairs.append((dimension.strip().upper(), code.strip().upper()))
+    return pairs
+
+
+def breakdown_label(key: str, names: Mapping[tuple[str, str], str]) -> str:
+    """The categories of a key by name ("Under 25, Female"), from {(dimension, category): name};
+    a pair without a name shows as written (SEX=X)."""
+    return ", ".join(names.get(pair, "=".join(pair)) for pair in breakdown_parse(key).items())

@@ -7,6 +7,7 @@ import datetime
 from decimal import Decimal
 
 from babel.dates import format_date, format_interval
+from babel.lists import format_list
 from django.utils.formats import number_format
 from django.utils.translation import get_language, to_locale
 from django.utils.translation import gettext as _
@@ -112,3 +113,8 @@ def chart_value(value: dict | None, language: str) -> Value:
     if value.get("t") in ("boolean", "ordinal"):
         return Value(value.get("n"), label=value_text(value, language))
     return Value(value.get("n"), qualifier=value.get("q", ""))
+
+
+def listed(items: list[str], language: str | None = None) -> str:
+    """Items joined as the language joins a list: "a, b and c", "a、b和c", "a, b и c"."""
+    return format_list(items, locale=date_locale(language)) if items else ""

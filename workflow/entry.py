@@ -31,8 +31,7 @@ from psycopg import errors as pg_errors
 
 from carec_prf.bulk import insert_rows
 from clusters.models import Country
-from indicators.breakdown import SEPARATOR as BREAKDOWN_SEPARATOR
-from indicators.breakdown import breakdown_key
+from indicators.breakdown import breakdown_key, breakdown_pairs
 from indicators.display import format_value
 from indicators.models import (
     Availability,
@@ -385,21 +384,11 @@ def breakdown_read(raw: object, dimensions: frozenset[str], facts: Facts) -> str
     if raw is None or (isinstance(raw, float) and raw != raw):
         return ""
     if isinstance(raw, dict):
-        pairs = [(str(k), "" if v is None else str(v)) for k, v in raw.items()]
+        pairs = [(str(k).strip().upper(), "" if v is None else str(v).strip().upper()) for k, v in raw.items()]
     else:
-        text = str(raw).strip()
-        pairs = []
-        for item in filter(None, (t.strip() for t in text.split(BREAKDOWN_SEPARATOR))):
-            dimension, equals, code = item.partition("=")
-            if not equals:
-                raise ValidationError(
-                    _("“%(value)s” is not a category: write DIMENSION=CATEGORY, such as SEX=F.")
-                    % {"value": item[:40]}
-                )
-            pairs.append((dimension, code))
+        pairs = breakdown_pairs(raw)
     chosen: dict[str, str] = {}
     for dimension, code in pairs:
-        dimension, code = dimension.strip().upper(), code.strip().upper()
         if not code:
             continue  # a blank category: the total of that dimension
         known = facts.categories.get(dimension)
@@ -631,9 +620,9 @@ def entries_check(entries, facts: Facts, *, decimal_comma: bool, progress=None, 
             "known": ", ".join(Observation.Kind.values),
         }
         found.append((i, 5, "kind", message))
-    missing = (frame["kind"] == Observation.Kind.MISSING).to_numpy(dtype=bool)
-    for i in np.flatnonzero(missing & np.array([v is not None and v.availability == "value" for v in values], bool)):
-        found.append((i, 5, "kind", _("A value flagged missing cannot hold a value: leave the value empty.")))
+    for i in np.flatnonzero((frame["kind"] == Observation.Kind.MISSING).to_numpy(dtype=bool)):
+        if values[i] is not None and values[i].availability == Availability.VALUE:
+            found.append((i, 5, "kind", _("A value flagged missing cannot hold a value: leave the value empty.")))
     for order, (name, limit) in enumerate(_TEXT_LIMITS.items(), start=6):
         lengths = frame[name].map(lambda text: len(text) if isinstance(text, str) else 0).to_numpy()
         for i in np.flatnonzero(lengths > limit):

@@ -11,7 +11,7 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
 from clusters.models import Country
-from indicators.breakdown import breakdown_key, breakdown_parse
+from indicators.breakdown import breakdown_key, breakdown_label, breakdown_parse
 from indicators.display import format_value
 from indicators.expected import cell_states, expected_places, members_by_year, parts_of
 from indicators.models import (
@@ -206,8 +206,7 @@ def _category_rows(parts: list[IndicatorPart], by_key: dict) -> dict[int, list[t
     for part_id, _country_id, key in sorted(by_key, key=lambda k: k[2]):
         if key and part_id in rows and (part_id, key) not in listed:
             listed.add((part_id, key))
-            label = ", ".join(names.get(pair, "=".join(pair)) for pair in breakdown_parse(key).items())
-            rows[part_id].append((key, label))
+            rows[part_id].append((key, breakdown_label(key, names)))
     return rows
 
 
@@ -289,11 +288,7 @@ def breakdown_labels(keys) -> dict[str, str]:
             dimension__code__in={d for d, _c in wanted}, code__in={c for _d, c in wanted}
         ).select_related("dimension")
     }
-    return {
-        key: ", ".join(names.get(pair, "=".join(pair)) for pair in breakdown_parse(key).items())
-        for key in set(keys)
-        if key
-    }
+    return {key: breakdown_label(key, names) for key in set(keys) if key}
 
 
 def _label_categories(*lists) -> None:

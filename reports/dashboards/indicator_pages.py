@@ -30,8 +30,8 @@ from progress.method import MethodSettings
 from progress.models import IndicatorRating, PartRating, RatingMethod, RegionalValue
 from reports.dashboards import charts
 from reports.dashboards.charts import CategorySeries, Flag, MilestoneValue, PartSeries, Value, YearValue
-from reports.dashboards.lineage import lineage_notes, listed, retirement_notice, series_continued
-from reports.formatting import number
+from reports.dashboards.lineage import lineage_notes, retirement_notice, series_continued
+from reports.formatting import listed, number
 from versions.series import indicator_history, indicator_retired_in
 from workflow.permissions import current_per_cell, observations_visible
 

@@ -5,23 +5,14 @@ part or indicator. Plain data in, plain data out: the caller reads the history a
 from dataclasses import dataclass, replace
 
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from indicators.models import Indicator, IndicatorPart, Observation
 from reports.dashboards import charts
 from reports.dashboards.charts import EarlierSeries, Flag, PartSeries, YearValue
-from reports.formatting import number
+from reports.formatting import listed, number
 from versions.models import PartLineage
 from versions.series import History, Lineage, Retired
-
-
-def listed(items: list[str]) -> str:
-    """Items joined as the active language joins a list: "a, b and c", "a、b和c", "a, b и c"."""
-    from babel.lists import format_list
-    from django.utils.translation import to_locale
-
-    return format_list(items, locale=to_locale(get_language() or "en")) if items else ""
 
 
 def _part_named(part) -> str:

@@ -3,7 +3,6 @@ the same rights as the pages (workflow.permissions); writes go through the workf
 
 import json
 
-from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -24,7 +23,7 @@ from carec_prf.api.common import (
     response_example,
 )
 from carec_prf.api.feeds import ConditionalMixin, DataVersion, UpdatedSinceFilter
-from indicators.breakdown import breakdown_key, breakdown_parse
+from indicators.breakdown import breakdown_key, breakdown_pairs, breakdown_parse
 from indicators.models import (
     OBS_STATUS,
     Baseline,
@@ -497,15 +496,7 @@ class ObservationFilter(filters.FilterSet):
         return queryset
 
     def filter_breakdown(self, queryset, name, value):
-        categories = {}
-        for item in filter(None, (t.strip() for t in value.split(";"))):
-            dimension, equals, code = item.partition("=")
-            if not equals:
-                raise ValidationError(
-                    _("“%(value)s” is not a category: write DIMENSION=CATEGORY, such as SEX=F.") % {"value": item[:40]}
-                )
-            categories[dimension.strip().upper()] = code.strip().upper()
-        return queryset.filter(breakdown=breakdown_key(categories))
+        return queryset.filter(breakdown=breakdown_key(dict(breakdown_pairs(value))))
 
     def filter_total(self, queryset, name, value):
         return queryset.filter(breakdown="") if value else queryset.exclude(breakdown="")
