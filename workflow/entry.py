@@ -568,7 +568,7 @@ def entries_check(entries, facts: Facts, *, decimal_comma: bool, progress=None, 
 
     # The categories: in the code lists, of a dimension the part is broken down by.
     breakdowns = np.full(n, "", dtype=object)
-    given = frame["breakdown"].map(lambda b: bool(b) and not (isinstance(b, float) and b != b)).to_numpy(dtype=bool)
+    given = (frame["breakdown"].notna() & frame["breakdown"].ne("")).to_numpy(dtype=bool)  # else the total
     part_dimensions = part["dimensions"].to_numpy()
     read_breakdowns: dict[tuple, str] = {}
     for i in np.flatnonzero(given & known_part):
