@@ -4,7 +4,7 @@ set of countries, each in its own column, with check constraints that keep them 
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import ExpressionWrapper, Q
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Country, Framework, Result, Theme
@@ -158,6 +158,34 @@ class Category(models.Model):
         return self.name
 
 
+def in_force_in(year: int) -> Q:
+    """The condition that a row with in_force_from and in_force_until (reporting years, empty
+    meaning open) governs the year: the one place that reads the two fields (in_force_holds,
+    beside it, states the same for a row already read)."""
+    return (Q(in_force_from__isnull=True) | Q(in_force_from__lte=year)) & (
+        Q(in_force_until__isnull=True) | Q(in_force_until__gte=year)
+    )
+
+
+def in_force_holds(year: int, in_force_from: int | None, in_force_until: int | None) -> bool:
+    """in_force_in for a row whose two fields were already read: the one way in checks a whole
+    file of entries against the parts it loaded once, without a query per row."""
+    return (in_force_from is None or in_force_from <= year) and (in_force_until is None or in_force_until >= year)
+
+
+def _governs(year: int) -> Q:
+    """A baseline or milestone row governs a year when it is in force then and either current
+    or replaced by a framework revision only from a later year (a correction leaves no years)."""
+    return in_force_in(year) & (Q(is_current=True) | Q(in_force_until__isnull=False))
+
+
+class IndicatorPartQuerySet(models.QuerySet):
+    def in_force(self, year: int) -> "IndicatorPartQuerySet":
+        """The parts measured in a reporting year: a revision retires parts and adds new ones
+        from the first year it governs."""
+        return self.filter(in_force_in(year))
+
+
 class IndicatorPart(models.Model):
     """One series of an indicator, such as "Road, speed with delay"."""
 
@@ -226,11 +254,27 @@ class IndicatorPart(models.Model):
         help_text=_("A count: the categories of a dimension must add up to the total. Not a share or an average."),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    in_force_from = models.PositiveSmallIntegerField(
+        _("in force from"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("First reporting year measured, set by the revision that added the part; empty: from the start."),
+    )
+    in_force_until = models.PositiveSmallIntegerField(
+        _("in force until"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Last reporting year measured, set by the revision that retired the part; empty: still measured."),
+    )
+
+    objects = IndicatorPartQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("indicator part")
         verbose_name_plural = _("indicator parts")
-        ordering = ["indicator", "order"]
+        ordering = ["indicator", "order", "id"]  # a split part's successors take its place, after it
         constraints = [
             models.UniqueConstraint(fields=["indicator", "code"], name="part_code_unique"),
             models.CheckConstraint(condition=Q(code__regex=r"^[A-Z0-9_]+$"), name="part_code_upper_snake"),
@@ -327,6 +371,18 @@ class BaselineQuerySet(models.QuerySet):
     def current(self) -> "BaselineQuerySet":
         return self.filter(is_current=True)
 
+    def in_force(self, year: int) -> "BaselineQuerySet":
+        """The rows that govern a reporting year: the current ones, less those a framework
+        revision set for later years, and those a revision replaced from a later year on."""
+        return self.filter(_governs(year))
+
+    def known_in(self, year: int) -> "BaselineQuerySet":
+        """The history as a report on the year tells it: every row but those set by a framework
+        revision for later years; `governs` marks the one in force."""
+        return self.exclude(in_force_from__gt=year).annotate(
+            governs=ExpressionWrapper(_governs(year), output_field=models.BooleanField())
+        )
+
 
 class Baseline(TypedValue):
     """A baseline and its revisions: every row is kept, exactly one per part is current."""
@@ -345,6 +401,21 @@ class Baseline(TypedValue):
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    in_force_from = models.PositiveSmallIntegerField(
+        _("in force from"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("First reporting year it governs, when a framework revision set it; empty: from the start."),
+    )
+    in_force_until = models.PositiveSmallIntegerField(
+        _("in force until"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Last reporting year it governs, when a framework revision replaced it; empty: while current."),
     )
 
     objects = BaselineQuerySet.as_manager()
@@ -373,6 +444,11 @@ class MilestoneQuerySet(models.QuerySet):
     def current(self) -> "MilestoneQuerySet":
         return self.filter(is_current=True)
 
+    def in_force(self, year: int) -> "MilestoneQuerySet":
+        """The rows that govern a reporting year: the current ones, less those a framework
+        revision set for later years, and those a revision replaced from a later year on."""
+        return self.filter(_governs(year))
+
 
 class Milestone(TypedValue):
     """A target for a year. "At least #" is kind at_least with no value yet."""
@@ -395,6 +471,21 @@ class Milestone(TypedValue):
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    in_force_from = models.PositiveSmallIntegerField(
+        _("in force from"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("First reporting year it governs, when a framework revision set it; empty: from the start."),
+    )
+    in_force_until = models.PositiveSmallIntegerField(
+        _("in force until"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Last reporting year it governs, when a framework revision replaced it; empty: while current."),
     )
 
     objects = MilestoneQuerySet.as_manager()

@@ -18,6 +18,7 @@ from django.db.models import (
     Max,
     Min,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Value,
@@ -144,20 +145,23 @@ class Frames:
             }
         )
 
-    def baselines(self) -> tuple[dict[int, Point | None], set[int]]:
+    def baselines(self, year: int) -> tuple[dict[int, Point | None], set[int]]:
+        """Each part's baseline in force in a reporting year (a framework revision may have
+        re-set it from a later year), and the parts whose baseline was revised by then."""
         current: dict[int, Point | None] = {}
         rows = (
             self._of_parts(Baseline.objects)
-            .filter(is_current=True)
-            .order_by()  # one current baseline per part: the model's ordering would only cost a join
+            .in_force(year)
+            .order_by()  # one baseline per part governs a year: the model's ordering would only cost a join
             .annotate(number=value_as_float())
         )
         names = ("part_id", "year", "availability", "number", "qualifier")
-        for part_id, year, availability, number, qualifier in _fetch(rows.values_list(*names), names):
+        for part_id, year_, availability, number, qualifier in _fetch(rows.values_list(*names), names):
             value = number if availability == Availability.VALUE else None
-            current[part_id] = None if value is None else Point(year, value, qualifier)
+            current[part_id] = None if value is None else Point(year_, value, qualifier)
         revised = set(
             self._of_parts(Baseline.objects)
+            .exclude(in_force_from__gt=year)  # not a revision the year has not seen yet
             .order_by()  # the model's ordering would split the GROUP BY
             .values("part_id")
             .annotate(n=Count("id"))
@@ -166,23 +170,33 @@ class Frames:
         )
         return current, revised
 
-    def targets(self) -> tuple[dict[int, list[Target]], dict[int, int]]:
+    def targets(self, year: int) -> tuple[dict[int, list[Target]], dict[int, int]]:
+        """Each part's milestones in force in a reporting year: set targets by year, and the
+        year of the last milestone."""
         targets: dict[int, list[Target]] = defaultdict(list)
         final_year: dict[int, int] = {}
         rows = (
             self._of_parts(Milestone.objects)
-            .filter(is_current=True)
+            .in_force(year)
             .annotate(number=value_as_float())
             .order_by("part_id", "year")
         )
         names = ("part_id", "year", "kind", "number")
-        for part_id, year, kind, value in _fetch(rows.values_list(*names), names):
+        for part_id, due, kind, value in _fetch(rows.values_list(*names), names):
             if kind == Milestone.Kind.NOT_APPLICABLE:
                 continue
-            final_year[part_id] = max(final_year.get(part_id, year), year)
+            final_year[part_id] = max(final_year.get(part_id, due), due)
             if kind in (Milestone.Kind.EXACT, Milestone.Kind.AT_LEAST, Milestone.Kind.AT_MOST) and value is not None:
-                targets[part_id].append(Target(year, kind, value))
+                targets[part_id].append(Target(due, kind, value))
         return targets, final_year
+
+    def in_force(self, year: int) -> set[int]:
+        """The loaded parts measured in a reporting year: a part a revision retired, or added
+        from a later year, is not rated then."""
+        return set(self._of_parts_by_id(IndicatorPart.objects.in_force(year)).values_list("id", flat=True))
+
+    def _of_parts_by_id(self, parts: QuerySet) -> QuerySet:
+        return parts if self.every_part else parts.filter(id__in=self.part_ids)
 
 
 def _fetch(rows: QuerySet, names: tuple[str, ...]) -> list[tuple]:
@@ -196,6 +210,23 @@ def _fetch(rows: QuerySet, names: tuple[str, ...]) -> list[tuple]:
         selected = [column[0] for column in cursor.description]
         order = [selected.index(name) for name in names]
         return [tuple(row[i] for i in order) for row in cursor.fetchall()]
+
+
+def rating_periods(years: list[int]) -> list[list[int]]:
+    """The report years cut where a framework revision changes what is measured or against
+    what: within a period every part has the same baseline, milestones and standing, so the
+    engine rates a period at once. One period while the framework has never been revised."""
+    cuts: set[int] = set()
+    for model in (IndicatorPart, Baseline, Milestone):
+        rows = model.objects.filter(Q(in_force_from__isnull=False) | Q(in_force_until__isnull=False))
+        for first, last in rows.order_by().values_list("in_force_from", "in_force_until").distinct():
+            cuts.update(y for y in (first, None if last is None else last + 1) if y is not None)
+    periods: list[list[int]] = []
+    for year in years:
+        if not periods or year in cuts:
+            periods.append([])
+        periods[-1].append(year)
+    return periods
 
 
 def report_years() -> list[int]:

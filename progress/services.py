@@ -23,7 +23,7 @@ from progress.engine import (
     rating_basis,
     regional_values,
 )
-from progress.loading import Frames, report_years
+from progress.loading import Frames, rating_periods, report_years
 from progress.method import DEFAULT_METHOD_DESCRIPTION, DEFAULT_METHOD_NAME, MethodSettings, Rating
 from progress.models import IndicatorRating, PartRating, RatingMethod, RecomputeRequest, RecomputeRun, RegionalValue
 
@@ -153,18 +153,30 @@ def _recompute(method: RatingMethod, scope: list[int] | None) -> int:
         "n_contributors": [None if n != n else int(n) for n in n_contributors.tolist()],  # NaN: none
         "n_members": regional["n_members"].astype("int64").tolist(),
     }
-    part_columns, indicator_rows = _ratings(method, settings, frames, regional_columns, years)
+    # a revision re-sets baselines and milestones, retires and adds parts from the first year it
+    # governs: each period of years is rated against the framework then in force
+    part_columns: dict[str, list] = {}
+    indicator_rows: list[dict] = []
+    for period in rating_periods(years):
+        columns, rows = _ratings(method, settings, frames, regional_columns, period)
+        for name, values in columns.items():
+            part_columns.setdefault(name, []).extend(values)
+        indicator_rows += rows
     indicator_ids = {int(i) for i in frames.parts["indicator_id"]}  # the scope holds every part of these
     _replace(method, frames.part_ids, indicator_ids, regional_columns, part_columns, indicator_rows, scope is None)
     return len(frames.part_ids)
 
 
 def _ratings(method, settings: MethodSettings, frames: Frames, regional: dict[str, list], years: list[int]):
-    """Every part's rating as of every year, as columns (PART_COLUMNS), and each indicator's
-    rows. The engine rates all the part-years at once (rate_part_years); this adds what the
-    stored rows say besides: the latest value's coverage, the baseline, the flags of both."""
-    baselines, revised = frames.baselines()
-    targets, final_years = frames.targets()
+    """Every part's rating as of every year of a period, as columns (PART_COLUMNS), and each
+    indicator's rows. The engine rates all the part-years at once (rate_part_years) against the
+    baselines and milestones in force in the period; this adds what the stored rows say
+    besides: the latest value's coverage, the baseline, the flags of both. A part not measured
+    in the period (retired, or added by a later revision) has no rows, and its indicator
+    combines only the parts measured."""
+    baselines, revised = frames.baselines(years[0])
+    targets, final_years = frames.targets(years[0])
+    measured = frames.in_force(years[0])
     ranks = defaultdict(list)
     for (part_id, _code), rank in frames.ranks.items():
         ranks[part_id].append(rank)
@@ -241,17 +253,23 @@ def _ratings(method, settings: MethodSettings, frames: Frames, regional: dict[st
         columns[name] = [b[i] for b in baseline_columns for _year in years]
     for i, name in enumerate(("milestone_year", "milestone_kind", "milestone_value")):
         columns[name] = [m[i] for m in milestones]
-    part_columns = {name: columns[name] for name in PART_COLUMNS}
-    part_columns["method_id"] = [method.pk] * len(rated.rating)
-    return part_columns, _indicator_rows(method, settings, parts, years, rated.rating, flags)
+    keep = [row for row, part_id in enumerate(columns["part_id"]) if part_id in measured]
+    part_columns = {name: [columns[name][row] for row in keep] for name in PART_COLUMNS}
+    part_columns["method_id"] = [method.pk] * len(keep)
+    return part_columns, _indicator_rows(method, settings, parts, years, rated.rating, flags, measured)
 
 
-def _indicator_rows(method, settings, parts, years, ratings: list[str], flags: list[list[str]]) -> list[dict]:
-    """Each indicator as of each year, combining its parts' rows (parts are rows of frames.parts,
-    each with a row per year, in that order)."""
+def _indicator_rows(
+    method, settings, parts, years, ratings: list[str], flags: list[list[str]], measured: set[int]
+) -> list[dict]:
+    """Each indicator as of each year, combining its measured parts' rows (parts are rows of
+    frames.parts, each with a row per year, in that order); none for an indicator with no part
+    measured in the years."""
     members = defaultdict(list)
-    for i, indicator_id in enumerate(parts["indicator_id"].astype("int64").tolist()):
-        members[indicator_id].append(i)
+    indicator_ids, part_ids = parts["indicator_id"].astype("int64").tolist(), parts["part_id"].astype("int64").tolist()
+    for i, (indicator_id, part_id) in enumerate(zip(indicator_ids, part_ids, strict=True)):
+        if part_id in measured:
+            members[indicator_id].append(i)
     combined: dict[tuple[str, ...], tuple[str, float | None]] = {}  # the same labels combine the same way
     rows = []
     for indicator_id, indices in members.items():

@@ -158,8 +158,15 @@ class Applier:
         part = framework_import._part_import(
             self._dated(indicator), item, order, where, self.look, framework_import.ImportSummary(), weight, condition
         )
+        self._measured_from([part])
         self._audit_created(part)
         return part
+
+    def _measured_from(self, parts) -> None:
+        """New parts are measured from the first year the version governs."""
+        IndicatorPart.objects.filter(pk__in=[p.pk for p in parts]).update(in_force_from=self.version.applies_from)
+        for part in parts:
+            part.in_force_from = self.version.applies_from
 
     def _sibling(self, indicator: Indicator, code) -> IndicatorPart | None:
         return None if code is None else self.part(indicator.code, code)
@@ -179,6 +186,9 @@ class Applier:
             version=self.version, change=change, part=part, indicator=indicator, fate=fate
         )
         retirement.successors.set(successors)
+        # measured up to the year before the version governs; values and history stay
+        retired = IndicatorPart.objects.filter(pk=part.pk) if part is not None else indicator.parts.all()
+        retired.filter(in_force_until__isnull=True).update(in_force_until=self.version.applies_from - 1)
         self._audit_created(retirement)
         return retirement
 
@@ -227,6 +237,7 @@ class Applier:
         indicator = Indicator.objects.get(framework=self.framework, code=item["code"])
         self._audit_created(indicator)
         parts = list(indicator.parts.all())
+        self._measured_from(parts)
         for part in parts:
             self._audit_created(part)
             self._lineage(part, PartLineage.Origin.NEW)
@@ -359,6 +370,7 @@ class Applier:
             reason=translated_fields("reason", texts_of(change, "reason")),
             note=translated_fields("note", note),
             countries_by_code=self.look.countries,
+            in_force_from=self.version.applies_from,
             user=self.user,
         )
         self._audit_created(row)
@@ -423,6 +435,7 @@ class Applier:
                 source=source,
                 reason=translated_fields("reason", texts_of(change, "reason")),
                 note=translated_fields("note", item.get("note")) if item.get("note") else None,
+                in_force_from=self.version.applies_from,
                 user=self.user,
             )
             self._audit_created(row)

@@ -11,10 +11,8 @@ from clusters.models import Framework
 from indicators.models import IndicatorPart, Milestone
 from versions.changes import LANGUAGES
 from versions.initial import version_initial_ensure
-from versions.models import Change, FrameworkVersion, PartLineage, Retirement
+from versions.models import Change, FrameworkVersion
 from workflow.permissions import Access
-
-BORN = (PartLineage.Origin.SPLIT, PartLineage.Origin.MERGED, PartLineage.Origin.NEW)
 
 # The comparison's groups, in the order the page shows them.
 GROUPS = [
@@ -56,20 +54,12 @@ def version_in_force(framework: Framework, year: int) -> FrameworkVersion:
 
 
 def parts_in_force(version: FrameworkVersion) -> QuerySet:
-    """The parts a version measures: every part of the framework, less those retired by it or an
-    earlier version, less those born in a later one. A draft measures what it revises."""
+    """The parts a version measures: those in force in the first year it governs (a revision
+    retires parts and adds new ones from that year; see IndicatorPart.in_force_from). A draft
+    measures what it revises."""
     if not version.is_endorsed:
         version = version.based_on or version
-    endorsed = versions_endorsed(version.framework)
-    position = next(i for i, v in enumerate(endorsed) if v.pk == version.pk)
-    until, later = endorsed[: position + 1], endorsed[position + 1 :]
-    retired = Retirement.objects.filter(version__in=until)
-    return (
-        IndicatorPart.objects.filter(indicator__framework=version.framework)
-        .exclude(pk__in=retired.filter(part__isnull=False).values("part"))
-        .exclude(indicator__in=retired.filter(indicator__isnull=False).values("indicator"))
-        .exclude(pk__in=PartLineage.objects.filter(version__in=later, origin__in=BORN).values("part"))
-    )
+    return IndicatorPart.objects.filter(indicator__framework=version.framework).in_force(version.applies_from)
 
 
 def _between(old: FrameworkVersion, new: FrameworkVersion) -> list[FrameworkVersion]:

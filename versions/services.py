@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from carec_prf.translated import translated_fields
 from clusters.cache import page_cache_clear
 from clusters.models import Framework
+from indicators.models import IndicatorPart
+from progress.services import recompute_request
 from versions.changes import Applier, texts_required
 from versions.initial import version_initial_ensure
 from versions.models import Change, FrameworkVersion
@@ -192,6 +194,10 @@ def version_endorse(*, user, version: FrameworkVersion, endorsed_on: datetime.da
         setattr(version, name, text)
     version.save()
     applier.lineage_same(parts_in_force(version))
+    # ratings are per version: every part's ratings from the year the revision governs change
+    recompute_request(
+        part_ids=list(IndicatorPart.objects.filter(indicator__framework=version.framework).values_list("id", flat=True))
+    )
     audit_record(
         actor=user,
         action=AuditEntry.Action.APPROVE,

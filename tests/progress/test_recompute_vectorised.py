@@ -175,8 +175,9 @@ def reference_rows(method) -> tuple[dict, dict]:
         series[row.part_id].append(Point(int(row.year), float(row.value), row.qualifier or ""))
         n_in = None if pd.isna(row.n_contributors) else int(row.n_contributors)
         coverage[(row.part_id, row.year)] = (row.origin, n_in, int(row.n_members))
-    baselines, revised = frames.baselines()
-    targets, final_years = frames.targets()
+    first = report_years()[0]  # the framework is not revised here: one baseline and set of milestones
+    baselines, revised = frames.baselines(first)
+    targets, final_years = frames.targets(first)
     ranks = defaultdict(list)
     for (part_id, _code), rank in frames.ranks.items():
         ranks[part_id].append(rank)
