@@ -33,7 +33,7 @@ from progress.engine import Plausible, plausible_range
 from progress.explain import explain_part
 from progress.method import MethodSettings
 from progress.models import IndicatorRating, PartRating, RatingMethod, RegionalValue
-from versions.editions import edition_parts, edition_version, version_changes_data, version_data
+from versions.editions import edition_parts, edition_version, texts_as_of, version_changes_data, version_data
 from versions.models import FrameworkVersion
 from workflow.permissions import observations_visible
 
@@ -97,6 +97,14 @@ def texts(obj, name: str) -> dict[str, str]:
     return {code: getattr(obj, f"{name}_{lang_suffix(code)}", "") or "" for code in languages()}
 
 
+def _worded(obj, name: str, as_of: dict, target: str, indicator: str | None = None) -> dict[str, str]:
+    """A text a revision may reword, as it reads in the edition's version: where a later version
+    reworded it, the text before (versions.editions.texts_as_of), else the text in force."""
+    now = texts(obj, name)
+    old = as_of.get((target, obj.code, indicator, name))
+    return now if old is None else {code: old.get(code, now[code]) for code in now}
+
+
 def _value(row, levels: dict[str, dict]) -> dict:
     """A baseline, milestone or observation's typed value as plain data."""
     availability = getattr(row, "availability", Availability.VALUE)
@@ -136,16 +144,16 @@ def _explanations(
     return out
 
 
-def _result(result: Result, indicator_codes: list[str]) -> dict:
+def _result(result: Result, indicator_codes: list[str], as_of: dict) -> dict:
     return {
         "code": result.code,
         "level": result.level,
-        "statement": texts(result, "statement"),
+        "statement": _worded(result, "statement", as_of, "result"),
         "indicators": indicator_codes,
     }
 
 
-def _chain(results: list[Result], by_result: dict[int, list[str]]) -> list[dict]:
+def _chain(results: list[Result], by_result: dict[int, list[str]], as_of: dict) -> list[dict]:
     """Outcomes, each followed by the outputs that serve it; outputs whose outcome is elsewhere
     come last under no outcome (the same shape as the sector pages)."""
     outcomes = [r for r in results if r.level == Result.Level.OUTCOME]
@@ -156,13 +164,13 @@ def _chain(results: list[Result], by_result: dict[int, list[str]]) -> list[dict]
         placed.update(o.pk for o in served)
         chain.append(
             {
-                "outcome": _result(outcome, by_result.get(outcome.pk, [])),
-                "outputs": [_result(o, by_result.get(o.pk, [])) for o in served],
+                "outcome": _result(outcome, by_result.get(outcome.pk, []), as_of),
+                "outputs": [_result(o, by_result.get(o.pk, []), as_of) for o in served],
             }
         )
     rest = [o for o in outputs if o.pk not in placed]
     if rest:
-        chain.append({"outcome": None, "outputs": [_result(o, by_result.get(o.pk, [])) for o in rest]})
+        chain.append({"outcome": None, "outputs": [_result(o, by_result.get(o.pk, []), as_of) for o in rest]})
     return chain
 
 
@@ -206,8 +214,10 @@ def content_build(scope: ReportScope, user=None, *, version: FrameworkVersion | 
     indicators = Indicator.objects.filter(result__sector__in=sectors)
     parts = IndicatorPart.objects.all()
     version_changes = None
+    as_of: dict = {}  # texts a later version reworded, as they read in this one
     if framework is not None:
         version = edition_version(framework, cut_off=scope.cut_off, bound=version)
+        as_of = texts_as_of(version)
         in_force, measuring = edition_parts(version)
         indicators, parts = indicators.filter(pk__in=measuring), parts.filter(pk__in=in_force)
         previous_version = _previous_version(scope, framework)
@@ -222,15 +232,20 @@ def content_build(scope: ReportScope, user=None, *, version: FrameworkVersion | 
         parts.filter(indicator__in=indicators)
         .select_related("unit")
         .prefetch_related(
-            Prefetch("baselines", queryset=Baseline.objects.order_by("-is_current", "-revised_on", "-id")),
+            # the baselines and milestones in force in the cut-off year: an edition under an
+            # earlier version keeps that version's, whatever a later revision re-set
+            Prefetch(
+                "baselines",
+                queryset=Baseline.objects.known_in(scope.cut_off).order_by("-governs", "-revised_on", "-id"),
+            ),
             Prefetch(
                 "milestones",
-                queryset=Milestone.objects.filter(is_current=True).order_by("year"),
+                queryset=Milestone.objects.in_force(scope.cut_off).order_by("year"),
                 to_attr="current_milestones",
             ),
             "scale",
         )
-        .order_by("indicator_id", "order")
+        .order_by("indicator_id", "order", "id")
     )
     part_ids = [p.pk for p in parts]
     regional: dict[int, list[RegionalValue]] = defaultdict(list)
@@ -264,13 +279,14 @@ def content_build(scope: ReportScope, user=None, *, version: FrameworkVersion | 
     flagged, categorised = _flags_and_categories(user, part_ids, scope.cut_off)
     category_names = _category_names() if categorised else {}
 
+    indicator_codes = {indicator.pk: indicator.code for indicator in indicators}
     parts_by_indicator: dict[int, list[dict]] = defaultdict(list)
     sources_by_indicator: dict[int, set[int]] = defaultdict(set)
     for part in parts:
         levels = {level.code: {"rank": level.rank, "label": texts(level, "label")} for level in part.scale.all()}
         by_rank = {level["rank"]: level for level in levels.values()}
         baselines = list(part.baselines.all())
-        current = next((b for b in baselines if b.is_current), None)
+        current = next((b for b in baselines if b.governs), None)
         rating = part_ratings.get(part.pk)
         rating_data = None
         explanation: dict[str, list[str]] = {}
@@ -288,7 +304,7 @@ def content_build(scope: ReportScope, user=None, *, version: FrameworkVersion | 
                 plausible=plausible,
             )
         cited = set(observation_sources.get(part.pk, set()))
-        cited.update(b.source_id for b in baselines if b.is_current)
+        cited.update(b.source_id for b in baselines if b.governs)
         cited.update(m.source_id for m in part.current_milestones)
         sources_by_indicator[part.indicator_id].update(cited)
         used_sources.update(cited)
@@ -296,7 +312,7 @@ def content_build(scope: ReportScope, user=None, *, version: FrameworkVersion | 
         parts_by_indicator[part.indicator_id].append(
             {
                 "code": part.code,
-                "name": texts(part, "name"),
+                "name": _worded(part, "name", as_of, "part", indicator_codes[part.indicator_id]),
                 "unit": {
                     code: (texts(part.unit, "symbol")[code] or texts(part.unit, "name")[code]) for code in languages()
                 },
@@ -323,7 +339,7 @@ def content_build(scope: ReportScope, user=None, *, version: FrameworkVersion | 
                         "source": _source_code(b.source_id),
                     }
                     for b in baselines
-                    if not b.is_current
+                    if not b.governs
                 ],
                 "milestones": [
                     {
@@ -362,9 +378,9 @@ def content_build(scope: ReportScope, user=None, *, version: FrameworkVersion | 
             {
                 "code": indicator.code,
                 "level": indicator.level,
-                "statement": texts(indicator, "statement"),
-                "data_sources": texts(indicator, "data_sources"),
-                "notes": texts(indicator, "notes"),
+                "statement": _worded(indicator, "statement", as_of, "indicator"),
+                "data_sources": _worded(indicator, "data_sources", as_of, "indicator"),
+                "notes": _worded(indicator, "notes", as_of, "indicator"),
                 "cluster": indicator.result.sector.cluster.code,
                 "sector": indicator.result.sector.code,
                 "result": indicator.result.code,
@@ -387,7 +403,7 @@ def content_build(scope: ReportScope, user=None, *, version: FrameworkVersion | 
                 "lead": texts(sector, "lead"),
                 "risks": texts(sector, "risks"),
                 "assumptions": texts(sector, "assumptions"),
-                "chain": _chain([r for r in results if r.sector_id == sector.pk], by_result),
+                "chain": _chain([r for r in results if r.sector_id == sector.pk], by_result, as_of),
             }
         )
     impact = Result.objects.filter(framework=framework, level=Result.Level.IMPACT).first()
@@ -421,7 +437,7 @@ def content_build(scope: ReportScope, user=None, *, version: FrameworkVersion | 
         # (only where it differs); contents frozen before editions named their version have neither
         **({"version": version_data(version)} if framework is not None else {}),
         **({"version_changes": version_changes} if version_changes else {}),
-        "impact": texts(impact, "statement") if impact else None,
+        "impact": _worded(impact, "statement", as_of, "result") if impact else None,
         "method": {
             "version": method.version,
             "name": texts(method, "name"),
