@@ -98,7 +98,7 @@ def factsheet_context(page: dict, *, scale: int = 0, page_url: str = "") -> dict
     language = get_language() or "en"
     font = svg.font_for(language)
     labels = chart_labels()
-    plotted = [p for p in parts if any(a.value.number is not None for a in p.series.actuals)]
+    plotted = [p for p in parts if p.series.drawn]
     columns = 1 if len(plotted) <= 1 else 2 if len(plotted) <= 4 else 3
     width, height = DRAWING[columns]
     charts = [

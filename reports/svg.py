@@ -11,6 +11,7 @@ from html import escape
 from reports.dashboards.charts import (
     ACTUAL,
     BASELINE,
+    EARLIER_STYLES,
     EXPECTED,
     FLAGGED_SYMBOL,
     MILESTONE,
@@ -81,11 +82,19 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
 
 
 def _marker(shape: str, x: float, y: float, size: float, colour: str) -> str:
-    h = size / 2
+    """A point's marker. A shape named "<shape>-open" (plotly's name, charts.EARLIER_STYLES) is
+    hollow, its outline in the colour: an earlier part's series, told from the part's own filled
+    markers by shape as well as colour."""
+    h, hollow = size / 2, shape.endswith("-open")
+    if hollow:
+        shape, h = shape.removesuffix("-open"), h - 0.75  # the outline drawn inside the size
+        paint = f'fill="#ffffff" stroke="{colour}" stroke-width="1.5"'
+    else:
+        paint = f'fill="{colour}"'
     if shape == "circle":
-        return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{h:.1f}" fill="{colour}"/>'
+        return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{h:.1f}" {paint}/>'
     if shape == "square":
-        return f'<rect x="{x - h:.1f}" y="{y - h:.1f}" width="{size:.1f}" height="{size:.1f}" fill="{colour}"/>'
+        return f'<rect x="{x - h:.1f}" y="{y - h:.1f}" width="{2 * h:.1f}" height="{2 * h:.1f}" {paint}/>'
     if shape == "star":  # a flagged value: dark-edged, so that it stands out on its own line too
         corners = [(h if i % 2 == 0 else h * 0.45, math.pi * i / 5) for i in range(10)]
         points = " ".join(f"{x + r * math.sin(a):.1f},{y - r * math.cos(a):.1f}" for r, a in corners)
@@ -96,9 +105,12 @@ def _marker(shape: str, x: float, y: float, size: float, colour: str) -> str:
         points = f"{x:.1f},{y - h:.1f} {x + h:.1f},{y + h:.1f} {x - h:.1f},{y + h:.1f}"
     else:  # triangle-down
         points = f"{x - h:.1f},{y - h:.1f} {x + h:.1f},{y - h:.1f} {x:.1f},{y + h:.1f}"
-    return f'<polygon points="{points}" fill="{colour}" stroke="#ffffff" stroke-width="1"/>'
+    edge = "" if hollow else ' stroke="#ffffff" stroke-width="1"'
+    return f'<polygon points="{points}" {paint}{edge}/>'
 
 
+# The dash of an earlier part's series (plotly's "dash", as the indicator page draws it).
+EARLIER_DASH = "6 4"
 MILESTONE_SHAPES = {"exact": "diamond", "at_least": "triangle-up", "at_most": "triangle-down"}
 
 
@@ -268,19 +280,29 @@ def part_chart(
     height: int = 240,
 ) -> str:
     """A part's chart: actual regional values, baseline, milestones, the expected path and the
-    trend (the same lines as the dashboards' chart). Flagged values are stars with their mark, and
-    a break in series splits the line (_series_drawn); labels["flagged"], where given, names the
-    star in the legend. Empty when there is nothing to plot."""
+    trend (the same lines as the dashboards' chart), and, for a part a version split or merged
+    from others, each earlier part's series up to the break (series.earlier, built once for the
+    indicator page by reports.dashboards.lineage): a dashed line with hollow markers in the
+    page's colours, named in the legend by its label ("ROAD_SWD before version 2027"). Flagged
+    values are stars with their mark, and a break in series splits the line (_series_drawn);
+    labels["flagged"], where given, names the star in the legend. Empty when there is nothing to
+    plot."""
     expected = expected_path(series)
     trend = trend_line(series)
     actuals = year_points(series.actuals)
+    earlier = [
+        (e, EARLIER_STYLES[n % len(EARLIER_STYLES)], year_points(e.actuals)) for n, e in enumerate(series.earlier)
+    ]
+    earlier = [(e, style, points) for e, style, points in earlier if points]
+    before = [point for _e, _s, points in earlier for point in points]
     baseline = series.baseline
     base = [(baseline.year, baseline.value.number)] if baseline and baseline.value.number is not None else []
     milestones = [(m.year, m.value.number, m.kind) for m in series.set_milestones()]
-    if not actuals:  # a baseline alone says nothing a table does not
+    if not actuals and not before:  # a baseline alone says nothing a table does not
         return ""
 
-    legend_items = [("line-circle", ACTUAL, labels["actual"], "")]
+    legend_items = [("line-circle", ACTUAL, labels["actual"], "")] if actuals else []
+    legend_items += [(f"line-{shape}", colour, e.label, EARLIER_DASH) for e, (colour, shape), _p in earlier]
     if base:
         legend_items.append(("square", BASELINE, labels["baseline"], ""))
     for kind in MILESTONE_SHAPES:
@@ -290,22 +312,30 @@ def part_chart(
         legend_items.append(("line", EXPECTED, labels["expected"], "6 4"))
     if trend:
         legend_items.append(("line", TREND, labels["trend"], "2 3"))
-    legend_items += _flagged_legend(series.actuals, labels)
+    legend_items += _flagged_legend([*series.actuals, *(a for e, _s, _p in earlier for a in e.actuals)], labels)
 
     def draw(sx, sy) -> list[str]:
-        out = []
+        out, marks = [], []
         if len(expected) > 1:
             out.append(_polyline(expected, sx, sy, EXPECTED, "6 4"))
         if len(trend) > 1:
             out.append(_polyline(trend, sx, sy, TREND, "2 3"))
-        drawn, marks = _series_drawn(series.actuals, sx, sy, colour=ACTUAL, shape="circle", width=width, stroke=2.5)
+        for e, (colour, shape), _points in earlier:  # under the part's own line, which they lead up to
+            drawn, flagged = _series_drawn(
+                e.actuals, sx, sy, colour=colour, shape=shape, width=width, dash=EARLIER_DASH
+            )
+            out.append(f'<g class="earlier" data-part="{escape(e.key)}"><title>{escape(e.label)}</title>')
+            out.extend([*drawn, "</g>"])
+            marks.extend(flagged)
+        drawn, flagged = _series_drawn(series.actuals, sx, sy, colour=ACTUAL, shape="circle", width=width, stroke=2.5)
         out.extend(drawn)
+        marks.extend(flagged)
         out.extend(_marker("square", sx(x), sy(y), 10, BASELINE) for x, y in base)
         out.extend(_marker(MILESTONE_SHAPES[k], sx(x), sy(y), 13, MILESTONE) for x, y, k in milestones)
         return out + marks
 
     return _years_chart(
-        points=actuals + base + [(x, y) for x, y, _k in milestones] + expected + trend,
+        points=actuals + before + base + [(x, y) for x, y, _k in milestones] + expected + trend,
         ticks=series.ticks,
         fmt=fmt,
         legend_items=legend_items,

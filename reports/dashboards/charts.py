@@ -133,6 +133,12 @@ class PartSeries:
     categories_add_up: bool = False
     earlier: list[EarlierSeries] = field(default_factory=list)
 
+    @property
+    def drawn(self) -> bool:
+        """Whether the chart has a value to draw: the part's own, or an earlier part's that its
+        series continues (a part just split from another shows the series it came from)."""
+        return any(a.value.number is not None for s in (self, *self.earlier) for a in s.actuals)
+
     def category_groups(self) -> dict[str, list[CategorySeries]]:
         """The categories by the dimensions they break the total down by, in the order given."""
         groups: dict[str, list[CategorySeries]] = {}

@@ -282,7 +282,7 @@ def indicator_summaries(indicators: QuerySet, scope: Scope) -> list[Indicator]:
     )
     rows = list(
         indicators.select_related("result__sector__cluster").prefetch_related(
-            Prefetch("parts", queryset=parts.order_by("order")),
+            Prefetch("parts", queryset=parts.order_by("order", "id")),
             Prefetch(
                 "ratings",
                 queryset=IndicatorRating.objects.filter(method=scope.method, as_of=scope.as_of),
@@ -468,7 +468,7 @@ def indicator_page(*, slug: str, as_of: int | None = None, user=None) -> dict:
             ),
             *_part_prefetches(scope, regional_until=None),
         )
-        .order_by("order")
+        .order_by("order", "id")
     )
     # The country breakdown (every visible country value of the indicator's parts), the approved
     # values reported for the region (their sources and flags) and the region's category values,
@@ -566,7 +566,7 @@ def indicator_page(*, slug: str, as_of: int | None = None, user=None) -> dict:
             part.countries_shown, part.countries_notes = charts.footnoted(part.countries_table)
         # a chart with nothing to draw has no picture to download
         plotted = {
-            "series": any(a.value.number is not None for a in part.series.actuals),
+            "series": part.series.drawn,
             "countries": any(value.number is not None for _name, value in part.countries_rows),
         }
         for chart, drawn in plotted.items():

@@ -53,7 +53,9 @@ def _page_part(*, slug: str, part_code: str, as_of: int | None, user):
 
 def series_picture(page: dict, part, *, font: str) -> str:
     """A part's chart (reports.svg.part_chart) with its title, source and date: empty when the
-    part has no actual value to plot."""
+    part has no value to plot. part.series is the indicator page's, so a part a version split or
+    merged from others draws the earlier parts' series as the page does (reports.dashboards.lineage),
+    without a read of its own."""
     indicator = page["indicator"]
     caption = _("%(part)s: baseline, milestones, actual values, expected path and trend") % {"part": part.name}
     chart = svg.part_chart(part.series, labels=chart_labels(), fmt=number, title=caption, font=font)
@@ -98,7 +100,8 @@ def indicator_picture(*, slug: str, part_code: str, chart: str, as_of: int | Non
 
 def embed_context(*, slug: str, part_code: str, as_of: int | None, user) -> dict:
     """What the embeddable page of an indicator part shows: its chart drawn on the server (no
-    script for a partner's page to allow), the table behind it, the title and the source."""
+    script for a partner's page to allow), the table behind it with the page's footnotes (where an
+    earlier part's series comes from, what a flag means), the title and the source."""
     page, part = _page_part(slug=slug, part_code=part_code, as_of=as_of, user=user)
     indicator = page["indicator"]
     caption = _("%(part)s: baseline, milestones, actual values, expected path and trend") % {"part": part.name}
@@ -109,7 +112,8 @@ def embed_context(*, slug: str, part_code: str, as_of: int | None, user) -> dict
         "chart": svg.part_chart(
             part.series, labels=chart_labels(), fmt=number, title=caption, font=svg.font_for(get_language() or "en")
         ),
-        "table": part.table,
+        "table": part.shown_table,
+        "notes": part.table_notes,
         "source": source_text(indicator.data_sources, page["value_sources"]),
         "dated": dated_text(part.data_changed),
         "as_of": page["as_of"],
