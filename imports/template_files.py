@@ -55,20 +55,23 @@ def template_columns(dimensions: list[TemplateDimension]) -> list[str]:
 
 
 def template_rows(*, sector, year: int, dimensions: list[TemplateDimension]) -> list[dict]:
-    """One row per part x place (the region, and each member country unless the part is reported
-    only for the region), with the part's current baseline and milestones; under the total of a
-    part broken down by dimensions, a row per category of each (the codes filled in)."""
+    """One row per part measured in the year (the framework version in force then: a revision
+    retires parts and adds others from a year on) x place (the region, and each member country
+    unless the part is reported only for the region), with the baseline and milestones governing
+    the year; under the total of a part broken down by dimensions, a row per category of each
+    (the codes filled in)."""
     from clusters.models import Country
     from indicators.models import Baseline, IndicatorPart, Milestone
 
     parts = list(
-        IndicatorPart.objects.filter(indicator__result__sector=sector)
+        IndicatorPart.objects.in_force(year)
+        .filter(indicator__result__sector=sector)
         .select_related("indicator", "unit")
         .order_by("indicator__result__order", "indicator__order", "order")
     )
-    baselines = {b.part_id: b for b in Baseline.objects.filter(part__in=parts, is_current=True)}
+    baselines = {b.part_id: b for b in Baseline.objects.in_force(year).filter(part__in=parts)}
     milestones: dict[int, list] = {}
-    for m in Milestone.objects.filter(part__in=parts, is_current=True).order_by("year"):
+    for m in Milestone.objects.in_force(year).filter(part__in=parts).order_by("year"):
         if m.is_set:
             milestones.setdefault(m.part_id, []).append(f"{m.year}: {m.get_kind_display()} {format_value(m)}")
     broken_down: dict[int, set[str]] = {}

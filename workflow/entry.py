@@ -4,7 +4,8 @@ them), and all go through the same two steps:
 
 - entries_check: every rule, stated once (the parts and countries exist, a region-only part is
   reported for the region, the country was a member that year, the year is one of the framework's
-  and open for entry, the user may enter it, the value reads as its type in the user's language,
+  and open for entry, the part is measured that year (a framework revision retires parts and adds
+  others from a year on), the user may enter it, the value reads as its type in the user's language,
   lies in the unit's plausible range and fits the database column, the texts fit their columns).
   Every problem comes back with the entry's reference (a row, a cell) and its column, in the
   active language; nothing is written.
@@ -44,6 +45,7 @@ from indicators.models import (
     OrdinalLevel,
     ReportingYear,
     ValueType,
+    in_force_holds,
 )
 from indicators.values import TypedValueFields, check_range, read_value
 from workflow import notifications
@@ -117,6 +119,8 @@ class PartFacts:
     max_value: Decimal | None
     scale: tuple[str, ...]
     dimensions: frozenset[str] = frozenset()  # the codes of the dimensions it is broken down by
+    in_force_from: int | None = None  # the reporting years it is measured (a framework revision's)
+    in_force_until: int | None = None
 
 
 @dataclass
@@ -241,6 +245,8 @@ def facts_load(*, user, system: bool = False, part_ids: Iterable[int] | None = N
         "unit__symbol_ru",
         "unit__min_value",
         "unit__max_value",
+        "in_force_from",
+        "in_force_until",
     )
     for row in rows.iterator(chunk_size=5000):
         part_id, code, indicator, sector_id, indicator_id, value_type, aggregation = row[:7]
@@ -257,6 +263,8 @@ def facts_load(*, user, system: bool = False, part_ids: Iterable[int] | None = N
             max_value=row[15],
             scale=tuple(scales.get(part_id, ())),
             dimensions=frozenset(dimensions.get(part_id, ())),
+            in_force_from=row[16],
+            in_force_until=row[17],
         )
     countries = {
         code: (pk, start.year, end.year if end else None)
@@ -480,6 +488,48 @@ def _read_values(
     return values, problems
 
 
+def _out_of_force(part: pd.DataFrame, years: np.ndarray, indicators: np.ndarray, codes: np.ndarray) -> list:
+    """The entries for a part in a year that a framework revision does not measure it in (a part
+    it retired, or one it added): (position, order, "part", message). Only the parts with years
+    are looked at, each (part, year) once."""
+    bounded = (part["in_force_from"].notna() | part["in_force_until"].notna()).to_numpy(dtype=bool)
+    if not bounded.any():
+        return []
+    starts, ends = part["in_force_from"].to_numpy(), part["in_force_until"].to_numpy()
+    messages: dict[tuple, str | None] = {}
+    problems = []
+    for i in np.flatnonzero(bounded & part["known"].to_numpy(dtype=bool)):
+        year = years[i]
+        if year is None:
+            continue
+        start = None if pd.isna(starts[i]) else int(starts[i])
+        end = None if pd.isna(ends[i]) else int(ends[i])
+        key = (indicators[i], codes[i], year)
+        if key not in messages:
+            params = {"part": codes[i], "indicator": indicators[i], "year": year, "from": start, "until": end}
+            if in_force_holds(year, start, end):
+                messages[key] = None
+            elif not in_force_holds(year, start, None):  # before the revision that added it
+                messages[key] = (
+                    _(
+                        "Part %(part)s of %(indicator)s is not measured in %(year)s: a framework revision measures it "
+                        "from %(from)s."
+                    )
+                    % params
+                )
+            else:  # after the revision that retired it
+                messages[key] = (
+                    _(
+                        "Part %(part)s of %(indicator)s is not measured in %(year)s: a framework revision measures it "
+                        "until %(until)s."
+                    )
+                    % params
+                )
+        if messages[key] is not None:
+            problems.append((i, 1, "part", messages[key]))
+    return problems
+
+
 def entries_check(entries, facts: Facts, *, decimal_comma: bool, progress=None, seen: dict | None = None) -> Checked:
     """Check every entry against every rule, a column at a time over the whole table (Entry
     objects, or a table of ENTRY_COLUMNS, as an upload gives); collect every problem. Writes
@@ -527,6 +577,7 @@ def entries_check(entries, facts: Facts, *, decimal_comma: bool, progress=None, 
     years = np.array(read, dtype=object)[codes] if len(codes) else np.array([], dtype=object)
     for i in np.flatnonzero(np.array([bool(w) for w in wrong], dtype=bool)[codes] if len(codes) else []):
         found.append((i, 1, "year", wrong[codes[i]]))
+    found += _out_of_force(part, years, indicator_code.to_numpy(), part_code.to_numpy())
 
     # The place: a member country that year, or the region; the user's right to enter it.
     country_code = _texts(frame["country"], upper=True)

@@ -4,7 +4,7 @@ inside (workflow.permissions.Access)."""
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.utils.translation import get_language_info
@@ -23,6 +23,7 @@ from indicators.models import (
     Milestone,
     Observation,
     ReportingYear,
+    in_force_holds,
 )
 from progress.quality import findings_for_values
 from workflow.models import AuditEntry, Comment, Narrative
@@ -97,25 +98,36 @@ def indicator_for_user(*, user, slug: str) -> Indicator:
 
 
 def entry_grid(*, user, indicator: Indicator, year: int) -> dict:
+    """The cells of an indicator's parts measured in the year (the framework version in force
+    then: a revision retires parts and adds others from a year on), with the baseline and
+    milestones governing the year. Raises ValidationError for an indicator with no part measured
+    that year (retired, or added from a later year): it is not offered for that year."""
     access = Access(user)
     sector_id = indicator.result.sector_id
     if not (access.is_secretariat or access.covers_sector(sector_id)):
         raise PermissionDenied(_("You may not enter values for this sector."))
     parts = list(
-        IndicatorPart.objects.filter(indicator=indicator)
+        IndicatorPart.objects.in_force(year)
+        .filter(indicator=indicator)
         .select_related("unit")
         .annotate(broken_down=Exists(IndicatorPart.dimensions.through.objects.filter(indicatorpart=OuterRef("pk"))))
         .prefetch_related(
             "scale",
-            Prefetch("baselines", queryset=Baseline.objects.filter(is_current=True), to_attr="current_baselines"),
+            Prefetch("baselines", queryset=Baseline.objects.in_force(year), to_attr="current_baselines"),
             Prefetch(
                 "milestones",
-                queryset=Milestone.objects.filter(is_current=True).order_by("year"),
+                queryset=Milestone.objects.in_force(year).order_by("year"),
                 to_attr="current_milestones",
             ),
         )
         .order_by("order")
     )
+    if not parts:
+        raise ValidationError(
+            _("%(indicator)s is not measured in %(year)s under the framework version in force that year.")
+            % {"indicator": indicator.code, "year": year},
+            code="not_measured",
+        )
     countries = list(Country.objects.members_in(year).order_by("order"))  # the one way in refuses the others
     # this year's values, and the last approved value of any earlier year (ordered by year, so
     # the latest one stays)
@@ -167,6 +179,42 @@ def entry_grid(*, user, indicator: Indicator, year: int) -> dict:
         "access": access,
         "kinds": Observation.Kind.choices,
     }
+
+
+def grid_cells_not_measured(*, user, indicator: Indicator, year: int, keys, countries) -> list[Cell]:
+    """The cells that a grid page loaded before a framework revision retired their part for the
+    year (their keys posted back): the one way in refuses them with its reason rather than the
+    values being dropped unsaid. One query, none when every key is a cell of the page."""
+    wanted: dict[int, list[tuple[str, str]]] = {}
+    for key in keys:
+        part_id, _sep, rest = key.partition("-")
+        place, _sep, breakdown = rest.partition("-")
+        if part_id.isascii() and part_id.isdigit():
+            wanted.setdefault(int(part_id), []).append((place, breakdown))
+    if not wanted:
+        return []
+    access = Access(user)
+    by_pk = {str(country.pk): country for country in countries}
+    cells = []
+    for part in (
+        IndicatorPart.objects.filter(indicator=indicator, pk__in=wanted)
+        .exclude(pk__in=IndicatorPart.objects.in_force(year))
+        .select_related("indicator")
+    ):
+        for place, breakdown in wanted[part.pk]:
+            country = by_pk.get(place)
+            if country is None and place != "R":
+                continue
+            country_id = country.pk if country else None
+            cells.append(
+                Cell(
+                    part=part,
+                    country=country,
+                    breakdown=breakdown,
+                    can_enter=access.can_enter(indicator.result.sector_id, country_id),
+                )
+            )
+    return cells
 
 
 def _grid_cell(part, country, key: str, label: str, by_key: dict, rights: dict) -> Cell:
@@ -309,11 +357,19 @@ class ToEnter:
 
 def _to_enter(indicators: list[Indicator], open_years: list[ReportingYear]) -> list[tuple[object, list[ToEnter]]]:
     """The indicator-years of the open years that still miss values, grouped by sector, with how
-    many of the expected values (indicators.expected) are missing. Three queries: the parts, the
-    members, the cells that have a value."""
+    many of the expected values (indicators.expected) are missing. A part counts in the years it
+    is measured (a framework revision retires parts and adds others from a year on), so that an
+    indicator with no part measured in a year is not offered for it. Four queries: the parts,
+    their years, the members, the cells that have a value."""
     if not open_years or not indicators:
         return []
     parts = parts_of(Q(indicator__in=indicators))
+    measured = {
+        pk: (start, end)
+        for pk, start, end in IndicatorPart.objects.filter(indicator__in=indicators).values_list(
+            "pk", "in_force_from", "in_force_until"
+        )
+    }
     years = [y.year for y in open_years]
     members = members_by_year(years)
     filled = cell_states(years, part_ids=[p[0] for p in parts])
@@ -321,6 +377,8 @@ def _to_enter(indicators: list[Indicator], open_years: list[ReportingYear]) -> l
     missing: dict[tuple[int, int], int] = {}
     for year in years:
         for part_id, indicator_id, _sector_id, region_only in parts:
+            if not in_force_holds(year, *measured.get(part_id, (None, None))):
+                continue
             places = expected_places(region_only, members[year])
             expected[(indicator_id, year)] = expected.get((indicator_id, year), 0) + len(places)
             missing[(indicator_id, year)] = missing.get((indicator_id, year), 0) + sum(

@@ -42,7 +42,11 @@ def entry_grid(request, slug: str, year: int):
     if back := _known_year_or_back(request, year):
         return back
     indicator = selectors.indicator_for_user(user=request.user, slug=slug)
-    context = selectors.entry_grid(user=request.user, indicator=indicator, year=year)
+    try:
+        context = selectors.entry_grid(user=request.user, indicator=indicator, year=year)
+    except ValidationError as error:  # not measured that year: not offered for it
+        messages.error(request, " ".join(error.messages))
+        return redirect("workflow:my_work")
     if request.method == "POST":
         if _save_grid(request, context):
             return redirect(request.path)
@@ -55,8 +59,23 @@ def entry_grid(request, slug: str, year: int):
 
 def _save_grid(request, context) -> bool:
     """Every cell goes through the one way in (workflow.entry): all cells are checked first, and
-    all are saved in one transaction, or none."""
+    all are saved in one transaction, or none. Values posted for cells of parts no longer measured
+    that year (a page loaded before a framework revision) go through it too, to be refused with
+    its reason."""
     cells = {cell.key: cell for cell in context["cells"] if cell.can_enter}
+    shown = {cell.key for cell in context["cells"]}
+    posted = {name.rsplit("-", 1)[0] for name in request.POST if name.endswith(("-value", "-countries"))}
+    cells |= {
+        cell.key: cell
+        for cell in selectors.grid_cells_not_measured(
+            user=request.user,
+            indicator=context["indicator"],
+            year=context["year"],
+            keys=sorted(posted - shown),
+            countries=context["countries"],
+        )
+        if cell.can_enter
+    }
     entries = []
     for key, cell in cells.items():
         raw = (request.POST.get(f"{key}-value") or "").strip()
@@ -103,10 +122,11 @@ def _save_grid(request, context) -> bool:
                 ready = [o for o in pending if o is not None and o.status in ("draft", "returned")]
                 submitted = len(services.observations_submit(user=request.user, observations=ready))
     except EntryErrors as problems:
-        # a problem of the year (locked, not open) concerns the whole page, not one cell
-        for message in dict.fromkeys(m for _ref, column, m in problems.errors if column == "year"):
+        # a problem of the year (locked, not open) concerns the whole page, not one cell; so does
+        # one of a cell the page does not show
+        for message in dict.fromkeys(m for ref, column, m in problems.errors if column == "year" or ref not in shown):
             messages.error(request, message)
-        marked = [(ref, m) for ref, column, m in problems.errors if column != "year"]
+        marked = [(ref, m) for ref, column, m in problems.errors if column != "year" and ref in shown]
         for ref, message in marked:
             cell = cells.get(ref)
             if cell is not None:
