@@ -17,6 +17,13 @@ class FrameworkVersionQuerySet(models.QuerySet):
         endorsed (the model's ordering, reversed)."""
         return self.filter(status="endorsed").order_by("-applies_from", "-endorsed_on", "-id")
 
+    def visible_to(self, *, manager: bool) -> "FrameworkVersionQuerySet":
+        """Who sees which versions: the public and readers only endorsed ones; the secretariat
+        (manager) also the drafts under way, never a withdrawn one."""
+        if manager:
+            return self.exclude(status="withdrawn")
+        return self.filter(status="endorsed")
+
 
 class FrameworkVersion(models.Model):
     """The PRF endorsed in 2020, then each revision. A draft is invisible to the public and
@@ -77,6 +84,21 @@ class FrameworkVersion(models.Model):
     @property
     def is_endorsed(self) -> bool:
         return self.status == self.Status.ENDORSED
+
+    @property
+    def measured_year(self) -> int:
+        """The reporting year whose parts this version measures: the first it governs. A draft
+        measures what it revises until it is endorsed."""
+        if self.is_endorsed or self.based_on is None:
+            return self.applies_from
+        return self.based_on.applies_from
+
+    @staticmethod
+    def governing(endorsed: list["FrameworkVersion"], year: int) -> "FrameworkVersion":
+        """Of a framework's endorsed versions in the model's order, the one that governs a
+        reporting year: the last to apply at or before it; the first for years before it."""
+        governing = [v for v in endorsed if v.applies_from <= year]
+        return governing[-1] if governing else endorsed[0]
 
 
 class Change(models.Model):

@@ -35,9 +35,7 @@ def versions_visible(user, framework: Framework) -> QuerySet:
     secretariat also drafts under way."""
     version_initial_ensure(framework=framework)
     versions = FrameworkVersion.objects.filter(framework=framework).select_related("framework")
-    if Access(user).can_manage():
-        return versions.exclude(status=FrameworkVersion.Status.WITHDRAWN)
-    return versions.filter(status=FrameworkVersion.Status.ENDORSED)
+    return versions.visible_to(manager=Access(user).can_manage())
 
 
 def versions_endorsed(framework: Framework) -> list[FrameworkVersion]:
@@ -48,18 +46,14 @@ def versions_endorsed(framework: Framework) -> list[FrameworkVersion]:
 
 def version_in_force(framework: Framework, year: int) -> FrameworkVersion:
     """The endorsed version that governs a reporting year; the first version for years before it."""
-    endorsed = versions_endorsed(framework)
-    governing = [v for v in endorsed if v.applies_from <= year]
-    return governing[-1] if governing else endorsed[0]
+    return FrameworkVersion.governing(versions_endorsed(framework), year)
 
 
 def parts_in_force(version: FrameworkVersion) -> QuerySet:
     """The parts a version measures: those in force in the first year it governs (a revision
     retires parts and adds new ones from that year; see IndicatorPart.in_force_from). A draft
     measures what it revises."""
-    if not version.is_endorsed:
-        version = version.based_on or version
-    return IndicatorPart.objects.filter(indicator__framework=version.framework).in_force(version.applies_from)
+    return IndicatorPart.objects.filter(indicator__framework=version.framework_id).in_force(version.measured_year)
 
 
 def _between(old: FrameworkVersion, new: FrameworkVersion) -> list[FrameworkVersion]:

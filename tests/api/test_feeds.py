@@ -279,7 +279,7 @@ def test_a_bad_updated_since_is_a_400_naming_the_parameter_and_an_example(anon, 
 @pytest.mark.parametrize(
     "url, model, queries",
     [
-        ("/api/v1/observations", Observation, 4),  # and the sets of countries, prefetched
+        ("/api/v1/observations", Observation, 5),  # and the sets of countries, the framework versions
         ("/api/v1/aggregates", RegionalValue, 3),
         ("/api/v1/part-ratings", PartRating, 3),
         ("/api/v1/ratings", IndicatorRating, 3),

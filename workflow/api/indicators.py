@@ -7,7 +7,7 @@ from django.db.models import Prefetch, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -36,6 +36,7 @@ from indicators.models import (
 )
 from indicators.values import decimal_comma_for
 from workflow import services
+from workflow.api.framework_versions import VERSION_PARAMETER, VersionLabels, version_parts_in_force
 from workflow.entry import Entry, EntryErrors
 from workflow.permissions import Access, observations_changed_since, observations_feed_version
 
@@ -63,7 +64,15 @@ class PartSerializer(serializers.ModelSerializer):
             "scale",
             "dimensions",
             "categories_add_up",
+            "in_force_from",
+            "in_force_until",
         ]
+        # set by the revision that adds or retires the part (versions.changes)
+        read_only_fields = ["in_force_from", "in_force_until"]
+        extra_kwargs = {
+            "in_force_from": {"help_text": "First reporting year the part is measured; null: from the start"},
+            "in_force_until": {"help_text": "Last reporting year the part is measured; null: still measured"},
+        }
 
     def get_unit_name(self, part) -> str:
         return part.unit.name
@@ -111,6 +120,14 @@ class IndicatorFilter(filters.FilterSet):
         fields = ["sector", "cluster", "level", "theme"]
 
 
+VERSION = OpenApiParameter(
+    VERSION_PARAMETER,
+    str,
+    description="A framework version's label (see /versions/), such as 2020: only the parts it measures, and "
+    "the indicators with at least one of them. Drafts only for the secretariat.",
+)
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="Indicators with their parts",
@@ -140,33 +157,38 @@ class IndicatorFilter(filters.FilterSet):
                                 "scale": [],
                                 "dimensions": [],
                                 "categories_add_up": False,
+                                "in_force_from": None,
+                                "in_force_until": None,
                             }
                         ],
                     }
                 ],
             )
         ],
+        parameters=[VERSION],
     ),
-    retrieve=extend_schema(summary="One indicator (its code, spaces as dashes: TRP-OP-1)"),
+    retrieve=extend_schema(summary="One indicator (its code, spaces as dashes: TRP-OP-1)", parameters=[VERSION]),
 )
 class IndicatorViewSet(PublicCacheMixin, CodeLookupMixin, LanguageMixin, viewsets.ReadOnlyModelViewSet):
-    queryset = (
-        Indicator.objects.select_related("result__sector__cluster")
-        .prefetch_related(
-            "themes",
-            Prefetch(
-                "parts",
-                queryset=IndicatorPart.objects.select_related("unit")
-                .prefetch_related("scale", "dimensions")
-                .order_by("order"),
-            ),
-        )
-        .order_by("result__sector__cluster__number", "result__sector__order", "result__order", "order")
+    queryset = Indicator.objects.select_related("result__sector__cluster").order_by(
+        "result__sector__cluster__number", "result__sector__order", "result__order", "order"
     )
     serializer_class = IndicatorSerializer
     filterset_class = IndicatorFilter
     ordering_fields = ["code"]
     permission_classes = [AllowAny]
+
+    def get_queryset(self):
+        request = self.request
+        label = request.query_params.get(VERSION_PARAMETER, "") if request is not None else ""
+        parts = version_parts_in_force(request.user, label) if label else None
+        indicators = self.queryset
+        if parts is None:
+            parts = IndicatorPart.objects.all()
+        else:  # the indicators that measure something in the version, with only those parts
+            indicators = indicators.filter(pk__in=parts.values("indicator_id"))
+        parts = parts.select_related("unit").prefetch_related("scale", "dimensions").order_by("order", "id")
+        return indicators.prefetch_related("themes", Prefetch("parts", queryset=parts))
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -352,6 +374,10 @@ class ObservationSerializer(serializers.ModelSerializer):
     )
     obs_status = serializers.SerializerMethodField(help_text="The flag as SDMX's OBS_STATUS code")
     note = TranslatedField("note")
+    framework_version = serializers.SerializerMethodField(
+        help_text="The label of the framework version that governs the observation's year (see /versions/); "
+        "`version` counts the value's edits"
+    )
 
     class Meta:
         model = Observation
@@ -374,6 +400,7 @@ class ObservationSerializer(serializers.ModelSerializer):
             "evidence_url",
             "note",
             "version",
+            "framework_version",
             "review_comment",
             "revision_reason",
         ]
@@ -386,6 +413,11 @@ class ObservationSerializer(serializers.ModelSerializer):
 
     def get_obs_status(self, obs) -> str:
         return OBS_STATUS[obs.kind]
+
+    def get_framework_version(self, obs) -> str:
+        # one map for the whole response (the list's rows share their parent's context)
+        labels = self.context.setdefault("framework_versions", VersionLabels())
+        return labels.label(obs.part.indicator.framework, obs.year)
 
 
 class ObservationWriteSerializer(serializers.Serializer):
@@ -529,6 +561,7 @@ _OBS_EXAMPLE = {
     "evidence_url": "",
     "note": "",
     "version": 1,
+    "framework_version": "2020",
     "review_comment": "",
     "revision_reason": "",
 }
@@ -595,7 +628,7 @@ class ObservationViewSet(
         # here, superseded revisions included; the totals and every category, as the public may see them.
         return (
             Observation.objects.filter(Access(self.request.user).observation_filter())
-            .select_related("part__indicator", "country")
+            .select_related("part__indicator__framework", "country")
             .prefetch_related("countries")
             .order_by("part__indicator__code", "part__order", "year", "country__order", "breakdown", "id")
         )
