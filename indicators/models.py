@@ -367,6 +367,29 @@ class TypedValue(models.Model):
         abstract = True
 
 
+class GovernedYears(models.Model):
+    """The reporting years a baseline or milestone row governs, when a framework revision set or
+    replaced it (indicators.services._supersede); read through in_force(year)."""
+
+    in_force_from = models.PositiveSmallIntegerField(
+        _("in force from"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("First reporting year it governs, when a framework revision set it; empty: from the start."),
+    )
+    in_force_until = models.PositiveSmallIntegerField(
+        _("in force until"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Last reporting year it governs, when a framework revision replaced it; empty: while current."),
+    )
+
+    class Meta:
+        abstract = True
+
+
 class BaselineQuerySet(models.QuerySet):
     def current(self) -> "BaselineQuerySet":
         return self.filter(is_current=True)
@@ -384,7 +407,7 @@ class BaselineQuerySet(models.QuerySet):
         )
 
 
-class Baseline(TypedValue):
+class Baseline(TypedValue, GovernedYears):
     """A baseline and its revisions: every row is kept, exactly one per part is current."""
 
     part = models.ForeignKey(IndicatorPart, on_delete=models.CASCADE, related_name="baselines")
@@ -401,21 +424,6 @@ class Baseline(TypedValue):
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-
-    in_force_from = models.PositiveSmallIntegerField(
-        _("in force from"),
-        null=True,
-        blank=True,
-        editable=False,
-        help_text=_("First reporting year it governs, when a framework revision set it; empty: from the start."),
-    )
-    in_force_until = models.PositiveSmallIntegerField(
-        _("in force until"),
-        null=True,
-        blank=True,
-        editable=False,
-        help_text=_("Last reporting year it governs, when a framework revision replaced it; empty: while current."),
     )
 
     objects = BaselineQuerySet.as_manager()
@@ -450,7 +458,7 @@ class MilestoneQuerySet(models.QuerySet):
         return self.filter(_governs(year))
 
 
-class Milestone(TypedValue):
+class Milestone(TypedValue, GovernedYears):
     """A target for a year. "At least #" is kind at_least with no value yet."""
 
     class Kind(models.TextChoices):
@@ -471,21 +479,6 @@ class Milestone(TypedValue):
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-
-    in_force_from = models.PositiveSmallIntegerField(
-        _("in force from"),
-        null=True,
-        blank=True,
-        editable=False,
-        help_text=_("First reporting year it governs, when a framework revision set it; empty: from the start."),
-    )
-    in_force_until = models.PositiveSmallIntegerField(
-        _("in force until"),
-        null=True,
-        blank=True,
-        editable=False,
-        help_text=_("Last reporting year it governs, when a framework revision replaced it; empty: while current."),
     )
 
     objects = MilestoneQuerySet.as_manager()

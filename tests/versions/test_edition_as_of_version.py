@@ -14,8 +14,7 @@ from reports.content import content_build
 from reports.models import ReportEdition
 from reports.render import report_render
 from reports.selectors import edition_content, edition_scope
-from reports.services import report_edition_create
-from tests.versions.test_editions import _draft_2027, _parts, _retarget
+from tests.versions.test_editions import _draft_2027, _draft_edition, _parts, _retarget
 from tests.versions.test_revision import (
     NEW_OUTCOME,
     REASONS,
@@ -71,25 +70,11 @@ RAIL_2030 = {
 
 def _draft_2024(secretariat) -> ReportEdition:  # noqa: F811
     """The 2024 DEfR: three years to its cut-off year 2023, under the PRF of 2020."""
-    return report_edition_create(
-        user=secretariat,
-        code="2024",
-        titles={"en": "CAREC Development Effectiveness Review 2024"},
-        period_start=datetime.date(2021, 1, 1),
-        period_end=datetime.date(2023, 12, 31),
-        cut_off=2023,
-    )
+    return _draft_edition(secretariat, "2024", first_year=2021, cut_off=2023)
 
 
 def _draft_2030(secretariat) -> ReportEdition:  # noqa: F811
-    return report_edition_create(
-        user=secretariat,
-        code="2030",
-        titles={"en": "CAREC Development Effectiveness Review 2030"},
-        period_start=datetime.date(2028, 1, 1),
-        period_end=datetime.date(2030, 12, 31),
-        cut_off=2030,
-    )
+    return _draft_edition(secretariat, "2030", first_year=2028, cut_off=2030)
 
 
 def _revision_2030(user, framework) -> None:  # noqa: F811

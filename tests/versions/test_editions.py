@@ -66,16 +66,21 @@ def edition_2021(rated, secretariat):
     return report_edition_publish(user=secretariat, edition=edition, render_files=False)
 
 
-def _draft_2027(secretariat, previous=None) -> ReportEdition:
+def _draft_edition(secretariat, code: str, *, first_year: int, cut_off: int, previous=None) -> ReportEdition:
+    """A draft DEfR covering first_year to its cut-off year."""
     return report_edition_create(
         user=secretariat,
-        code="2027",
-        titles={"en": "CAREC Development Effectiveness Review 2027"},
-        period_start=datetime.date(2024, 1, 1),
-        period_end=datetime.date(2027, 12, 31),
-        cut_off=2027,
+        code=code,
+        titles={"en": f"CAREC Development Effectiveness Review {code}"},
+        period_start=datetime.date(first_year, 1, 1),
+        period_end=datetime.date(cut_off, 12, 31),
+        cut_off=cut_off,
         previous=previous,
     )
+
+
+def _draft_2027(secretariat, previous=None) -> ReportEdition:
+    return _draft_edition(secretariat, "2027", first_year=2024, cut_off=2027, previous=previous)
 
 
 def _render(edition: ReportEdition, language: str, format: str = "html", user=None) -> bytes:
