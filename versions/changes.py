@@ -3,6 +3,9 @@ being tried (change_add) or endorsed (version_endorse): one rule, one home.
 
 Payloads (codes as in fixtures/carec2030_prf.yaml; texts map every language to a text):
 
+- add_result: {"sector": "TRP", "level": "outcome" | "output", "code", "statement": texts,
+  "outcome": <the outcome an output serves>}
+- retire_result: {"result": "TSM OC 1"} (retires each of its indicators in force)
 - add_indicator: {"result": "TRP OC 1", "indicator": <an indicator in the fixture's shape>}
 - retire_indicator: {"indicator": "TRD OC 2"}
 - retire_part: {"indicator", "part", "went_to": [{"indicator", "part"}, ...]} (empty: discontinued)
@@ -26,7 +29,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from carec_prf.translated import translated_fields
-from clusters.models import Result
+from clusters.models import Result, Sector
 from indicators import framework_import
 from indicators.models import NUMERIC_TYPES, Availability, Indicator, IndicatorPart, Milestone
 from indicators.services import baseline_revise, milestone_revise
@@ -203,6 +206,96 @@ class Applier:
             raise ValidationError(_("A change is described by a mapping of its fields."), code="bad_payload")
         self.reason = change.reason_en or change.reason
         return getattr(self, f"_{change.kind}")(change, change.payload)
+
+    def _add_result(self, change: Change, payload: dict) -> tuple[dict, dict]:
+        """A new outcome or output of a sector, holding no indicator until an add_indicator
+        change (later in the same draft, or in a later revision) gives it one."""
+        _required(payload, "sector", "level", "code")
+        sector = Sector.objects.filter(framework=self.framework, code=payload["sector"]).first()
+        if sector is None:
+            raise ValidationError(
+                _("No sector or pillar “%(code)s” in this framework."),
+                code="unknown_sector",
+                params={"code": payload["sector"]},
+            )
+        level = payload["level"]
+        if level not in (Result.Level.OUTCOME, Result.Level.OUTPUT):
+            raise ValidationError(
+                _("A new result is an outcome or an output, not “%(level)s”."),
+                code="bad_level",
+                params={"level": level},
+            )
+        if Result.objects.filter(framework=self.framework, code=payload["code"]).exists():
+            raise ValidationError(
+                _("The code “%(code)s” is already used by a result."),
+                code="duplicate_result",
+                params={"code": payload["code"]},
+            )
+        statement = texts_required(payload.get("statement"), _("The result's statement"))
+        parent = None
+        if level == Result.Level.OUTCOME and payload.get("outcome"):
+            raise ValidationError(
+                _("An outcome serves no other result: leave out “outcome”."), code="outcome_has_no_parent"
+            )
+        if level == Result.Level.OUTPUT:
+            parent = Result.objects.filter(
+                framework=self.framework, code=payload.get("outcome"), level=Result.Level.OUTCOME
+            ).first()
+            if parent is None:
+                raise ValidationError(
+                    _("An output serves an outcome of this framework; “%(code)s” is not one."),
+                    code="unknown_outcome",
+                    params={"code": payload.get("outcome") or ""},
+                )
+        order = (sector.results.aggregate(last=Max("order"))["last"] or 0) + 1  # after the sector's results
+        where = f"result {payload['code']}"
+        result = Result.objects.create(
+            framework=self.framework,
+            sector=sector,
+            code=payload["code"],
+            level=level,
+            parent=parent,
+            order=order,
+            **framework_import._result_defaults({"statement": statement}, where),
+        )
+        self._audit_created(result)
+        after = {
+            "code": result.code,
+            "level": level,
+            "sector": sector.code,
+            "outcome": None if parent is None else parent.code,
+            "statement": statement,
+        }
+        return {}, after
+
+    def _retire_result(self, change: Change, payload: dict) -> tuple[dict, dict]:
+        """A result is retired by retiring each of its indicators in force: nothing of it is
+        measured from the version's first year, and its values and history stay."""
+        _required(payload, "result")
+        result = Result.objects.filter(framework=self.framework, code=payload["result"]).first()
+        if result is None or result.level == Result.Level.IMPACT:
+            raise ValidationError(
+                _("No outcome or output “%(code)s” in this framework."),
+                code="unknown_result",
+                params={"code": payload["result"]},
+            )
+        retired = Retirement.objects.filter(indicator__result=result).values("indicator_id")
+        indicators = list(result.indicators.exclude(pk__in=retired).order_by("order", "code"))
+        if not indicators:
+            raise ValidationError(
+                _("The result “%(code)s” has no indicator in force to retire."),
+                code="nothing_in_force",
+                params={"code": result.code},
+            )
+        for indicator in indicators:
+            self._retire(change, Retirement.Fate.DISCONTINUED, indicator=indicator)
+        before = {
+            "code": result.code,
+            "level": result.level,
+            "statement": texts_of(result, "statement"),
+            "indicators": [{"code": i.code, "statement": texts_of(i, "statement")} for i in indicators],
+        }
+        return before, {}
 
     def _add_indicator(self, change: Change, payload: dict) -> tuple[dict, dict]:
         _required(payload, "result", "indicator")

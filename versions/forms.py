@@ -33,6 +33,14 @@ _PART = {
 }
 _TEXTS = {"en": "…", "zh-hans": "…", "ru": "…"}
 EXAMPLES = {
+    Change.Kind.ADD_RESULT: {
+        "sector": "TRP",
+        "level": "output",
+        "code": "TRP OP 3",
+        "statement": _TEXTS,
+        "outcome": "TRP OC 1",
+    },
+    Change.Kind.RETIRE_RESULT: {"result": "TRD OP 4"},
     Change.Kind.ADD_INDICATOR: {
         "result": "TRP OC 1",
         "indicator": {

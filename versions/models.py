@@ -107,6 +107,8 @@ class Change(models.Model):
     endorsement, whether what it changes has moved since it was drafted."""
 
     class Kind(models.TextChoices):
+        ADD_RESULT = "add_result", _("result added")
+        RETIRE_RESULT = "retire_result", _("result retired")
         ADD_INDICATOR = "add_indicator", _("indicator added")
         RETIRE_INDICATOR = "retire_indicator", _("indicator retired")
         RETIRE_PART = "retire_part", _("part retired")

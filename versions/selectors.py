@@ -16,8 +16,12 @@ from workflow.permissions import Access
 
 # The comparison's groups, in the order the page shows them.
 GROUPS = [
-    ("added", gettext_lazy("Added"), [Change.Kind.ADD_INDICATOR]),
-    ("retired", gettext_lazy("Retired"), [Change.Kind.RETIRE_INDICATOR, Change.Kind.RETIRE_PART]),
+    ("added", gettext_lazy("Added"), [Change.Kind.ADD_RESULT, Change.Kind.ADD_INDICATOR]),
+    (
+        "retired",
+        gettext_lazy("Retired"),
+        [Change.Kind.RETIRE_RESULT, Change.Kind.RETIRE_INDICATOR, Change.Kind.RETIRE_PART],
+    ),
     ("reworded", gettext_lazy("Reworded"), [Change.Kind.REWORD]),
     ("split", gettext_lazy("Split"), [Change.Kind.SPLIT_PART]),
     ("merged", gettext_lazy("Merged"), [Change.Kind.MERGE_PARTS]),
@@ -97,6 +101,22 @@ def _milestone_line(item: dict) -> str:
 
 def _described(kind: str, before: dict, after: dict, language: str) -> dict:
     """What a change shows: its subject and lines before and after, in the active language."""
+    if kind == Change.Kind.ADD_RESULT:
+        lines = [_("%(code)s: %(text)s") % {"code": after["code"], "text": _text(after["statement"], language)}]
+        if after.get("outcome"):
+            lines.append(_("serves outcome %(code)s") % {"code": after["outcome"]})
+        return {"subject": after["code"], "before": [], "after": lines}
+    if kind == Change.Kind.RETIRE_RESULT:
+        lines = [_("%(code)s: %(text)s") % {"code": before["code"], "text": _text(before["statement"], language)}]
+        lines += [
+            _("%(code)s: %(text)s") % {"code": i["code"], "text": _text(i["statement"], language)}
+            for i in before["indicators"]
+        ]
+        return {
+            "subject": before["code"],
+            "before": lines,
+            "after": [_("retired with its indicators; their values are kept")],
+        }
     if kind == Change.Kind.ADD_INDICATOR:
         lines = [_("%(code)s: %(text)s") % {"code": after["code"], "text": _text(after["statement"], language)}]
         lines += [
