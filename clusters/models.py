@@ -129,6 +129,28 @@ class Sector(models.Model):
         return f"{self.code} {self.name}"
 
 
+def in_force_in(year: int) -> Q:
+    """The condition that a row with in_force_from and in_force_until (reporting years, empty
+    meaning open) governs the year: the one place that reads the two fields (in_force_holds,
+    beside it, states the same for a row already read)."""
+    return (Q(in_force_from__isnull=True) | Q(in_force_from__lte=year)) & (
+        Q(in_force_until__isnull=True) | Q(in_force_until__gte=year)
+    )
+
+
+def in_force_holds(year: int, in_force_from: int | None, in_force_until: int | None) -> bool:
+    """in_force_in for a row whose two fields were already read: the one way in checks a whole
+    file of entries against the parts it loaded once, without a query per row."""
+    return (in_force_from is None or in_force_from <= year) and (in_force_until is None or in_force_until >= year)
+
+
+class ResultQuerySet(models.QuerySet):
+    def in_force(self, year: int) -> "ResultQuerySet":
+        """The results stated in a reporting year: a revision adds results and retires them
+        from the first year it governs."""
+        return self.filter(in_force_in(year))
+
+
 class Result(models.Model):
     """An impact, outcome or output; outputs point to the outcome they serve."""
 
@@ -154,6 +176,22 @@ class Result(models.Model):
     risks = models.TextField(_("risks"), blank=True)
     assumptions = models.TextField(_("assumptions"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    in_force_from = models.PositiveSmallIntegerField(
+        _("in force from"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("First reporting year it is stated, set by the revision that added it; empty: from the start."),
+    )
+    in_force_until = models.PositiveSmallIntegerField(
+        _("in force until"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Last reporting year it is stated, set by the revision that retired it; empty: still stated."),
+    )
+
+    objects = ResultQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("result")

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import ExpressionWrapper, Q
 from django.utils.translation import gettext_lazy as _
 
-from clusters.models import Country, Framework, Result, Theme
+from clusters.models import Country, Framework, Result, Theme, in_force_in
 
 
 class ValueType(models.TextChoices):
@@ -156,21 +156,6 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-def in_force_in(year: int) -> Q:
-    """The condition that a row with in_force_from and in_force_until (reporting years, empty
-    meaning open) governs the year: the one place that reads the two fields (in_force_holds,
-    beside it, states the same for a row already read)."""
-    return (Q(in_force_from__isnull=True) | Q(in_force_from__lte=year)) & (
-        Q(in_force_until__isnull=True) | Q(in_force_until__gte=year)
-    )
-
-
-def in_force_holds(year: int, in_force_from: int | None, in_force_until: int | None) -> bool:
-    """in_force_in for a row whose two fields were already read: the one way in checks a whole
-    file of entries against the parts it loaded once, without a query per row."""
-    return (in_force_from is None or in_force_from <= year) and (in_force_until is None or in_force_until >= year)
 
 
 def _governs(year: int) -> Q:

@@ -210,7 +210,7 @@ def content_build(scope: ReportScope, user=None, *, version: FrameworkVersion | 
     sectors = list(sectors)
     cluster_ids = {s.cluster_id for s in sectors}
     clusters = list(Cluster.objects.filter(pk__in=cluster_ids).order_by("number"))
-    results = list(Result.objects.filter(sector__in=sectors).order_by("sector_id", "level", "order"))
+    results = Result.objects.filter(sector__in=sectors)
     indicators = Indicator.objects.filter(result__sector__in=sectors)
     parts = IndicatorPart.objects.all()
     version_changes = None
@@ -220,9 +220,11 @@ def content_build(scope: ReportScope, user=None, *, version: FrameworkVersion | 
         as_of = texts_as_of(version)
         in_force, measuring = edition_parts(version)
         indicators, parts = indicators.filter(pk__in=measuring), parts.filter(pk__in=in_force)
+        results = results.in_force(version.measured_year)  # a result added or retired by a revision
         previous_version = _previous_version(scope, framework)
         if previous_version is not None:
             version_changes = version_changes_data(previous_version, version)
+    results = list(results.order_by("sector_id", "level", "order"))
     indicators = list(
         indicators.select_related("result__sector__cluster").order_by(
             "result__sector__cluster__number", "result__sector__order", "result__order", "order"

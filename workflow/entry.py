@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from psycopg import errors as pg_errors
 
 from carec_prf.bulk import insert_rows
-from clusters.models import Country
+from clusters.models import Country, in_force_holds
 from indicators.breakdown import breakdown_key, breakdown_pairs
 from indicators.display import format_value
 from indicators.models import (
@@ -45,7 +45,6 @@ from indicators.models import (
     OrdinalLevel,
     ReportingYear,
     ValueType,
-    in_force_holds,
 )
 from indicators.values import TypedValueFields, check_range, read_value
 from workflow import notifications

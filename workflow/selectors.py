@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
-from clusters.models import Country
+from clusters.models import Country, in_force_holds
 from indicators.breakdown import breakdown_key, breakdown_label, breakdown_parse
 from indicators.display import format_value
 from indicators.expected import cell_states, expected_places, members_by_year, parts_of
@@ -23,7 +23,6 @@ from indicators.models import (
     Milestone,
     Observation,
     ReportingYear,
-    in_force_holds,
 )
 from progress.quality import findings_for_values
 from workflow.models import AuditEntry, Comment, Narrative

@@ -16,8 +16,9 @@ from openpyxl import load_workbook
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from clusters.models import in_force_holds
 from imports.services import upload_create, upload_process
-from indicators.models import IndicatorPart, Observation, in_force_holds
+from indicators.models import IndicatorPart, Observation
 from tests import factories
 from tests.versions.test_revision import _draft, _endorse, framework, secretariat  # noqa: F401
 from workflow.entry import Entry, entries_check, facts_load
