@@ -1,16 +1,31 @@
 """Which values are expected: each part of the framework, for the region, and for each country
-that was a member that year unless the part is reported for the region only. Stated once, for
-My work's "to enter" and the public reporting-status page."""
+that was a member that year unless the part is reported for the region only, in the years the
+part is measured (a framework revision retires parts and adds others from a year on). Stated
+once, for My work's "to enter" and the public reporting-status page."""
 
-from clusters.models import Country
+from typing import NamedTuple
+
+from clusters.models import Country, in_force_holds
 from indicators.models import IndicatorPart, Observation
 
 REGION = None  # the place of a regional value
 
 
-def expected_places(region_only: bool, members: list[int]) -> list[int | None]:
-    """The places a part expects a value for in a year, given the year's member countries."""
-    return [REGION] if region_only else [REGION, *members]
+class ExpectedPart(NamedTuple):
+    pk: int
+    indicator_id: int
+    sector_id: int
+    region_only: bool
+    in_force_from: int | None
+    in_force_until: int | None
+
+
+def expected_places(part: ExpectedPart, year: int, members: list[int]) -> list[int | None]:
+    """The places a part expects a value for in a year, given the year's member countries; none
+    in a year the part is not measured."""
+    if not in_force_holds(year, part.in_force_from, part.in_force_until):
+        return []
+    return [REGION] if part.region_only else [REGION, *members]
 
 
 def members_by_year(years) -> dict[int, list[int]]:
@@ -22,13 +37,13 @@ def members_by_year(years) -> dict[int, list[int]]:
     }
 
 
-def parts_of(part_filter=None) -> list[tuple[int, int, int, bool]]:
-    """(part, indicator, sector, region only) of the parts: one query."""
+def parts_of(part_filter=None) -> list[ExpectedPart]:
+    """What expected_places needs of the parts: one query."""
     parts = IndicatorPart.objects.all() if part_filter is None else IndicatorPart.objects.filter(part_filter)
     return [
-        (pk, indicator_id, sector_id, aggregation == IndicatorPart.Aggregation.REGION_ONLY)
-        for pk, indicator_id, sector_id, aggregation in parts.values_list(
-            "pk", "indicator_id", "indicator__result__sector_id", "aggregation"
+        ExpectedPart(pk, indicator_id, sector_id, aggregation == IndicatorPart.Aggregation.REGION_ONLY, start, end)
+        for pk, indicator_id, sector_id, aggregation, start, end in parts.values_list(
+            "pk", "indicator_id", "indicator__result__sector_id", "aggregation", "in_force_from", "in_force_until"
         )
     ]
 

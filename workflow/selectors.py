@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
-from clusters.models import Country, in_force_holds
+from clusters.models import Country
 from indicators.breakdown import breakdown_key, breakdown_label, breakdown_parse
 from indicators.display import format_value
 from indicators.expected import cell_states, expected_places, members_by_year, parts_of
@@ -358,31 +358,24 @@ def _to_enter(indicators: list[Indicator], open_years: list[ReportingYear]) -> l
     """The indicator-years of the open years that still miss values, grouped by sector, with how
     many of the expected values (indicators.expected) are missing. A part counts in the years it
     is measured (a framework revision retires parts and adds others from a year on), so that an
-    indicator with no part measured in a year is not offered for it. Four queries: the parts,
-    their years, the members, the cells that have a value."""
+    indicator with no part measured in a year is not offered for it. Three queries: the parts,
+    the members, the cells that have a value."""
     if not open_years or not indicators:
         return []
     parts = parts_of(Q(indicator__in=indicators))
-    measured = {
-        pk: (start, end)
-        for pk, start, end in IndicatorPart.objects.filter(indicator__in=indicators).values_list(
-            "pk", "in_force_from", "in_force_until"
-        )
-    }
     years = [y.year for y in open_years]
     members = members_by_year(years)
-    filled = cell_states(years, part_ids=[p[0] for p in parts])
+    filled = cell_states(years, part_ids=[p.pk for p in parts])
     expected: dict[tuple[int, int], int] = {}
     missing: dict[tuple[int, int], int] = {}
     for year in years:
-        for part_id, indicator_id, _sector_id, region_only in parts:
-            if not in_force_holds(year, *measured.get(part_id, (None, None))):
+        for part in parts:
+            places = expected_places(part, year, members[year])
+            if not places:
                 continue
-            places = expected_places(region_only, members[year])
-            expected[(indicator_id, year)] = expected.get((indicator_id, year), 0) + len(places)
-            missing[(indicator_id, year)] = missing.get((indicator_id, year), 0) + sum(
-                (part_id, place, year) not in filled for place in places
-            )
+            key = (part.indicator_id, year)
+            expected[key] = expected.get(key, 0) + len(places)
+            missing[key] = missing.get(key, 0) + sum((part.pk, place, year) not in filled for place in places)
     by_sector: dict[int, tuple[object, list[ToEnter]]] = {}
     for year in open_years:
         for indicator in indicators:

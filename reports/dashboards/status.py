@@ -61,10 +61,10 @@ def reporting_status(*, year: int | None = None) -> dict:
     grid: dict[tuple[int | None, int | None], Counts] = {}
     by_year = {y: Counts() for y in years}
     for y in years:
-        for part_id, _indicator_id, sector_id, region_only in parts:
-            sector_key = sector_id if sector_id in sector_ids else None
-            for place in expected_places(region_only, members[y]):
-                state = states.get((part_id, place, y))
+        for part in parts:
+            sector_key = part.sector_id if part.sector_id in sector_ids else None
+            for place in expected_places(part, y, members[y]):
+                state = states.get((part.pk, place, y))
                 by_year[y].add(state)
                 if y == chosen:
                     grid.setdefault((sector_key, place), Counts()).add(state)

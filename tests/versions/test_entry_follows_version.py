@@ -18,7 +18,9 @@ from rest_framework.test import APIClient
 
 from clusters.models import in_force_holds
 from imports.services import upload_create, upload_process
+from indicators.expected import expected_places, members_by_year, parts_of
 from indicators.models import IndicatorPart, Observation
+from reports.dashboards.status import reporting_status
 from tests import factories
 from tests.versions.test_revision import _draft, _endorse, framework, secretariat  # noqa: F401
 from workflow.entry import Entry, entries_check, facts_load
@@ -267,3 +269,21 @@ def test_the_check_reads_no_part_again_per_entry(secretariat, revised, django_as
         checked = entries_check(entries, facts, decimal_comma=False)
     refused = {ref for ref, column, _message in checked.errors if column == "part"}
     assert refused == {("ROAD_SWD", 2027), ("ROAD_SWD", 2028), ("ROAD_SWD_EW", 2025), ("ROAD_SWD_EW", 2026)}
+
+
+# --- what is expected ---------------------------------------------------------------------------
+
+
+def test_the_reporting_status_expects_values_only_of_the_parts_measured_each_year(revised):
+    """The public status page and My work count the expected values with one rule
+    (indicators.expected): the road part is expected up to 2026, the corridors from 2027."""
+    members = members_by_year([2026, 2027])
+    by_year = {year: counts for year, counts, _status in reporting_status(year=2027)["by_year"]}
+    for year in (2026, 2027):
+        measured = IndicatorPart.objects.in_force(year)
+        places = {p.pk: 1 if p.aggregation == "region_only" else 1 + len(members[year]) for p in measured}
+        assert by_year[year].expected == sum(places.values())
+    parts = {p.pk: p for p in parts_of()}
+    assert expected_places(parts[part("ROAD_SWD").pk], 2027, members[2027]) == []
+    assert expected_places(parts[part("ROAD_SWD_EW").pk], 2026, members[2026]) == []
+    assert expected_places(parts[part("ROAD_SWD_EW").pk], 2027, members[2027]) == [None]
