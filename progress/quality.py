@@ -15,6 +15,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from clusters.models import in_force_holds
+
 CHANGE, NEAR_LIMIT, COVERAGE, OUTDATED = "change", "near_limit", "coverage", "outdated"
 CATEGORIES = "categories"
 # the values whose word counts: a working copy (draft, submitted, returned) before the approved one
@@ -341,6 +343,9 @@ def quality_run(*, part_ids: list[int] | None = None) -> int:
         if origin == RegionalValue.Origin.AGGREGATED and (finding := check_coverage(contributors, members, s)):
             found[(part_id, None, year, COVERAGE, None)] = (None, finding)
     for part_id, year in latest.items():
+        part = parts_by_id.get(part_id)
+        if part is not None and not in_force_holds(edition, part.in_force_from, part.in_force_until):
+            continue  # a part retired before the next edition is not expected in it
         if finding := check_outdated(year, edition, s):
             found[(part_id, None, year, OUTDATED, None)] = (None, finding)
 
