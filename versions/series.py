@@ -1,10 +1,12 @@
 """Where a part's series comes from across endorsed versions, for the pages that draw it: the
-earlier parts whose values continue a part born by a split or a merge, the note on a rebased part,
-and what became of a retired part or indicator. Drafts never show: their lineage and retirements
-do not exist until endorsement, and only endorsed versions are read here."""
+earlier parts whose values continue a part born by a split or a merge, the stored values of a
+rebased part on its new basis, and what became of a retired part or indicator. Drafts never
+show: their lineage and retirements do not exist until endorsement, and only endorsed versions
+are read here."""
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 
 from django.conf import settings
 from django.db.models import F, OuterRef, Q, Subquery
@@ -12,6 +14,7 @@ from django.utils.translation import get_language
 
 from carec_prf.translated import lang_suffix
 from indicators.models import Indicator
+from progress.engine import exact, shown
 from versions.models import FrameworkVersion, PartLineage, Retirement
 
 ENDORSED = FrameworkVersion.Status.ENDORSED
@@ -38,6 +41,18 @@ class Lineage:
     @property
     def breaks(self) -> bool:
         return self.origin in CONTINUED_FROM_OTHERS
+
+    @property
+    def rebases(self) -> bool:
+        return self.origin == PartLineage.Origin.REBASED
+
+    def on_new_basis(self, value: float) -> float:
+        """A value stored before this version on the basis it set: value × factor + offset (a
+        missing factor is 1, a missing offset 0), computed exactly on the decimal the value was
+        written from, so that 21.5 × 1.1 shows 23.65 and not 23.650000000000002."""
+        factor = Fraction(self.factor) if self.factor is not None else Fraction(1)
+        offset = Fraction(self.offset) if self.offset is not None else Fraction(0)
+        return shown(exact(value) * factor + offset)
 
 
 @dataclass(frozen=True)
@@ -72,6 +87,10 @@ class History:
     def continued_from_others(self, part_id: int) -> list[Lineage]:
         """The lineages that bring another part's values into this part's series, oldest first."""
         return [lineage for lineage in self.lineages.get(part_id, []) if lineage.breaks]
+
+    def rebased(self, part_id: int) -> list[Lineage]:
+        """The lineages that put this part's own series on a new basis, oldest first."""
+        return [lineage for lineage in self.lineages.get(part_id, []) if lineage.rebases]
 
 
 def _in_language(row, prefix: str) -> str:

@@ -26,8 +26,9 @@ CATEGORY_STYLES = (
 FLAGGED_SYMBOL = "star"
 BREAK = "break"  # the flag that splits a series: the values before it are not comparable
 EARLIER = "earlier"  # the note on a value of an earlier part's series (EarlierSeries), in a table
-# An earlier part's series that a part continues (a split or a merge, versions.series): a dashed
-# line of its own, with hollow markers, ending before the break.
+# An earlier part's series that a part continues (a split or a merge, or its own values before a
+# rebase, converted; versions.series): a dashed line of its own, with hollow markers, ending
+# before the break.
 EARLIER_STYLES = (("#56B4E9", "circle-open"), ("#CC79A7", "square-open"), ("#E69F00", "diamond-open"))
 
 # The order of ratings in summaries: best first, then the unrated.
@@ -106,11 +107,12 @@ class CategorySeries:
 @dataclass(frozen=True)
 class EarlierSeries:
     """The values of an earlier part that a part's series continues, before the version that
-    made the part (split from it, or merged from it and others). note: the flag every value
-    carries in the table, whose footnote says where the values come from."""
+    made the part (split from it, or merged from it and others), or a rebased part's own values
+    before its new basis, converted to it. note: the flag every value carries in the table, whose
+    footnote says where the values come from."""
 
     key: str  # the earlier part's code
-    label: str  # "ROAD_SWD before version 2027"
+    label: str  # "ROAD_SWD before version 2027", "FUEL_WORLD before version 2027, on the new basis"
     actuals: list[YearValue]
     note: Flag | None = None
 
@@ -132,6 +134,9 @@ class PartSeries:
     categories: list[CategorySeries] = field(default_factory=list)
     categories_add_up: bool = False
     earlier: list[EarlierSeries] = field(default_factory=list)
+    # A rebased part's values as stored before its new basis: the table keeps them in the actual
+    # column, the as-reported figures; the chart draws them converted, as an earlier series.
+    stored_before: list[YearValue] = field(default_factory=list)
 
     @property
     def drawn(self) -> bool:
@@ -556,13 +561,13 @@ def _noted(value: Value, note: Flag | None) -> Value:
 
 
 def part_table(series: PartSeries, *, headers: dict[str, str]) -> Table:
-    """One row per year that has anything to show: baseline, actual, a column per category where
-    the part is broken down, a column per earlier part whose series it continues, milestone,
-    expected, trend. headers: year, baseline, actual, milestone_kind, milestone, expected, trend,
-    flag."""
+    """One row per year that has anything to show: baseline, actual (with a rebased part's values
+    as stored before its new basis), a column per category where the part is broken down, a column
+    per earlier part whose series it continues, milestone, expected, trend. headers: year,
+    baseline, actual, milestone_kind, milestone, expected, trend, flag."""
     expected = dict(expected_path(series))
     trend = dict(trend_line(series))
-    actual = {a.year: a.value for a in series.actuals}
+    actual = {a.year: a.value for a in (*series.stored_before, *series.actuals)}
     by_category = [{a.year: a.value for a in category.actuals} for category in series.categories]
     by_category += [{a.year: _noted(a.value, e.note) for a in e.actuals} for e in series.earlier]
     milestones = {m.year: m for m in series.milestones}

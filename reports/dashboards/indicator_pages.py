@@ -524,7 +524,7 @@ def indicator_page(*, slug: str, as_of: int | None = None, user=None) -> dict:
                 plausible=plausible_range(part.value_type, part.unit.min_value, part.unit.max_value, ranks.values()),
             )
         part.series = series_continued(part, history, own, parts_by_id)
-        part.lineage_notes = lineage_notes(part, history, parts_by_id)
+        part.lineage_notes = lineage_notes(part, history, parts_by_id, part.series)
         part.retirement = retirement_notice(history.parts_retired.get(part.pk), indicator)
         part.regional_origin = regional_origin(part, region_sources, parts_by_id)
         part.chart_id = f"part-{part.code.lower()}"

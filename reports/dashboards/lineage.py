@@ -1,12 +1,14 @@
 """Series across versions on the public pages (versions.series): an earlier part's values drawn
-before the break in the series of a part split or merged from it, and what became of a retired
-part or indicator. Plain data in, plain data out: the caller reads the history and the series."""
+before the break in the series of a part split or merged from it, a rebased part's own earlier
+values drawn on its new basis, and what became of a retired part or indicator. Plain data in,
+plain data out: the caller reads the history and the series."""
 
 from dataclasses import dataclass, replace
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from indicators.display import format_number
 from indicators.models import Indicator, IndicatorPart, Observation
 from reports.dashboards import charts
 from reports.dashboards.charts import EarlierSeries, Flag, PartSeries, YearValue
@@ -37,6 +39,32 @@ def earlier_note(source, lineage: Lineage, retired: Retired | None) -> Flag:
     return Flag(charts.EARLIER, _("Series before version %(version)s") % {"version": lineage.version}, note)
 
 
+def _conversion(lineage: Lineage) -> str:
+    """What a rebase did to the values, with its numbers as the reader's language writes them."""
+    params = {
+        "version": lineage.version,
+        "factor": format_number(lineage.factor) if lineage.factor is not None else "",
+        "offset": format_number(lineage.offset) if lineage.offset is not None else "",
+    }
+    if lineage.factor is not None and lineage.offset is not None:
+        return _("multiplied by %(factor)s, plus %(offset)s, in version %(version)s") % params
+    if lineage.factor is not None:
+        return _("multiplied by %(factor)s in version %(version)s") % params
+    return _("plus %(offset)s in version %(version)s") % params
+
+
+def rebased_note(steps: list[Lineage]) -> Flag:
+    """The footnote on the converted values of a rebased part in a table: the stored values (which
+    the actual column keeps) and what each rebase since did to them, then the rebases' notes."""
+    note = _("The values as stored (in the actual column), %(steps)s.") % {
+        "steps": listed([_conversion(step) for step in steps])
+    }
+    for step in steps:
+        if step.note:
+            note = _("%(text)s %(note)s") % {"text": note, "note": step.note}
+    return Flag(charts.EARLIER, _("Series before version %(version)s") % {"version": steps[0].version}, note)
+
+
 def break_marked(actuals: list[YearValue], lineage: Lineage, sources: str) -> list[YearValue]:
     """The part's values with the first one of the version that made it flagged as a break in
     series (a value reported as a break keeps its own flag): the line does not join the earlier
@@ -47,6 +75,11 @@ def break_marked(actuals: list[YearValue], lineage: Lineage, sources: str) -> li
     params = {"version": lineage.version, "parts": sources}
     if lineage.origin == PartLineage.Origin.MERGED:
         note = _("This part's series starts with version %(version)s; before it, the series merged into it: %(parts)s.")
+    elif lineage.rebases:
+        note = _(
+            "This part's series is on a new basis from version %(version)s; before it, its values as stored, "
+            "converted to the new basis."
+        )
     else:
         note = _(
             "This part's series starts with version %(version)s; before it, the series it was split from: %(parts)s."
@@ -59,13 +92,51 @@ def break_marked(actuals: list[YearValue], lineage: Lineage, sources: str) -> li
     return [replace(a, value=replace(a.value, flag=flag)) if a is first else a for a in actuals]
 
 
+def rebased_series(part, series: PartSeries, rebases: list[Lineage]) -> PartSeries:
+    """A rebased part's series on its latest basis: the values before the latest rebase become an
+    earlier series of the part, each converted by every rebase from its year on (one line per
+    rebase, the values between two rebases on the second's), and its own line starts at the
+    latest rebase with a break. The table keeps the stored values in the actual column."""
+    if not rebases:
+        return series
+    latest = rebases[-1]
+    stored = [a for a in series.actuals if a.year < latest.applies_from]
+    if not any(a.value.number is not None for a in stored):
+        return series  # nothing before the new basis: no earlier line, nothing to break from
+    earlier, start = [], None
+    for n, lineage in enumerate(rebases):
+        steps = rebases[n:]
+        points = []
+        for a in stored:
+            if (start is None or a.year >= start) and a.year < lineage.applies_from:
+                number = a.value.number
+                for step in steps:
+                    number = step.on_new_basis(number) if number is not None else None
+                points.append(replace(a, value=replace(a.value, number=number)))
+        start = lineage.applies_from
+        if points:
+            label = _("%(part)s before version %(version)s, on the new basis") % {
+                "part": part.code,
+                "version": lineage.version,
+            }
+            earlier.append(EarlierSeries(part.code, label, points, rebased_note(steps)))
+    own = [a for a in series.actuals if a.year >= latest.applies_from]
+    return replace(
+        series,
+        actuals=break_marked(own, latest, ""),
+        earlier=[*series.earlier, *earlier],
+        stored_before=stored,
+    )
+
+
 def series_continued(part, history: History, own: dict[int, PartSeries], parts_by_id: dict) -> PartSeries:
     """The part's series with, for each version that made it by a split or a merge, the values of
     the parts it came from before that version as their own lines, and its first value after them
-    marked as a break. own: each part's own series. The parts a split or a merge came from are of
-    the same indicator (versions.changes), so their values are on the page already; an earlier
-    part's own history is not followed further back."""
-    series = own[part.pk]
+    marked as a break; for a rebased part, its own values before the rebase converted to the new
+    basis (rebased_series). own: each part's own series. The parts a split or a merge came from
+    are of the same indicator (versions.changes), so their values are on the page already; an
+    earlier part's own history is not followed further back."""
+    series = rebased_series(part, own[part.pk], history.rebased(part.pk))
     for lineage in history.continued_from_others(part.pk):
         earlier = []
         for pk in lineage.sources:
@@ -83,10 +154,13 @@ def series_continued(part, history: History, own: dict[int, PartSeries], parts_b
     return series
 
 
-def lineage_notes(part, history: History, parts_by_id: dict) -> list[str]:
+def lineage_notes(part, history: History, parts_by_id: dict, series: PartSeries | None = None) -> list[str]:
     """Sentences under a part's heading saying where its series comes from, for a part a version
-    made from others or rebased."""
+    made from others or rebased. series: the part's series as drawn (series_continued), to say
+    how a rebased part's earlier values are shown."""
     lines = []
+    rebases = history.rebased(part.pk)
+    converted = series is not None and bool(series.stored_before)
     for lineage in history.lineages.get(part.pk, []):
         params = {
             "version": lineage.version,
@@ -119,7 +193,14 @@ def lineage_notes(part, history: History, parts_by_id: dict) -> list[str]:
             else:
                 text = _("Baseline re-set in version %(version)s: plus %(offset)s.")
             lines.append(text % params)
-            lines.append(_("The values are shown as stored: the baseline changed, the values did not."))
+            if converted and lineage is rebases[-1]:
+                lines.append(
+                    _(
+                        "The chart draws the values up to %(year)s on the new basis, as a dashed line, then a "
+                        "break; the table gives them beside the values as stored."
+                    )
+                    % params
+                )
         if lineage.note:
             lines.append(lineage.note)
     return lines
