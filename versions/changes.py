@@ -7,6 +7,11 @@ Payloads (codes as in fixtures/carec2030_prf.yaml; texts map every language to a
   "outcome": <the outcome an output serves>}
 - retire_result: {"result": "TSM OC 1"} (retires each of its indicators in force)
 - add_indicator: {"result": "TRP OC 1", "indicator": <an indicator in the fixture's shape>}
+- split_indicator: {"indicator": "TRP OC 1", "into": [<an indicator in the fixture's shape, with
+  "result" (optional: the old one's) and, on a part, "from": <a part of the old indicator>>, ...]}
+  (two or more)
+- merge_indicators: {"indicators": [codes, two or more], "into": <an indicator in the fixture's
+  shape, with "result" (optional: the first's) and, on a part, "from": [{"indicator", "part"}, ...]>}
 - retire_indicator: {"indicator": "TRD OC 2"}
 - retire_part: {"indicator", "part", "went_to": [{"indicator", "part"}, ...]} (empty: discontinued)
 - reword: {"target": "result" | "indicator" | "part", "code", "indicator" (for a part), "field",
@@ -256,6 +261,7 @@ class Applier:
             level=level,
             parent=parent,
             order=order,
+            in_force_from=self.version.applies_from,  # measured from the first year the version governs
             **framework_import._result_defaults({"statement": statement}, where),
         )
         self._audit_created(result)
@@ -289,6 +295,11 @@ class Applier:
             )
         for indicator in indicators:
             self._retire(change, Retirement.Fate.DISCONTINUED, indicator=indicator)
+        if result.in_force_until is None:  # a result retired earlier keeps its first end
+            state = snapshot(result)
+            result.in_force_until = self.version.applies_from - 1
+            result.save(update_fields=["in_force_until"])
+            audit_record(actor=self.user, action=AuditEntry.Action.UPDATE, obj=result, before=state, reason=self.reason)
         before = {
             "code": result.code,
             "level": result.level,
@@ -297,18 +308,20 @@ class Applier:
         }
         return before, {}
 
-    def _add_indicator(self, change: Change, payload: dict) -> tuple[dict, dict]:
-        _required(payload, "result", "indicator")
-        item = payload["indicator"]
+    def _indicator_create(self, result_code, item) -> tuple[Indicator, list[IndicatorPart], dict]:
+        """A new indicator of a result, with its parts measured from the version's first year:
+        add_indicator, split_indicator and merge_indicators check and create it the same way, and
+        each then says where its parts' series come from. Returns the indicator, its parts and
+        its description for the comparison (before the parts' lineage)."""
         if not isinstance(item, dict):
             raise ValidationError(_("The new indicator must be a mapping of its fields."), code="bad_payload")
         _required(item, "code", "parts")
-        result = Result.objects.filter(framework=self.framework, code=payload["result"]).first()
+        result = Result.objects.filter(framework=self.framework, code=result_code).first()
         if result is None or result.level == Result.Level.IMPACT:
             raise ValidationError(
                 _("No outcome or output “%(code)s” in this framework."),
                 code="unknown_result",
-                params={"code": payload["result"]},
+                params={"code": result_code},
             )
         if Indicator.objects.filter(framework=self.framework, code=item["code"]).exists():
             raise ValidationError(
@@ -320,6 +333,8 @@ class Applier:
             raise ValidationError(_("An indicator's level is prf or sector."), code="bad_level")
         statement = texts_required(item.get("statement"), _("The indicator's statement"))
         texts_required(item.get("data_sources"), _("The indicator's data sources"))
+        if not isinstance(item["parts"], list):
+            raise ValidationError(_("The new indicator's parts must be a list."), code="bad_payload")
         for part_item in item["parts"]:
             part_item = part_item if isinstance(part_item, dict) else {}
             texts_required(part_item.get("name"), _("The name of part %(part)s") % {"part": part_item.get("code")})
@@ -333,15 +348,136 @@ class Applier:
         self._measured_from(parts)
         for part in parts:
             self._audit_created(part)
-            self._lineage(part, PartLineage.Origin.NEW)
-        after = {
+        described = {
             "code": indicator.code,
             "level": indicator.level,
             "result": result.code,
             "statement": statement,
             "parts": [{"code": p.code, "name": texts_of(p, "name")} for p in parts],
         }
+        return indicator, parts, described
+
+    def _add_indicator(self, change: Change, payload: dict) -> tuple[dict, dict]:
+        _required(payload, "result", "indicator")
+        _indicator, parts, after = self._indicator_create(payload["result"], payload["indicator"])
+        for part in parts:
+            self._lineage(part, PartLineage.Origin.NEW)
         return {}, after
+
+    @staticmethod
+    def _indicator_label(indicator: Indicator) -> dict:
+        """An indicator in force, as a split or a merge finds it: its statement and its parts."""
+        retired = Retirement.objects.filter(part__indicator=indicator).values("part_id")
+        parts = indicator.parts.exclude(pk__in=retired).order_by("order", "id")
+        return {
+            "code": indicator.code,
+            "statement": texts_of(indicator, "statement"),
+            "parts": [{"code": p.code, "name": texts_of(p, "name")} for p in parts],
+        }
+
+    def _new_indicators(self, into: list, default_result: str, sources_of) -> tuple[list[dict], list[IndicatorPart]]:
+        """The indicators a split or a merge makes, each part given its lineage from the parts
+        sources_of(part_item) names (split from one, merged from several, new from none).
+        Every part's "from" is checked before anything is created, so that a refusal names it."""
+        named = []
+        for item in into:
+            if not isinstance(item, dict):
+                raise ValidationError(_("The new indicator must be a mapping of its fields."), code="bad_payload")
+            part_items = item.get("parts") if isinstance(item.get("parts"), list) else []
+            named.append([sources_of(p if isinstance(p, dict) else {}) for p in part_items])
+        described, created = [], []
+        for item, sources in zip(into, named, strict=True):
+            # the importer takes the fixture's shape: where the series comes from is said here
+            bare = {key: value for key, value in item.items() if key != "result"}
+            if isinstance(item.get("parts"), list):
+                bare["parts"] = [
+                    {k: v for k, v in p.items() if k != "from"} if isinstance(p, dict) else p for p in item["parts"]
+                ]
+            _indicator, parts, after = self._indicator_create(item.get("result") or default_result, bare)
+            by_code = {p.code: p for p in parts}
+            for part_item, part_sources in zip(item["parts"], sources, strict=True):
+                part = by_code[part_item["code"]]
+                if not part_sources:
+                    origin = PartLineage.Origin.NEW
+                elif len(part_sources) == 1:
+                    origin = PartLineage.Origin.SPLIT
+                else:
+                    origin = PartLineage.Origin.MERGED
+                self._lineage(part, origin, part_sources)
+                for shown in after["parts"]:
+                    if shown["code"] == part.code:
+                        shown["from"] = [{"indicator": s.indicator.code, "code": s.code} for s in part_sources]
+            created += parts
+            described.append(after)
+        return described, created
+
+    def _split_indicator(self, change: Change, payload: dict) -> tuple[dict, dict]:
+        """One indicator becomes two or more: each new part continues the series of the old part
+        its "from" names, or starts a new one; the old indicator is retired, split into them."""
+        _required(payload, "indicator")
+        into = payload.get("into")
+        if not isinstance(into, list) or len(into) < 2:
+            raise ValidationError(_("An indicator is split into two or more new indicators."), code="split_too_few")
+        old = self.indicator(payload["indicator"])
+
+        def sources_of(part_item: dict) -> list[IndicatorPart]:
+            code = part_item.get("from")
+            if code is None:
+                return []
+            if not isinstance(code, str):
+                raise ValidationError(
+                    _("“from” of part %(part)s names one part of indicator %(indicator)s, not “%(value)s”."),
+                    code="bad_source",
+                    params={"part": part_item.get("code"), "indicator": old.code, "value": code},
+                )
+            return [self.part(old.code, code)]
+
+        before = self._indicator_label(old)
+        described, created = self._new_indicators(into, old.result.code, sources_of)
+        self._retire(change, Retirement.Fate.SPLIT, indicator=old, successors=created)
+        return before, {"indicators": described}
+
+    def _merge_indicators(self, change: Change, payload: dict) -> tuple[dict, dict]:
+        """Two or more indicators become one: each of its parts continues the series of the parts
+        its "from" names (merged from several, split from one) or starts a new one; the old
+        indicators are retired, merged into it."""
+        _required(payload, "indicators", "into")
+        codes = payload["indicators"]
+        if not isinstance(codes, list) or len(set(map(str, codes))) < 2:
+            raise ValidationError(_("Two or more indicators are merged into one."), code="merge_too_few")
+        for code in codes:
+            if codes.count(code) > 1:
+                raise ValidationError(
+                    _("The indicator “%(code)s” is named twice."), code="duplicate_indicator", params={"code": code}
+                )
+        old = [self.indicator(code) for code in codes]
+
+        def sources_of(part_item: dict) -> list[IndicatorPart]:
+            named = part_item.get("from") or []
+            if not isinstance(named, list) or any(not isinstance(n, dict) for n in named):
+                raise ValidationError(
+                    _("“from” of part %(part)s lists parts of the merged indicators: {indicator, part}."),
+                    code="bad_source",
+                    params={"part": part_item.get("code")},
+                )
+            sources = []
+            for source in named:
+                if source.get("indicator") not in codes:
+                    raise ValidationError(
+                        _("“%(indicator)s” is not one of the indicators merged (%(codes)s)."),
+                        code="bad_source",
+                        params={"indicator": source.get("indicator"), "codes": ", ".join(codes)},
+                    )
+                part = self.part(source["indicator"], source.get("part"))
+                if part not in sources:
+                    sources.append(part)
+            return sources
+
+        before = {"indicators": [self._indicator_label(indicator) for indicator in old]}
+        described, created = self._new_indicators([payload["into"]], old[0].result.code, sources_of)
+        for indicator in old:
+            self._retire(change, Retirement.Fate.MERGED, indicator=indicator, successors=created)
+        return before, described[0]
 
     def _retire_indicator(self, change: Change, payload: dict) -> tuple[dict, dict]:
         _required(payload, "indicator")

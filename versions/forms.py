@@ -68,6 +68,59 @@ EXAMPLES = {
         "parts": ["FUEL_CAREC", "NONFUEL_CAREC"],
         "into": {**_PART, "code": "TRADE_CAREC", "name": _TEXTS, "unit": "pct_gdp", "value_type": "percent"},
     },
+    Change.Kind.SPLIT_INDICATOR: {
+        "indicator": "TRP OC 1",
+        "into": [
+            {
+                "code": "TRP OC 1.1",
+                "statement": _TEXTS,
+                "data_sources": _TEXTS,
+                "parts": [
+                    {**_PART, "code": "ROAD_SWD", "name": _TEXTS, "from": "ROAD_SWD"},
+                    {**_PART, "code": "ROAD_SWOD", "name": _TEXTS, "from": "ROAD_SWOD"},
+                ],
+            },
+            {
+                "code": "TRP OC 1.2",
+                "result": "TRP OC 1",
+                "statement": _TEXTS,
+                "data_sources": _TEXTS,
+                "parts": [
+                    {**_PART, "code": "RAIL_SWD", "name": _TEXTS, "from": "RAIL_SWD"},
+                    {**_PART, "code": "RAIL_SWOD", "name": _TEXTS, "from": "RAIL_SWOD"},
+                ],
+            },
+        ],
+    },
+    Change.Kind.MERGE_INDICATORS: {
+        "indicators": ["TRD OC 1.2", "TRD OC 1.3"],
+        "into": {
+            "code": "TRD OC 1.5",
+            "level": "sector",
+            "statement": _TEXTS,
+            "data_sources": _TEXTS,
+            "parts": [
+                {
+                    **_PART,
+                    "code": "GOODS_TRADE",
+                    "name": _TEXTS,
+                    "unit": "usd_million",
+                    "value_type": "money",
+                    "aggregation": "sum",
+                    "from": [{"indicator": "TRD OC 1.2", "part": "GOODS_TRADE"}],
+                },
+                {
+                    **_PART,
+                    "code": "FDI_INFLOWS",
+                    "name": _TEXTS,
+                    "unit": "usd_million",
+                    "value_type": "money",
+                    "aggregation": "sum",
+                    "from": [{"indicator": "TRD OC 1.3", "part": "FDI_INFLOWS"}],
+                },
+            ],
+        },
+    },
     Change.Kind.REBASE: {"indicator": "TRD OC 1", "part": "FUEL_WORLD", "factor": "1.1", "note": _TEXTS},
     Change.Kind.RETARGET: {
         "indicator": "TRP OC 1",

@@ -115,6 +115,8 @@ class Change(models.Model):
         REWORD = "reword", _("reworded")
         SPLIT_PART = "split_part", _("part split")
         MERGE_PARTS = "merge_parts", _("parts merged")
+        SPLIT_INDICATOR = "split_indicator", _("indicator split")
+        MERGE_INDICATORS = "merge_indicators", _("indicators merged")
         REBASE = "rebase", _("baseline re-set")
         RETARGET = "retarget", _("milestones re-set")
 

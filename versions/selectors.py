@@ -23,8 +23,8 @@ GROUPS = [
         [Change.Kind.RETIRE_RESULT, Change.Kind.RETIRE_INDICATOR, Change.Kind.RETIRE_PART],
     ),
     ("reworded", gettext_lazy("Reworded"), [Change.Kind.REWORD]),
-    ("split", gettext_lazy("Split"), [Change.Kind.SPLIT_PART]),
-    ("merged", gettext_lazy("Merged"), [Change.Kind.MERGE_PARTS]),
+    ("split", gettext_lazy("Split"), [Change.Kind.SPLIT_PART, Change.Kind.SPLIT_INDICATOR]),
+    ("merged", gettext_lazy("Merged"), [Change.Kind.MERGE_PARTS, Change.Kind.MERGE_INDICATORS]),
     ("retargeted", gettext_lazy("Milestones re-set"), [Change.Kind.RETARGET]),
     ("rebased", gettext_lazy("Baselines re-set"), [Change.Kind.REBASE]),
 ]
@@ -99,6 +99,22 @@ def _milestone_line(item: dict) -> str:
     }
 
 
+def _indicator_lines(indicator: dict, language: str) -> list[str]:
+    """An indicator and its parts, each new part with where its series comes from (when the
+    change recorded it: a split or a merge of indicators)."""
+    lines = [_("%(code)s: %(text)s") % {"code": indicator["code"], "text": _text(indicator["statement"], language)}]
+    for part in indicator["parts"]:
+        params = {"code": part["code"], "text": _text(part["name"], language)}
+        if "from" not in part:
+            lines.append(_("%(code)s: %(text)s") % params)
+        elif part["from"]:
+            params["parts"] = ", ".join(f"{s['indicator']} · {s['code']}" for s in part["from"])
+            lines.append(_("%(code)s: %(text)s (series from %(parts)s)") % params)
+        else:
+            lines.append(_("%(code)s: %(text)s (new series)") % params)
+    return lines
+
+
 def _described(kind: str, before: dict, after: dict, language: str) -> dict:
     """What a change shows: its subject and lines before and after, in the active language."""
     if kind == Change.Kind.ADD_RESULT:
@@ -154,6 +170,18 @@ def _described(kind: str, before: dict, after: dict, language: str) -> dict:
             "subject": f"{after['indicator']} · {after['code']}",
             "before": [_part_line(p, language) for p in before["parts"]],
             "after": [_part_line(after, language)],
+        }
+    if kind == Change.Kind.SPLIT_INDICATOR:
+        return {
+            "subject": before["code"],
+            "before": _indicator_lines(before, language),
+            "after": [line for item in after["indicators"] for line in _indicator_lines(item, language)],
+        }
+    if kind == Change.Kind.MERGE_INDICATORS:
+        return {
+            "subject": after["code"],
+            "before": [line for item in before["indicators"] for line in _indicator_lines(item, language)],
+            "after": _indicator_lines(after, language),
         }
     if kind == Change.Kind.REBASE:
         lines = [_("baseline %(year)s: %(value)s") % after["baseline"]]

@@ -122,6 +122,17 @@ def test_a_revision_adds_an_outcome_with_an_indicator_and_retires_another(secret
     assert indicator.result == outcome and indicator.statement_zh_hans == SAFETY_INDICATOR["statement"]["zh-hans"]
     assert parts_in_force(version).filter(indicator=indicator).exists()
     assert not output.indicators.exists()
+    # the new results are stated from the version's first year; the retired one up to the year before
+    assert (outcome.in_force_from, outcome.in_force_until) == (version.applies_from, None)
+    assert (output.in_force_from, output.in_force_until) == (version.applies_from, None)
+    retired_result = Result.objects.get(framework=framework, code=RETIRED)
+    assert (retired_result.in_force_from, retired_result.in_force_until) == (None, version.applies_from - 1)
+    assert set(Result.objects.in_force(2026).filter(code__in=[RETIRED, "TRP OC 2"]).values_list("code", flat=True)) == {
+        RETIRED
+    }
+    assert set(Result.objects.in_force(2027).filter(code__in=[RETIRED, "TRP OC 2"]).values_list("code", flat=True)) == {
+        "TRP OC 2"
+    }
     # every indicator of the retired outcome, discontinued from 2027
     retirements = Retirement.objects.filter(indicator__in=retired)
     assert retirements.count() == len(retired)
