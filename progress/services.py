@@ -155,7 +155,7 @@ def _recompute(method: RatingMethod, scope: list[int] | None) -> int:
     }
     # a revision re-sets baselines and milestones, retires and adds parts from the first year it
     # governs: each period of years is rated against the framework then in force
-    part_columns: dict[str, list] = {}
+    part_columns: dict[str, list] = {name: [] for name in (*PART_COLUMNS, "method_id")}
     indicator_rows: list[dict] = []
     for period in rating_periods(years):
         columns, rows = _ratings(method, settings, frames, regional_columns, period)

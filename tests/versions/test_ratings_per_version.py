@@ -5,7 +5,7 @@ parts it added are, and an indicator combines only the parts measured in the yea
 
 import pytest
 
-from indicators.models import IndicatorPart, Milestone
+from indicators.models import Baseline, IndicatorPart, Milestone
 from progress.engine import Point, Target, expected_value
 from progress.models import IndicatorRating, PartRating, RecomputeRequest
 from progress.services import progress_recompute
@@ -103,3 +103,11 @@ def test_an_incremental_recompute_rates_per_version_too(before_and_after):
     PartRating.objects.filter(part__indicator=road.indicator).delete()
     progress_recompute(part_ids=[road.pk])
     assert _part_rows() == parts
+
+
+def test_a_framework_with_no_baseline_has_no_year_to_rate_and_the_recompute_says_so_quietly(db):
+    """No baseline, no report year, no period: the recompute stores nothing rather than failing
+    on an empty set of periods."""
+    Baseline.objects.all().delete()
+    run = progress_recompute()
+    assert run.status == "done" and not PartRating.objects.exists() and not IndicatorRating.objects.exists()
