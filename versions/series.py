@@ -61,6 +61,7 @@ class Successor:
     code: str
     name: str
     indicator_code: str
+    indicator_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -74,15 +75,23 @@ class Retired:
     fate_label: str
     reason: str
     successors: tuple[Successor, ...] = ()
+    # what was retired: an indicator (part_code empty) or a part of indicator_code
+    indicator_code: str = ""
+    part_code: str = ""
 
 
 @dataclass
 class History:
-    """The history across versions of one indicator and its parts, by part id."""
+    """The history across versions of one indicator and its parts, by part id. continues: the
+    retirement each of its parts continues (a retired part or a retired indicator, this one's or
+    another's, that names the part a successor); continued_by: for each earlier part of another
+    indicator that a part here continues, the parts (of any indicator) whose series continue it."""
 
     retired: Retired | None = None
     parts_retired: dict[int, Retired] = field(default_factory=dict)
     lineages: dict[int, list[Lineage]] = field(default_factory=dict)
+    continues: dict[int, tuple[Retired, ...]] = field(default_factory=dict)
+    continued_by: dict[int, tuple[Successor, ...]] = field(default_factory=dict)
 
     def continued_from_others(self, part_id: int) -> list[Lineage]:
         """The lineages that bring another part's values into this part's series, oldest first."""
@@ -99,21 +108,50 @@ def _in_language(row, prefix: str) -> str:
     return getattr(row, f"{prefix}_{suffix}", "") or getattr(row, f"{prefix}_en", "") or ""
 
 
-def _lineages(indicator: Indicator) -> dict[int, list[Lineage]]:
-    """One query: a row per (lineage, earlier part). A part new in a version has no earlier part
-    and a part that kept its series has nothing to say, so neither is read."""
+def lineage_sources(indicator: Indicator):
+    """The ids of the earlier parts whose values the indicator's parts continue (by a split, a
+    merge or a rebase, in an endorsed version), of this indicator or another: a subquery, for the
+    page's reads of parts and values to take them in without a query of their own."""
     through = PartLineage.sources.through
-    rows = (
+    return (
         through.objects.filter(partlineage__part__indicator=indicator, partlineage__version__status=ENDORSED)
         .exclude(partlineage__origin=PartLineage.Origin.SAME)
-        .select_related("partlineage__version__based_on")
-        .order_by("partlineage__version__applies_from", "partlineage_id", "indicatorpart_id")
+        .values("indicatorpart_id")
+    )
+
+
+def _lineages(indicator: Indicator) -> tuple[dict[int, list[Lineage]], dict[int, tuple[Successor, ...]]]:
+    """One query: a row per (lineage, earlier part), for the lineages of the indicator's parts and
+    for every lineage that continues one of their earlier parts (what else a part of another
+    indicator went into, for its note). A part new in a version has no earlier part and a part
+    that kept its series has nothing to say, so neither is read."""
+    through = PartLineage.sources.through
+    rows = (
+        through.objects.filter(partlineage__version__status=ENDORSED)
+        .filter(Q(partlineage__part__indicator=indicator) | Q(indicatorpart_id__in=lineage_sources(indicator)))
+        .exclude(partlineage__origin=PartLineage.Origin.SAME)
+        .select_related("partlineage__version__based_on", "partlineage__part__indicator", "indicatorpart")
+        .order_by(
+            "partlineage__version__applies_from",
+            "partlineage__part__indicator__code",
+            "partlineage__part__order",
+            "partlineage_id",
+            "indicatorpart_id",
+        )
     )
     found: dict[int, tuple[PartLineage, list[int]]] = {}
+    continued_by: dict[int, list[Successor]] = {}
     for row in rows:
         found.setdefault(row.partlineage_id, (row.partlineage, []))[1].append(row.indicatorpart_id)
+        part = row.partlineage.part
+        if row.indicatorpart.indicator_id != indicator.pk:
+            continued_by.setdefault(row.indicatorpart_id, []).append(
+                Successor(part.pk, part.code, part.name, part.indicator.code, part.indicator_id)
+            )
     by_part: dict[int, list[Lineage]] = {}
     for lineage, sources in found.values():
+        if lineage.part.indicator_id != indicator.pk:
+            continue  # read only for continued_by
         version = lineage.version
         by_part.setdefault(lineage.part_id, []).append(
             Lineage(
@@ -128,26 +166,33 @@ def _lineages(indicator: Indicator) -> dict[int, list[Lineage]]:
                 note=lineage.note or "",
             )
         )
-    return by_part
+    return by_part, {pk: tuple(successors) for pk, successors in continued_by.items()}
 
 
-def _retirements(indicator: Indicator) -> tuple[Retired | None, dict[int, Retired]]:
-    """One query: a row per (retirement, successor), the successors' names in every language."""
+def _retirements(
+    indicator: Indicator,
+) -> tuple[Retired | None, dict[int, Retired], dict[int, tuple[Retired, ...]]]:
+    """One query: a row per (retirement, successor), the successors' names in every language, for
+    the retirements of the indicator and its parts and those that name one of its parts a
+    successor (the retired indicator a part of a split or a merge of indicators continues). The
+    successors come grouped by indicator, in the order of its parts."""
     names = {
         f"successor_name_{lang_suffix(code)}": F(f"successors__name_{lang_suffix(code)}")
         for code, _ in settings.LANGUAGES
     }
+    continuing = Retirement.successors.through.objects.filter(indicatorpart__indicator=indicator)
     rows = (
         Retirement.objects.filter(version__status=ENDORSED)
-        .filter(Q(indicator=indicator) | Q(part__indicator=indicator))
-        .select_related("version__based_on", "change")
+        .filter(Q(indicator=indicator) | Q(part__indicator=indicator) | Q(pk__in=continuing.values("retirement_id")))
+        .select_related("version__based_on", "change", "indicator", "part__indicator")
         .annotate(
             successor_id=F("successors"),
             successor_code=F("successors__code"),
             successor_indicator=F("successors__indicator__code"),
+            successor_indicator_id=F("successors__indicator_id"),
             **names,
         )
-        .order_by("pk", "successors__order", "successors__code")
+        .order_by("pk", "successors__indicator__code", "successors__order", "successors__code")
     )
     found: dict[int, tuple[Retirement, list[Successor]]] = {}
     for row in rows:
@@ -155,10 +200,14 @@ def _retirements(indicator: Indicator) -> tuple[Retired | None, dict[int, Retire
         if row.successor_id is not None:
             successors.append(
                 Successor(
-                    row.successor_id, row.successor_code, _in_language(row, "successor_name"), row.successor_indicator
+                    row.successor_id,
+                    row.successor_code,
+                    _in_language(row, "successor_name"),
+                    row.successor_indicator,
+                    row.successor_indicator_id,
                 )
             )
-    indicator_retired, parts = None, {}
+    indicator_retired, parts, continues = None, {}, {}  # continues: by successor, in the order of the retirements
     for retirement, successors in found.values():
         version = retirement.version
         retired = Retired(
@@ -169,19 +218,32 @@ def _retirements(indicator: Indicator) -> tuple[Retired | None, dict[int, Retire
             fate_label=str(Retirement.Fate(retirement.fate).label),
             reason=retirement.change.reason or "",
             successors=tuple(successors),
+            indicator_code=(retirement.indicator or retirement.part.indicator).code,
+            part_code=retirement.part.code if retirement.part_id else "",
         )
-        if retirement.part_id is None:
+        if retirement.part_id is None and retirement.indicator_id == indicator.pk:
             indicator_retired = retired
-        else:
+        elif retirement.part_id is not None and retirement.part.indicator_id == indicator.pk:
             parts[retirement.part_id] = retired
-    return indicator_retired, parts
+        for successor in successors:
+            if successor.indicator_id == indicator.pk:
+                continues[successor.part_id] = (*continues.get(successor.part_id, ()), retired)
+    return indicator_retired, parts, continues
 
 
 def indicator_history(indicator: Indicator) -> History:
     """What the endorsed versions did to an indicator and its parts, in two queries whatever its
-    history: where each part's series comes from, and what became of what they retired."""
-    retired, parts_retired = _retirements(indicator)
-    return History(retired=retired, parts_retired=parts_retired, lineages=_lineages(indicator))
+    history: where each part's series comes from (of this indicator or another), and what became
+    of what they retired."""
+    retired, parts_retired, continues = _retirements(indicator)
+    lineages, continued_by = _lineages(indicator)
+    return History(
+        retired=retired,
+        parts_retired=parts_retired,
+        lineages=lineages,
+        continues=continues,
+        continued_by=continued_by,
+    )
 
 
 def indicator_retired_in() -> Subquery:

@@ -32,7 +32,7 @@ from reports.dashboards import charts
 from reports.dashboards.charts import CategorySeries, Flag, MilestoneValue, PartSeries, Value, YearValue
 from reports.dashboards.lineage import lineage_notes, retirement_notice, series_continued
 from reports.formatting import listed, number
-from versions.series import indicator_history, indicator_retired_in
+from versions.series import indicator_history, indicator_retired_in, lineage_sources
 from workflow.permissions import current_per_cell, observations_visible
 
 # The formats a chart downloads in (reports.dashboards.takeaway); the tables download as CSV and XLSX.
@@ -459,9 +459,13 @@ def indicator_page(*, slug: str, as_of: int | None = None, user=None) -> dict:
         raise Http404
     scope = report_scope(as_of)
     method, settings, as_of = scope.method, scope.settings, scope.as_of
-    parts = list(
-        IndicatorPart.objects.filter(indicator=indicator)
-        .select_related("unit")
+    # The indicator's parts and, in the same queries, the earlier parts of other indicators whose
+    # series theirs continue (a split or a merge of indicators, versions.series): their regional
+    # values are drawn before the break.
+    earlier = lineage_sources(indicator)
+    fetched = list(
+        IndicatorPart.objects.filter(Q(indicator=indicator) | Q(pk__in=earlier))
+        .select_related("unit", "indicator")
         .prefetch_related(
             Prefetch(
                 "baselines", queryset=Baseline.objects.select_related("source").order_by("-is_current", "-revised_on")
@@ -470,12 +474,14 @@ def indicator_page(*, slug: str, as_of: int | None = None, user=None) -> dict:
         )
         .order_by("order", "id")
     )
+    parts = [part for part in fetched if part.indicator_id == indicator.pk]
     # The country breakdown (every visible country value of the indicator's parts), the approved
     # values reported for the region (their sources and flags) and the region's category values,
-    # in one query; the names of the categories in one more, whether or not any value has one.
+    # in one query (with the flags of the earlier parts' regional values); the names of the
+    # categories in one more, whether or not any value has one.
     observations = current_per_cell(
         observations_visible(user, categories=True)
-        .filter(part__indicator=indicator)
+        .filter(Q(part__indicator=indicator) | Q(part__in=earlier, country__isnull=True, breakdown=""))
         .filter(Q(country__isnull=False, year__lte=as_of) | Q(country__isnull=True, status=Observation.Status.APPROVED))
         .exclude(kind=Observation.Kind.FORECAST)
         .select_related("country", "source")
@@ -496,7 +502,7 @@ def indicator_page(*, slug: str, as_of: int | None = None, user=None) -> dict:
             region_totals.setdefault(observation.part_id, {})[observation.year] = observation
         elif not observation.breakdown:
             by_part.setdefault(observation.part_id, []).append(observation)
-    parts_by_id = {part.pk: part for part in parts}
+    parts_by_id = {part.pk: part for part in fetched}
     category_names = category_labels(indicator)
     history = indicator_history(indicator)
     own = {
@@ -504,9 +510,11 @@ def indicator_page(*, slug: str, as_of: int | None = None, user=None) -> dict:
             part,
             part.regional,
             flags=region_totals.get(part.pk, {}),
-            categories=category_series(part, region_categories.get(part.pk, []), category_names),
+            categories=category_series(part, region_categories.get(part.pk, []), category_names)
+            if part.indicator_id == indicator.pk
+            else (),
         )
-        for part in parts
+        for part in fetched
     }
 
     labels, separator = chart_labels(), separators()

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from indicators.display import format_number
 from indicators.models import Indicator, IndicatorPart, Observation
@@ -17,21 +18,30 @@ from versions.models import PartLineage
 from versions.series import History, Lineage, Retired
 
 
-def _part_named(part) -> str:
-    return _("%(name)s (%(code)s)") % {"name": part.name, "code": part.code}
+def _coded(indicator_code: str, code: str) -> str:
+    """A part of another indicator than the page's, named with its indicator: "TRP OC 1 · RAIL_SWD"."""
+    return _("%(indicator)s · %(code)s") % {"indicator": indicator_code, "code": code}
 
 
-def _sources_text(lineage: Lineage, parts_by_id: dict[int, IndicatorPart]) -> str:
-    return listed([_part_named(parts_by_id[pk]) for pk in lineage.sources if pk in parts_by_id])
+def _code(part, home: int | None) -> str:
+    """The part's code as the page of indicator home names it: bare on its own indicator's page,
+    with its indicator's code on another's (a part of an indicator split or merged into this one).
+    Needs part.indicator for a part of another indicator."""
+    return part.code if home is None or part.indicator_id == home else _coded(part.indicator.code, part.code)
 
 
-def earlier_note(source, lineage: Lineage, retired: Retired | None) -> Flag:
+def _part_named(part, home: int | None = None) -> str:
+    return _("%(name)s (%(code)s)") % {"name": part.name, "code": _code(part, home)}
+
+
+def _sources_text(lineage: Lineage, parts_by_id: dict[int, IndicatorPart], home: int | None = None) -> str:
+    return listed([_part_named(parts_by_id[pk], home) for pk in lineage.sources if pk in parts_by_id])
+
+
+def earlier_note(source, lineage: Lineage, into: list[str], home: int | None = None) -> Flag:
     """The footnote on the values of an earlier part's series in a table: whose values they are,
-    and what the version made of that part."""
-    params = {
-        "part": _part_named(source),
-        "parts": listed([s.code for s in retired.successors]) if retired else "",
-    }
+    and what the version made of that part (into: the codes of the parts that continue it)."""
+    params = {"part": _part_named(source, home), "parts": listed(into)}
     if lineage.origin == PartLineage.Origin.MERGED:
         note = _("%(part)s, merged into %(parts)s") % params
     else:
@@ -65,10 +75,13 @@ def rebased_note(steps: list[Lineage]) -> Flag:
     return Flag(charts.EARLIER, _("Series before version %(version)s") % {"version": steps[0].version}, note)
 
 
-def break_marked(actuals: list[YearValue], lineage: Lineage, sources: str) -> list[YearValue]:
+def break_marked(
+    actuals: list[YearValue], lineage: Lineage, sources: str, continues: tuple[str, ...] = ()
+) -> list[YearValue]:
     """The part's values with the first one of the version that made it flagged as a break in
     series (a value reported as a break keeps its own flag): the line does not join the earlier
-    series, and the footnote says why."""
+    series, and the footnote says why. continues: the codes of the indicators the version retired
+    that the part continues (split or merged into the page's indicator from another)."""
     first = next((a for a in actuals if a.year >= lineage.applies_from), None)
     if first is None or (first.value.flag is not None and first.value.flag.kind == charts.BREAK):
         return actuals
@@ -85,6 +98,12 @@ def break_marked(actuals: list[YearValue], lineage: Lineage, sources: str) -> li
             "This part's series starts with version %(version)s; before it, the series it was split from: %(parts)s."
         )
     note %= params
+    if continues:
+        note = ngettext(
+            "%(note)s It continues indicator %(indicators)s, retired in version %(version)s.",
+            "%(note)s It continues indicators %(indicators)s, retired in version %(version)s.",
+            len(continues),
+        ) % {"note": note, "indicators": listed(list(continues)), "version": lineage.version}
     own = first.value.flag
     if own is not None:
         note = _("%(flag)s; %(note)s") % {"flag": own.text(), "note": note}
@@ -133,25 +152,46 @@ def series_continued(part, history: History, own: dict[int, PartSeries], parts_b
     """The part's series with, for each version that made it by a split or a merge, the values of
     the parts it came from before that version as their own lines, and its first value after them
     marked as a break; for a rebased part, its own values before the rebase converted to the new
-    basis (rebased_series). own: each part's own series. The parts a split or a merge came from
-    are of the same indicator (versions.changes), so their values are on the page already; an
-    earlier part's own history is not followed further back."""
+    basis (rebased_series). own and parts_by_id: each part's own series, and the part, for the
+    page's parts and the earlier parts of other indicators theirs continue (a split or a merge of
+    indicators), named there with their indicator's code; an earlier part's own history is not
+    followed further back."""
+    home = part.indicator_id
     series = rebased_series(part, own[part.pk], history.rebased(part.pk))
     for lineage in history.continued_from_others(part.pk):
         earlier = []
         for pk in lineage.sources:
             source = parts_by_id.get(pk)
-            points = [a for a in own[pk].actuals if a.year < lineage.applies_from] if source else []
+            points = [a for a in own[pk].actuals if a.year < lineage.applies_from] if source and pk in own else []
             if points:
-                label = _("%(part)s before version %(version)s") % {"part": source.code, "version": lineage.version}
-                note = earlier_note(source, lineage, history.parts_retired.get(pk))
-                earlier.append(EarlierSeries(source.code, label, points, note))
+                code = _code(source, home)
+                label = _("%(part)s before version %(version)s") % {"part": code, "version": lineage.version}
+                note = earlier_note(source, lineage, _continued_by(source, history, home), home)
+                earlier.append(EarlierSeries(code, label, points, note))
+        retired = tuple(
+            r.indicator_code
+            for r in history.continues.get(part.pk, ())
+            if not r.part_code and r.version == lineage.version
+        )
         series = replace(
             series,
-            actuals=break_marked(series.actuals, lineage, _sources_text(lineage, parts_by_id)),
+            actuals=break_marked(series.actuals, lineage, _sources_text(lineage, parts_by_id, home), retired),
             earlier=[*series.earlier, *earlier],
         )
     return series
+
+
+def _continued_by(source, history: History, home: int) -> list[str]:
+    """The codes of the parts that continue an earlier part: those its retirement names, for a
+    part of the page's indicator; those whose lineage names it, for a part of another indicator
+    (whose retirement, if any, is its indicator's, naming every part of the indicators it went into)."""
+    if source.indicator_id == home:
+        retired = history.parts_retired.get(source.pk)
+        return [s.code for s in retired.successors] if retired else []
+    return [
+        s.code if s.indicator_id == home else _coded(s.indicator_code, s.code)
+        for s in history.continued_by.get(source.pk, ())
+    ]
 
 
 def lineage_notes(part, history: History, parts_by_id: dict, series: PartSeries | None = None) -> list[str]:
@@ -164,7 +204,7 @@ def lineage_notes(part, history: History, parts_by_id: dict, series: PartSeries 
     for lineage in history.lineages.get(part.pk, []):
         params = {
             "version": lineage.version,
-            "parts": _sources_text(lineage, parts_by_id),
+            "parts": _sources_text(lineage, parts_by_id, part.indicator_id),
             "year": lineage.applies_from - 1,
             "factor": number(lineage.factor) if lineage.factor is not None else "",
             "offset": number(lineage.offset) if lineage.offset is not None else "",
