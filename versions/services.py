@@ -27,7 +27,8 @@ class _DryRun(Exception):
     """Rolls back a trial application of a draft's changes."""
 
 
-def _require_manager(user) -> None:
+def manager_required(user) -> None:
+    """Only the secretariat drafts, reviews, endorses or previews a revision."""
     if not Access(user).can_manage():
         raise PermissionDenied(_("Only the secretariat may revise the framework."))
 
@@ -84,11 +85,26 @@ def _apply_all(
     return applier, results
 
 
+def version_tried(*, user, version: FrameworkVersion, read):
+    """What `read()` returns while every change of an open revision is applied as endorsement
+    would apply it (the same stale checks, in order), inside a savepoint rolled back after:
+    nothing of it stays. A change that no longer applies is refused as endorsement would."""
+    manager_required(user)
+    _stale_check(version)
+    changes = list(version.changes.order_by("order"))
+    try:
+        with transaction.atomic():
+            _apply_all(version, changes, user=user, on=timezone.now().date())
+            raise _DryRun(read())
+    except _DryRun as outcome:
+        return outcome.args[0]
+
+
 @transaction.atomic
 def version_draft_create(*, user, framework: Framework, label: str, applies_from: int) -> FrameworkVersion:
     """Start a revision of the version in force. It holds no changes yet and nobody but the
     secretariat sees it."""
-    _require_manager(user)
+    manager_required(user)
     label = (label or "").strip()
     if not label:
         raise ValidationError(_("A version needs a label, such as 2027."), code="missing_label")
@@ -121,7 +137,7 @@ def version_draft_create(*, user, framework: Framework, label: str, applies_from
 def change_add(*, user, version: FrameworkVersion, kind: str, payload: dict, reason: dict) -> Change:
     """Add a change to a draft. It is tried at once after the draft's earlier changes, and rolled
     back, so that a payload that would not apply is refused now, naming what is wrong."""
-    _require_manager(user)
+    manager_required(user)
     version = _locked(version, FrameworkVersion.Status.DRAFT)
     if kind not in Change.Kind.values:
         raise ValidationError(
@@ -157,7 +173,7 @@ def change_add(*, user, version: FrameworkVersion, kind: str, payload: dict, rea
 @transaction.atomic
 def version_submit(*, user, version: FrameworkVersion) -> FrameworkVersion:
     """Send a draft for review: its changes are frozen."""
-    _require_manager(user)
+    manager_required(user)
     version = _locked(version, FrameworkVersion.Status.DRAFT)
     if not version.changes.exists():
         raise ValidationError(_("A revision with no changes cannot be sent for review."), code="empty")
@@ -172,7 +188,7 @@ def version_submit(*, user, version: FrameworkVersion) -> FrameworkVersion:
 def version_endorse(*, user, version: FrameworkVersion, endorsed_on: datetime.date, meeting: dict) -> FrameworkVersion:
     """Record the endorsement and apply every change, in order, all or nothing. What the public
     sees of the framework changes only here."""
-    _require_manager(user)
+    manager_required(user)
     version = _locked(version, FrameworkVersion.Status.IN_REVIEW)
     meeting = texts_required(meeting, _("The endorsing meeting"))
     _stale_check(version)
@@ -212,7 +228,7 @@ def version_endorse(*, user, version: FrameworkVersion, endorsed_on: datetime.da
 @transaction.atomic
 def version_withdraw(*, user, version: FrameworkVersion, reason: str = "") -> FrameworkVersion:
     """Abandon a draft or a revision in review; nothing of it was ever applied."""
-    _require_manager(user)
+    manager_required(user)
     version = _locked(version, FrameworkVersion.Status.DRAFT, FrameworkVersion.Status.IN_REVIEW)
     before = snapshot(version)
     version.status = FrameworkVersion.Status.WITHDRAWN

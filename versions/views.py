@@ -20,6 +20,7 @@ from versions import services
 from versions.forms import ChangeForm, DraftForm, EndorseForm, WithdrawForm, examples
 from versions.initial import version_initial_ensure
 from versions.models import FrameworkVersion
+from versions.preview import version_preview
 from versions.selectors import framework_default, version_compare, versions_visible
 from workflow.permissions import Access
 
@@ -172,4 +173,26 @@ def revision_detail(request, label: str):
         request,
         "versions/revision.html",
         {"framework": framework, "version": version, "changes": changes, "forms": forms, "examples": examples()},
+    )
+
+
+@login_required
+@require_GET
+def revision_preview(request, label: str):
+    """The framework as it will read once this revision is endorsed, every item marked with what
+    the revision does to it. A change that no longer applies is shown, as endorsement would
+    refuse it, instead of the framework."""
+    framework = _manager_framework(request)
+    version = get_object_or_404(
+        FrameworkVersion.objects.select_related("framework", "based_on"), framework=framework, label=label
+    )
+    preview, errors = None, []
+    try:
+        preview = version_preview(user=request.user, version=version)
+    except ValidationError as error:
+        errors = error.messages
+    return render(
+        request,
+        "versions/preview.html",
+        {"framework": framework, "version": version, "preview": preview, "errors": errors},
     )
