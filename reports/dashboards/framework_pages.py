@@ -5,7 +5,7 @@ from django.http import Http404
 from django.utils.translation import ngettext
 
 from clusters.models import Cluster, Country, Framework, Result, Sector
-from indicators.models import Indicator, Observation
+from indicators.models import Indicator, IndicatorPart, Observation
 from progress.method import Movement, Rating
 from progress.models import IndicatorRating, RegionalValue
 from progress.selectors import rating_summary
@@ -191,11 +191,19 @@ def _results_chain(results: list[Result], indicators: list[Indicator]) -> list[d
 
 
 def _sector_chains(sectors: list[Sector], scope: Scope) -> None:
-    """Attach each sector's results chain with its indicators' summaries (ten queries)."""
+    """Attach each sector's results chain with its indicators' summaries (ten queries): the
+    framework in force in the report year, so a year under an earlier version shows that
+    version's results, indicators, parts, baselines and milestones."""
     results = list(
-        Result.objects.filter(sector__in=sectors).select_related("parent").order_by("sector_id", "level", "order")
+        Result.objects.in_force(scope.as_of)
+        .filter(sector__in=sectors)
+        .select_related("parent")
+        .order_by("sector_id", "level", "order")
     )
-    indicators = indicator_summaries(Indicator.objects.filter(result__sector__in=sectors).order_by("order"), scope)
+    measured = Indicator.objects.filter(
+        result__sector__in=sectors, pk__in=IndicatorPart.objects.in_force(scope.as_of).values("indicator_id")
+    )
+    indicators = indicator_summaries(measured.order_by("order"), scope, as_measured=True)
     for sector in sectors:
         mine = [r for r in results if r.sector_id == sector.pk]
         sector.chain = _results_chain(mine, [i for i in indicators if i.result.sector_id == sector.pk])

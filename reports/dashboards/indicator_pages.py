@@ -251,17 +251,18 @@ def chart_labels() -> dict[str, str]:
     }
 
 
-def _part_prefetches(scope: Scope, *, regional_until: int | None) -> list:
+def _part_prefetches(scope: Scope, *, regional_until: int | None, governing: int | None = None) -> list:
+    """governing: a report year whose baseline and milestones to read (those a framework
+    revision set for it); the current ones when None."""
     regional = RegionalValue.objects.order_by("year")
     if regional_until is not None:
         regional = regional.filter(year__lte=regional_until)
+    baselines, milestones = Baseline.objects.filter(is_current=True), Milestone.objects.filter(is_current=True)
+    if governing is not None:
+        baselines, milestones = Baseline.objects.in_force(governing), Milestone.objects.in_force(governing)
     return [
-        Prefetch("baselines", queryset=Baseline.objects.filter(is_current=True), to_attr="current_baselines"),
-        Prefetch(
-            "milestones",
-            queryset=Milestone.objects.filter(is_current=True).order_by("year"),
-            to_attr="current_milestones",
-        ),
+        Prefetch("baselines", queryset=baselines, to_attr="current_baselines"),
+        Prefetch("milestones", queryset=milestones.order_by("year"), to_attr="current_milestones"),
         Prefetch("regional_values", queryset=regional, to_attr="regional"),
         Prefetch(
             "ratings", queryset=PartRating.objects.filter(method=scope.method, as_of=scope.as_of), to_attr="rating_now"
@@ -274,12 +275,16 @@ def _part_prefetches(scope: Scope, *, regional_until: int | None) -> list:
 # Indicators in lists (sector and cluster pages, the filtered list)
 
 
-def indicator_summaries(indicators: QuerySet, scope: Scope) -> list[Indicator]:
+def indicator_summaries(indicators: QuerySet, scope: Scope, *, as_measured: bool = False) -> list[Indicator]:
     """Indicators with, per part, the current baseline, the latest value up to the report year,
-    the next milestone and the rating, in nine queries however many there are."""
+    the next milestone and the rating, in nine queries however many there are. as_measured: the
+    framework in force in the report year instead (its parts, baselines and milestones), for the
+    dashboards of that year; the indicators given should then be those measured that year."""
     parts = IndicatorPart.objects.select_related("unit").prefetch_related(
-        *_part_prefetches(scope, regional_until=scope.as_of)
+        *_part_prefetches(scope, regional_until=scope.as_of, governing=scope.as_of if as_measured else None)
     )
+    if as_measured:
+        parts = parts.in_force(scope.as_of)
     rows = list(
         indicators.select_related("result__sector__cluster").prefetch_related(
             Prefetch("parts", queryset=parts.order_by("order", "id")),

@@ -74,8 +74,10 @@ def _add(user, version, kind, payload, reason=None):
     )
 
 
-def _draft(user, framework) -> FrameworkVersion:  # noqa: F811
-    version = services.version_draft_create(user=user, framework=framework, label="2027", applies_from=2027)
+def _draft(user, framework, version: FrameworkVersion | None = None) -> FrameworkVersion:  # noqa: F811
+    """The results revision; its changes are added to `version` when given (another draft)."""
+    if version is None:
+        version = services.version_draft_create(user=user, framework=framework, label="2027", applies_from=2027)
     _add(
         user,
         version,
