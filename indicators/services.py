@@ -4,25 +4,39 @@ written through the one way in, workflow.entry."""
 import datetime
 
 from django.db import transaction
-from django.db.models import Q
 
 from clusters.models import Country
 from indicators.models import Baseline, IndicatorPart, Milestone, Source
 from indicators.values import TypedValueFields
 
 
-def _supersede(replaced, in_force_from: int | None) -> dict:
-    """Retire the current rows a new one replaces and say which years the new one governs. A
-    framework revision (in_force_from: the first year it governs) leaves the replaced rows
-    governing the years before; a correction takes over the replaced row's years."""
-    inherited = replaced.exclude(in_force_from__isnull=True).values_list("in_force_from", flat=True).first()
-    if in_force_from is None:
-        replaced.update(is_current=False)
-        return {"in_force_from": inherited}
-    earlier = replaced.filter(Q(in_force_from__isnull=True) | Q(in_force_from__lt=in_force_from))
-    earlier.update(is_current=False, in_force_until=in_force_from - 1)
-    replaced.update(is_current=False)  # a second revision for the same years: corrected away
-    return {"in_force_from": in_force_from}
+def _supersede(model, rows: dict, in_force_from: int | None, on: datetime.date, date_field: str) -> dict:
+    """Retire the current row a new one replaces (rows: the filter of the part's, or the part's
+    and year's, rows) and say which years the new one governs and whether it is current.
+
+    A framework revision (in_force_from: the first year it governs) leaves the replaced row
+    governing the years before. A correction takes over the replaced row's years; but one dated
+    before the revision that set the current row corrects the row that governs the years before
+    that revision instead, and the current row stays."""
+    current = model.objects.filter(**rows, is_current=True)
+    replaced = current.first()
+    if in_force_from is not None:
+        if replaced is not None and (replaced.in_force_from is None or replaced.in_force_from < in_force_from):
+            current.update(is_current=False, in_force_until=in_force_from - 1)
+        else:
+            current.update(is_current=False)  # a second revision for the same years: corrected away
+        return {"in_force_from": in_force_from, "is_current": True}
+    if replaced is not None and replaced.in_force_from is not None and on < getattr(replaced, date_field):
+        earlier = model.objects.filter(**rows, is_current=False, in_force_until=replaced.in_force_from - 1).first()
+        if earlier is not None:
+            model.objects.filter(pk=earlier.pk).update(in_force_until=None)  # corrected away
+            return {
+                "in_force_from": earlier.in_force_from,
+                "in_force_until": earlier.in_force_until,
+                "is_current": False,
+            }
+    current.update(is_current=False)
+    return {"in_force_from": None if replaced is None else replaced.in_force_from, "is_current": True}
 
 
 def _set_countries(row, value: TypedValueFields, countries_by_code: dict[str, Country]) -> None:
@@ -46,11 +60,14 @@ def baseline_revise(
 ) -> Baseline:
     """Record a baseline revision and make it the current one; earlier ones stay as history.
 
-    Idempotent: the same revision (part, year, source, date) is updated in place and keeps its
-    place in the history. make_current=False records an older revision behind the current one.
-    in_force_from: a framework revision's first reporting year; the replaced baseline keeps
-    governing the years before it."""
-    existing = Baseline.objects.filter(part=part, year=year, source=source, revised_on=revised_on).first()
+    Idempotent: the same revision (part, year, source, date, first year) is updated in place and
+    keeps its place in the history. make_current=False records an older revision behind the
+    current one. in_force_from: a framework revision's first reporting year; the replaced
+    baseline keeps governing the years before it (_supersede)."""
+    # the same revision: a framework revision's row is its own, never a correction's or another's
+    existing = Baseline.objects.filter(
+        part=part, year=year, source=source, revised_on=revised_on, in_force_from=in_force_from
+    ).first()
     fields = {
         "availability": value.availability,
         **value.model_fields(),
@@ -59,11 +76,10 @@ def baseline_revise(
         "recorded_by": user,
     }
     if existing is None:
+        fields["is_current"] = False
         if make_current:
-            fields |= _supersede(Baseline.objects.filter(part=part, is_current=True), in_force_from)
-        row = Baseline.objects.create(
-            part=part, year=year, source=source, revised_on=revised_on, is_current=make_current, **fields
-        )
+            fields |= _supersede(Baseline, {"part": part}, in_force_from, revised_on, "revised_on")
+        row = Baseline.objects.create(part=part, year=year, source=source, revised_on=revised_on, **fields)
     else:
         for name, field_value in fields.items():
             setattr(existing, name, field_value)
@@ -90,20 +106,19 @@ def milestone_revise(
 ) -> Milestone:
     """Record a milestone for a year and make it current; the one it replaces stays as history.
 
-    Idempotent: the same revision (part, year, source, date) is updated in place and keeps its
-    place in the history. make_current=False records an older revision behind the current one.
-    in_force_from: a framework revision's first reporting year; the replaced milestone keeps
-    governing the years before it."""
-    existing = Milestone.objects.filter(part=part, year=year, source=source, set_on=set_on).first()
+    Idempotent: the same revision (part, year, source, date, first year) is updated in place and
+    keeps its place in the history. make_current=False records an older revision behind the
+    current one. in_force_from: a framework revision's first reporting year; the replaced
+    milestone keeps governing the years before it (_supersede)."""
+    existing = Milestone.objects.filter(
+        part=part, year=year, source=source, set_on=set_on, in_force_from=in_force_from
+    ).first()
     fields = {"kind": kind, **value.model_fields(), **reason, **(note or {}), "recorded_by": user}
     if existing is None:
+        fields["is_current"] = False
         if make_current:
-            fields |= _supersede(Milestone.objects.filter(part=part, year=year, is_current=True), in_force_from)
-        elif in_force_from is not None:
-            fields["in_force_from"] = in_force_from
-        return Milestone.objects.create(
-            part=part, year=year, source=source, set_on=set_on, is_current=make_current, **fields
-        )
+            fields |= _supersede(Milestone, {"part": part, "year": year}, in_force_from, set_on, "set_on")
+        return Milestone.objects.create(part=part, year=year, source=source, set_on=set_on, **fields)
     for name, field_value in fields.items():
         setattr(existing, name, field_value)
     existing.save()
