@@ -32,6 +32,13 @@ _PART = {
     "milestones": [{"year": 2029, "kind": "not_set", "source": "PRF2020"}],
 }
 _TEXTS = {"en": "…", "zh-hans": "…", "ru": "…"}
+_MONEY = {**_PART, "name": _TEXTS, "unit": "usd_million", "value_type": "money", "aggregation": "sum"}
+
+
+def _indicator(code: str, *parts: dict) -> dict:
+    return {"code": code, "level": "sector", "statement": _TEXTS, "data_sources": _TEXTS, "parts": list(parts)}
+
+
 EXAMPLES = {
     Change.Kind.ADD_RESULT: {
         "sector": "TRP",
@@ -52,6 +59,7 @@ EXAMPLES = {
         },
     },
     Change.Kind.RETIRE_INDICATOR: {"indicator": "TRD OC 1.1"},
+    Change.Kind.ADD_PART: {"indicator": "TRP OC 1", "part": {**_PART, "code": "ROAD_SWD_BCP", "name": _TEXTS}},
     Change.Kind.RETIRE_PART: {
         "indicator": "TRP OC 1",
         "part": "ROAD_SWOD",
@@ -118,6 +126,62 @@ EXAMPLES = {
                     "aggregation": "sum",
                     "from": [{"indicator": "TRD OC 1.3", "part": "FDI_INFLOWS"}],
                 },
+            ],
+        },
+    },
+    Change.Kind.SPLIT_RESULT: {
+        "result": "TRD OC 1",
+        "into": [
+            {
+                "code": "TRD OC 2",
+                "statement": _TEXTS,
+                "indicators": [
+                    _indicator(
+                        "TRD OC 2.1",
+                        {**_MONEY, "code": "GOODS_TRADE", "from": {"indicator": "TRD OC 1.2", "part": "GOODS_TRADE"}},
+                    )
+                ],
+            },
+            {
+                "code": "TRD OC 3",
+                "level": "outcome",
+                "statement": _TEXTS,
+                "indicators": [
+                    _indicator(
+                        "TRD OC 3.1",
+                        {**_MONEY, "code": "FDI_INFLOWS", "from": {"indicator": "TRD OC 1.3", "part": "FDI_INFLOWS"}},
+                    )
+                ],
+            },
+        ],
+    },
+    Change.Kind.MERGE_RESULTS: {
+        "results": ["TRD OP 2", "TRD OP 3"],
+        "into": {
+            "code": "TRD OP 5",
+            "level": "output",
+            "outcome": "TRD OC 1",
+            "statement": _TEXTS,
+            "indicators": [
+                _indicator(
+                    "TRD OP 5",
+                    {
+                        **_PART,
+                        "code": "RESPONDENTS_IMPROVED",
+                        "name": _TEXTS,
+                        "unit": "pct",
+                        "value_type": "percent",
+                        "from": [{"indicator": "TRD OP 2", "part": "RESPONDENTS_IMPROVED"}],
+                    },
+                    {
+                        **_PART,
+                        "code": "BODIES_FUNCTIONING",
+                        "name": _TEXTS,
+                        "unit": "yes_no",
+                        "value_type": "boolean",
+                        "from": [{"indicator": "TRD OP 3", "part": "BODIES_FUNCTIONING"}],
+                    },
+                )
             ],
         },
     },

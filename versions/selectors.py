@@ -16,15 +16,19 @@ from workflow.permissions import Access
 
 # The comparison's groups, in the order the page shows them.
 GROUPS = [
-    ("added", gettext_lazy("Added"), [Change.Kind.ADD_RESULT, Change.Kind.ADD_INDICATOR]),
+    ("added", gettext_lazy("Added"), [Change.Kind.ADD_RESULT, Change.Kind.ADD_INDICATOR, Change.Kind.ADD_PART]),
     (
         "retired",
         gettext_lazy("Retired"),
         [Change.Kind.RETIRE_RESULT, Change.Kind.RETIRE_INDICATOR, Change.Kind.RETIRE_PART],
     ),
     ("reworded", gettext_lazy("Reworded"), [Change.Kind.REWORD]),
-    ("split", gettext_lazy("Split"), [Change.Kind.SPLIT_PART, Change.Kind.SPLIT_INDICATOR]),
-    ("merged", gettext_lazy("Merged"), [Change.Kind.MERGE_PARTS, Change.Kind.MERGE_INDICATORS]),
+    ("split", gettext_lazy("Split"), [Change.Kind.SPLIT_PART, Change.Kind.SPLIT_INDICATOR, Change.Kind.SPLIT_RESULT]),
+    (
+        "merged",
+        gettext_lazy("Merged"),
+        [Change.Kind.MERGE_PARTS, Change.Kind.MERGE_INDICATORS, Change.Kind.MERGE_RESULTS],
+    ),
     ("retargeted", gettext_lazy("Milestones re-set"), [Change.Kind.RETARGET]),
     ("rebased", gettext_lazy("Baselines re-set"), [Change.Kind.REBASE]),
 ]
@@ -115,6 +119,17 @@ def _indicator_lines(indicator: dict, language: str) -> list[str]:
     return lines
 
 
+def _result_lines(result: dict, language: str) -> list[str]:
+    """A result of a split or a merge of results: its statement, the outcome a new output
+    serves, and its indicators with their parts (a new part with where its series comes from)."""
+    lines = [_("%(code)s: %(text)s") % {"code": result["code"], "text": _text(result["statement"], language)}]
+    if result.get("outcome"):
+        lines.append(_("serves outcome %(code)s") % {"code": result["outcome"]})
+    for indicator in result["indicators"]:
+        lines += _indicator_lines(indicator, language)
+    return lines
+
+
 def _described(kind: str, before: dict, after: dict, language: str) -> dict:
     """What a change shows: its subject and lines before and after, in the active language."""
     if kind == Change.Kind.ADD_RESULT:
@@ -139,6 +154,16 @@ def _described(kind: str, before: dict, after: dict, language: str) -> dict:
             _("%(code)s: %(text)s") % {"code": p["code"], "text": _text(p["name"], language)} for p in after["parts"]
         ]
         return {"subject": after["code"], "before": [], "after": lines}
+    if kind == Change.Kind.ADD_PART:
+        params = {"code": after["code"], "text": _text(after["name"], language)}
+        return {
+            "subject": f"{after['indicator']} · {after['code']}",
+            "before": [],
+            "after": [
+                _("%(code)s: %(text)s") % {"code": after["indicator"], "text": _text(after["statement"], language)},
+                _("%(code)s: %(text)s (new series)") % params,
+            ],
+        }
     if kind == Change.Kind.RETIRE_INDICATOR:
         return {
             "subject": before["code"],
@@ -182,6 +207,18 @@ def _described(kind: str, before: dict, after: dict, language: str) -> dict:
             "subject": after["code"],
             "before": [line for item in before["indicators"] for line in _indicator_lines(item, language)],
             "after": _indicator_lines(after, language),
+        }
+    if kind == Change.Kind.SPLIT_RESULT:
+        return {
+            "subject": before["code"],
+            "before": _result_lines(before, language),
+            "after": [line for item in after["results"] for line in _result_lines(item, language)],
+        }
+    if kind == Change.Kind.MERGE_RESULTS:
+        return {
+            "subject": after["code"],
+            "before": [line for item in before["results"] for line in _result_lines(item, language)],
+            "after": _result_lines(after, language),
         }
     if kind == Change.Kind.REBASE:
         lines = [_("baseline %(year)s: %(value)s") % after["baseline"]]

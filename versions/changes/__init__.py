@@ -6,6 +6,12 @@ Payloads (codes as in fixtures/carec2030_prf.yaml; texts map every language to a
 - add_result: {"sector": "TRP", "level": "outcome" | "output", "code", "statement": texts,
   "outcome": <the outcome an output serves>}
 - retire_result: {"result": "TSM OC 1"} (retires each of its indicators in force)
+- split_result: {"result": "TRD OC 1", "into": [{"code", "statement": texts, "level" (optional: the
+  old one's), "outcome" (an output's; optional: the old one's), "indicators": [<an indicator in
+  the fixture's shape, a part with "from": {"indicator": <of the old result>, "part"} or a list
+  of them>, ...]}, ...]} (two or more)
+- merge_results: {"results": [codes of one level, two or more], "into": <one new result as in
+  split_result, its parts' "from" naming parts of any merged result>}
 - add_indicator: {"result": "TRP OC 1", "indicator": <an indicator in the fixture's shape>}
 - split_indicator: {"indicator": "TRP OC 1", "into": [<an indicator in the fixture's shape, with
   "result" (optional: the old one's) and, on a part, "from": <a part of the old indicator>>, ...]}
@@ -13,6 +19,7 @@ Payloads (codes as in fixtures/carec2030_prf.yaml; texts map every language to a
 - merge_indicators: {"indicators": [codes, two or more], "into": <an indicator in the fixture's
   shape, with "result" (optional: the first's) and, on a part, "from": [{"indicator", "part"}, ...]>}
 - retire_indicator: {"indicator": "TRD OC 2"}
+- add_part: {"indicator": "TRP OC 1", "part": <a part in the fixture's shape>}
 - retire_part: {"indicator", "part", "went_to": [{"indicator", "part"}, ...]} (empty: discontinued)
 - reword: {"target": "result" | "indicator" | "part", "code", "indicator" (for a part), "field",
   "text": {en, zh-hans, ru}}
@@ -115,6 +122,14 @@ class Applier(StructureChanges, SeriesChanges):
         audit_record(actor=self.user, action=AuditEntry.Action.CREATE, obj=obj, before={}, reason=self.reason)
 
     def _lineage(self, part: IndicatorPart, origin: str, sources=(), **fields) -> PartLineage:
+        """Where the part's series comes from in this version: one answer per part, so a second
+        change of a part's series in the same revision is refused (write it as one change)."""
+        if part.pk in self.touched:
+            raise ValidationError(
+                _("Part %(part)s of %(indicator)s is already changed by an earlier change of this revision."),
+                code="part_changed_twice",
+                params={"part": part.code, "indicator": part.indicator.code},
+            )
         lineage = PartLineage.objects.create(part=part, version=self.version, origin=origin, **fields)
         lineage.sources.set(sources)
         self.touched.add(part.pk)

@@ -1,9 +1,10 @@
-"""The changes to a part's series: retired, split, merged, rebased, re-targeted. Mixed into
+"""The changes to a part's series: added, retired, split, merged, rebased, re-targeted. Mixed into
 versions.changes.Applier, whose lookups and records they use."""
 
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from carec_prf.translated import translated_fields
@@ -15,6 +16,18 @@ from versions.models import Change, PartLineage, Retirement
 
 
 class SeriesChanges:
+    def _add_part(self, change: Change, payload: dict) -> tuple[dict, dict]:
+        """A new part of an indicator in force, after its parts: a new series, measured from the
+        version's first year (its baseline and milestones as the payload gives them)."""
+        _required(payload, "indicator", "part")
+        indicator = self.indicator(payload["indicator"])
+        item = payload["part"]
+        code = item.get("code") if isinstance(item, dict) else None
+        order = (indicator.parts.aggregate(last=Max("order"))["last"] or 0) + 1
+        part = self._new_part(indicator, item, order, f"{indicator.code} part {code}")
+        self._lineage(part, PartLineage.Origin.NEW)
+        return {}, {**self._part_label(part), "statement": texts_of(indicator, "statement")}
+
     def _retire_part(self, change: Change, payload: dict) -> tuple[dict, dict]:
         _required(payload, "indicator", "part")
         part = self.part(payload["indicator"], payload["part"])

@@ -22,6 +22,12 @@ class StructureChanges:
     def _add_result(self, change: Change, payload: dict) -> tuple[dict, dict]:
         """A new outcome or output of a sector, holding no indicator until an add_indicator
         change (later in the same draft, or in a later revision) gives it one."""
+        _result, after = self._result_create(payload)
+        return {}, after
+
+    def _result_create(self, payload: dict) -> tuple[Result, dict]:
+        """A new result stated from the version's first year: add_result, split_result and
+        merge_results check and create it the same way. Returns it and its description."""
         _required(payload, "sector", "level", "code")
         sector = Sector.objects.filter(framework=self.framework, code=payload["sector"]).first()
         if sector is None:
@@ -79,18 +85,17 @@ class StructureChanges:
             "outcome": None if parent is None else parent.code,
             "statement": statement,
         }
-        return {}, after
+        return result, after
 
-    def _retire_result(self, change: Change, payload: dict) -> tuple[dict, dict]:
-        """A result is retired by retiring each of its indicators in force: nothing of it is
-        measured from the version's first year, and its values and history stay."""
-        _required(payload, "result")
-        result = Result.objects.filter(framework=self.framework, code=payload["result"]).first()
+    def _result_in_force(self, code) -> tuple[Result, list[Indicator]]:
+        """An outcome or output to retire, split or merge, with its indicators in force (it has
+        some: a result emptied earlier has nothing left to retire)."""
+        result = Result.objects.filter(framework=self.framework, code=code).first()
         if result is None or result.level == Result.Level.IMPACT:
             raise ValidationError(
                 _("No outcome or output “%(code)s” in this framework."),
                 code="unknown_result",
-                params={"code": payload["result"]},
+                params={"code": code},
             )
         retired = Retirement.objects.filter(indicator__result=result).values("indicator_id")
         indicators = list(result.indicators.exclude(pk__in=retired).order_by("order", "code"))
@@ -100,13 +105,29 @@ class StructureChanges:
                 code="nothing_in_force",
                 params={"code": result.code},
             )
+        return result, indicators
+
+    def _result_retire(self, change: Change, result: Result, indicators, fate=None, successors_of=None) -> None:
+        """Retire each indicator in force of a result (with `fate` and the parts that continue it,
+        when successors_of names some; discontinued otherwise) and state the result up to the
+        year before the version governs."""
         for indicator in indicators:
-            self._retire(change, Retirement.Fate.DISCONTINUED, indicator=indicator)
+            successors = successors_of(indicator) if successors_of is not None else []
+            self._retire(
+                change, fate if successors else Retirement.Fate.DISCONTINUED, indicator=indicator, successors=successors
+            )
         if result.in_force_until is None:  # a result retired earlier keeps its first end
             state = snapshot(result)
             result.in_force_until = self.version.applies_from - 1
             result.save(update_fields=["in_force_until"])
             audit_record(actor=self.user, action=AuditEntry.Action.UPDATE, obj=result, before=state, reason=self.reason)
+
+    def _retire_result(self, change: Change, payload: dict) -> tuple[dict, dict]:
+        """A result is retired by retiring each of its indicators in force: nothing of it is
+        measured from the version's first year, and its values and history stay."""
+        _required(payload, "result")
+        result, indicators = self._result_in_force(payload["result"])
+        self._result_retire(change, result, indicators)
         before = {
             "code": result.code,
             "level": result.level,
@@ -117,9 +138,9 @@ class StructureChanges:
 
     def _indicator_create(self, result_code, item) -> tuple[Indicator, list[IndicatorPart], dict]:
         """A new indicator of a result, with its parts measured from the version's first year:
-        add_indicator, split_indicator and merge_indicators check and create it the same way, and
-        each then says where its parts' series come from. Returns the indicator, its parts and
-        its description for the comparison (before the parts' lineage)."""
+        add_indicator, split_indicator, merge_indicators, split_result and merge_results check and
+        create it the same way, and each then says where its parts' series come from. Returns the
+        indicator, its parts and its description for the comparison (before the parts' lineage)."""
         if not isinstance(item, dict):
             raise ValidationError(_("The new indicator must be a mapping of its fields."), code="bad_payload")
         _required(item, "code", "parts")
@@ -284,6 +305,153 @@ class StructureChanges:
         described, created = self._new_indicators([payload["into"]], old[0].result.code, sources_of)
         for indicator in old:
             self._retire(change, Retirement.Fate.MERGED, indicator=indicator, successors=created)
+        return before, described[0]
+
+    # --- results split and merged: new results with new indicators; the old ones retired ------
+
+    @classmethod
+    def _result_label(cls, result: Result, indicators: list[Indicator]) -> dict:
+        """A result in force, as a split or a merge finds it: its statement, its indicators in
+        force and their parts."""
+        return {
+            "code": result.code,
+            "level": result.level,
+            "statement": texts_of(result, "statement"),
+            "indicators": [cls._indicator_label(indicator) for indicator in indicators],
+        }
+
+    def _sources_in(self, indicators: list[Indicator], results: list[str]):
+        """sources_of for the parts of the new results' indicators: a part's "from" names one
+        part ({indicator, part}) or several ([...]) of the indicators in force of the results
+        split or merged; none is a new series."""
+        codes = {indicator.code for indicator in indicators}
+        named_results = ", ".join(map(str, results))
+
+        def sources_of(part_item: dict) -> list[IndicatorPart]:
+            named = part_item.get("from")
+            if named is None:
+                return []
+            named = [named] if isinstance(named, dict) else named
+            if not isinstance(named, list) or not named or any(not isinstance(n, dict) for n in named):
+                raise ValidationError(
+                    _("“from” of part %(part)s names parts of the indicators of %(results)s: {indicator, part}."),
+                    code="bad_source",
+                    params={"part": part_item.get("code"), "results": named_results},
+                )
+            sources = []
+            for source in named:
+                indicator = source.get("indicator")
+                if not isinstance(indicator, str) or indicator not in codes:
+                    raise ValidationError(
+                        _("“%(indicator)s” is not an indicator in force of %(results)s."),
+                        code="bad_source",
+                        params={"indicator": indicator, "results": named_results},
+                    )
+                part = self.part(indicator, source.get("part"))
+                if part not in sources:
+                    sources.append(part)
+            return sources
+
+        return sources_of
+
+    def _results_created(
+        self, items: list, defaults: dict, retiring: list, sources_of
+    ) -> tuple[list[dict], list[IndicatorPart]]:
+        """The new results of a split or a merge (created as add_result creates one), each with
+        its indicators (created as a split of indicators creates them, under it). A new result
+        takes the sector, level and outcome in `defaults` unless it names its own; it may not
+        serve an outcome the change retires. Returns their descriptions and the parts made."""
+        described, created = [], []
+        for item in items:
+            if not isinstance(item, dict):
+                raise ValidationError(_("Each new result must be a mapping of its fields."), code="bad_payload")
+            level = item.get("level") or defaults["level"]
+            outcome = item.get("outcome") or (defaults["outcome"] if level == Result.Level.OUTPUT else None)
+            if outcome is not None and outcome in retiring:
+                raise ValidationError(
+                    _("The new result %(code)s cannot serve %(outcome)s: this change retires it."),
+                    code="serves_retired",
+                    params={"code": item.get("code"), "outcome": outcome},
+                )
+            indicators = item.get("indicators") or []
+            if not isinstance(indicators, list):
+                raise ValidationError(_("The indicators of a new result must be a list."), code="bad_payload")
+            result, after = self._result_create(
+                {
+                    "sector": item.get("sector") or defaults["sector"],
+                    "level": level,
+                    "code": item.get("code"),
+                    "statement": item.get("statement"),
+                    "outcome": outcome,
+                }
+            )
+            # each indicator goes under its new result; nothing is placed under another one
+            into = [{**i, "result": result.code} if isinstance(i, dict) else i for i in indicators]
+            after["indicators"], parts = self._new_indicators(into, result.code, sources_of)
+            described.append(after)
+            created += parts
+        return described, created
+
+    def _successors_of(self, created: list[IndicatorPart]):
+        """For an old indicator, the new parts whose series continue one of its parts."""
+        pairs = set(
+            PartLineage.objects.filter(version=self.version, part__in=created).values_list(
+                "part_id", "sources__indicator_id"
+            )
+        )
+        return lambda indicator: [part for part in created if (part.pk, indicator.pk) in pairs]
+
+    @staticmethod
+    def _result_defaults(result: Result) -> dict:
+        return {
+            "sector": result.sector.code,
+            "level": result.level,
+            "outcome": result.parent.code if result.parent_id else None,
+        }
+
+    def _split_result(self, change: Change, payload: dict) -> tuple[dict, dict]:
+        """One outcome or output becomes two or more new ones, each with new indicators whose
+        parts continue the series of the old result's parts their "from" names, or start new
+        ones. Nothing moves between results, so that old editions keep their structure: the old
+        result is retired, each of its indicators split into the parts that continue it (or
+        discontinued, where none does)."""
+        _required(payload, "result")
+        into = payload.get("into")
+        if not isinstance(into, list) or len(into) < 2:
+            raise ValidationError(_("A result is split into two or more new results."), code="split_too_few")
+        old, indicators = self._result_in_force(payload["result"])
+        before = self._result_label(old, indicators)
+        sources_of = self._sources_in(indicators, [old.code])
+        described, created = self._results_created(into, self._result_defaults(old), [old.code], sources_of)
+        self._result_retire(change, old, indicators, Retirement.Fate.SPLIT, self._successors_of(created))
+        return before, {"results": described}
+
+    def _merge_results(self, change: Change, payload: dict) -> tuple[dict, dict]:
+        """Two or more outcomes (or outputs) become one new result, whose indicators' parts
+        continue the series of the parts their "from" names, in any of the merged results. The
+        merged results are retired, each indicator merged into the parts that continue it (or
+        discontinued, where none does)."""
+        _required(payload, "results", "into")
+        codes = payload["results"]
+        if not isinstance(codes, list) or len(set(map(str, codes))) < 2:
+            raise ValidationError(_("Two or more results are merged into one."), code="merge_too_few")
+        for code in codes:
+            if codes.count(code) > 1:
+                raise ValidationError(
+                    _("The result “%(code)s” is named twice."), code="duplicate_result", params={"code": code}
+                )
+        found = [self._result_in_force(code) for code in codes]
+        if len({result.level for result, _indicators in found}) > 1:
+            raise ValidationError(
+                _("The results merged must be all outcomes or all outputs."), code="merge_mixed_levels"
+            )
+        before = {"results": [self._result_label(result, indicators) for result, indicators in found]}
+        sources_of = self._sources_in([i for _result, indicators in found for i in indicators], codes)
+        defaults = self._result_defaults(found[0][0])
+        described, created = self._results_created([payload["into"]], defaults, codes, sources_of)
+        successors_of = self._successors_of(created)
+        for result, indicators in found:
+            self._result_retire(change, result, indicators, Retirement.Fate.MERGED, successors_of)
         return before, described[0]
 
     def _retire_indicator(self, change: Change, payload: dict) -> tuple[dict, dict]:
