@@ -46,6 +46,16 @@ def version_preview(*, user, version: FrameworkVersion) -> dict:
     return {**read, "applied": True}
 
 
+def _marked(results: list[dict]) -> int:
+    """How many items of a sector the revision touches: the page opens those sectors and folds
+    the others, so that a revision of three changes is read without scrolling the framework."""
+    return sum(
+        bool(item["marks"])
+        for result in results
+        for item in [result, *result["indicators"], *(p for i in result["indicators"] for p in i["parts"])]
+    )
+
+
 def _text(obj, field: str) -> dict:
     """A framework text in the active language, and whether it fell back to English."""
     own = getattr(obj, f"{field}_{lang_suffix(get_language() or 'en')}", None)
@@ -76,6 +86,13 @@ def _change_marks(changes: list[Change]) -> tuple[dict, set, set]:
             new_indicators.update((item or {}).get("code") for item in payload.get("into") or [])
         elif change.kind == Change.Kind.MERGE_INDICATORS:
             new_indicators.add((payload.get("into") or {}).get("code"))
+        elif change.kind in (Change.Kind.SPLIT_RESULT, Change.Kind.MERGE_RESULTS):
+            into = payload.get("into") or []
+            for item in into if change.kind == Change.Kind.SPLIT_RESULT else [into]:
+                new_results.add((item or {}).get("code"))
+                new_indicators.update(
+                    (indicator or {}).get("code") for indicator in (item or {}).get("indicators") or []
+                )
         elif change.kind == Change.Kind.REWORD and payload.get("target") in SHOWN_FIELD:
             target, field = payload["target"], payload.get("field")
             key = (
@@ -115,6 +132,23 @@ def _lineage_marks(version: FrameworkVersion) -> dict[int, list[dict]]:
     return marks
 
 
+def _result_fates(changes: list[Change]) -> dict[str, tuple[str, list[str]]]:
+    """The results the changes retire, each with what became of it and the new results that
+    continue it (a split or a merge of results)."""
+    fates: dict[str, tuple[str, list[str]]] = {}
+    for change in changes:
+        payload = change.payload if isinstance(change.payload, dict) else {}
+        if change.kind == Change.Kind.RETIRE_RESULT:
+            fates[payload.get("result")] = (_("retired with its indicators; their values are kept"), [])
+        elif change.kind == Change.Kind.SPLIT_RESULT:
+            into = [(item or {}).get("code") for item in payload.get("into") or []]
+            fates[payload.get("result")] = (_("split into new results"), into)
+        elif change.kind == Change.Kind.MERGE_RESULTS:
+            for code in payload.get("results") or []:
+                fates[code] = (_("merged into a new result"), [(payload.get("into") or {}).get("code")])
+    return {code: fate for code, fate in fates.items() if isinstance(code, str)}
+
+
 def _retired(version: FrameworkVersion, changes: list[Change]) -> list[dict]:
     """What the version retires, each with what became of it and the parts that continue it."""
     successors = Prefetch("successors", queryset=IndicatorPart.objects.select_related("indicator").order_by("id"))
@@ -124,17 +158,17 @@ def _retired(version: FrameworkVersion, changes: list[Change]) -> list[dict]:
         .prefetch_related(successors)
         .order_by("change__order", "id")
     )
-    codes = [(change.payload or {}).get("result") for change in changes if change.kind == Change.Kind.RETIRE_RESULT]
+    fates = _result_fates(changes)
     items = [
         {
             "what": "result",
             "what_label": str(Result._meta.verbose_name),
             "code": result.code,
             **_text(result, "statement"),
-            "fate": _("retired with its indicators; their values are kept"),
-            "went_to": [],
+            "fate": fates[result.code][0],
+            "went_to": fates[result.code][1],
         }
-        for result in Result.objects.filter(framework=version.framework_id, code__in=[c for c in codes if c])
+        for result in Result.objects.filter(framework=version.framework_id, code__in=list(fates))
     ]
     for retirement in retirements:
         if retirement.indicator_id is not None:
@@ -229,7 +263,12 @@ def framework_read(version: FrameworkVersion, changes: list[Change]) -> dict:
     for sector in Sector.objects.filter(framework=framework).order_by("order", "code"):
         if sector.pk in by_sector:
             by_cluster.setdefault(sector.cluster_id, []).append(
-                {"code": sector.code, **_text(sector, "name"), "results": by_sector[sector.pk]}
+                {
+                    "code": sector.code,
+                    **_text(sector, "name"),
+                    "results": by_sector[sector.pk],
+                    "marked": _marked(by_sector[sector.pk]),
+                }
             )
     clusters = [
         {"number": cluster.number, "code": cluster.code, **_text(cluster, "name"), "sectors": by_cluster[cluster.pk]}

@@ -252,3 +252,16 @@ def test_the_preview_page_is_for_the_secretariat_only(client, secretariat, frame
     assert client.get(url).status_code == 403
     client.force_login(secretariat)
     assert client.get(PAGE.format(lang="en", label="1999")).status_code == 404
+
+
+def test_the_sectors_the_draft_touches_are_open_and_the_others_folded(client, secretariat, framework):
+    """A revision of five changes is read without scrolling the whole framework: a sector the
+    draft touches opens with the number of items it changes, the others fold."""
+    version = _draft(secretariat, framework)
+    client.force_login(secretariat)
+    page = client.get(PAGE.format(lang="en", label=version.label)).content.decode()
+    # TRP: the split road part (two new parts), the reworded outcome, the new indicator and its part
+    assert '<details class="sector" id="sector-TRP" open>' in page
+    trp = page.split('id="sector-TRP"')[1].split("</summary>")[0]
+    assert "items changed" in trp
+    assert '<details class="sector" id="sector-EFS">' in page  # untouched: folded
