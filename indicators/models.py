@@ -81,6 +81,13 @@ class Unit(models.Model):
         return self.symbol or self.name
 
 
+class IndicatorQuerySet(models.QuerySet):
+    def measured_in(self, year: int) -> "IndicatorQuerySet":
+        """The indicators with a part measured in a reporting year: one a revision retired, or
+        added from a later year, is not."""
+        return self.filter(pk__in=IndicatorPart.objects.in_force(year).values("indicator_id"))
+
+
 class Indicator(models.Model):
     class Level(models.TextChoices):
         PRF = "prf", _("PRF indicator")
@@ -95,6 +102,8 @@ class Indicator(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     themes = models.ManyToManyField(Theme, blank=True, related_name="indicators", verbose_name=_("themes"))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = IndicatorQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("indicator")

@@ -5,7 +5,7 @@ from django.http import Http404
 from django.utils.translation import ngettext
 
 from clusters.models import Cluster, Country, Framework, Result, Sector
-from indicators.models import Indicator, IndicatorPart, Observation
+from indicators.models import Indicator, Observation
 from progress.method import Movement, Rating
 from progress.models import IndicatorRating, RegionalValue
 from progress.selectors import rating_summary
@@ -131,11 +131,12 @@ def home_page(*, as_of: int | None = None, edition: str | None = None) -> dict:
         for sector in cluster.sector_list:
             sector.segments = charts.rating_segments(summary["sectors"].get(sector.code, {}), labels)
     on_track, prf_total = charts.on_track_count(prf["framework"])
-    prf_indicators = indicator_summaries(
-        Indicator.objects.filter(result__framework=framework, level=Indicator.Level.PRF).order_by(
-            "result__sector__cluster__number", "result__sector__order", "result__order", "order"
-        ),
+    prf_indicators = indicator_summaries(  # the PRF as measured in the report year
+        Indicator.objects.measured_in(scope.as_of)
+        .filter(result__framework=framework, level=Indicator.Level.PRF)
+        .order_by("result__sector__cluster__number", "result__sector__order", "result__order", "order"),
         scope,
+        as_measured=True,
     )
     names = {cluster.pk: cluster for cluster in clusters}
     by_cluster = [
@@ -200,9 +201,7 @@ def _sector_chains(sectors: list[Sector], scope: Scope) -> None:
         .select_related("parent")
         .order_by("sector_id", "level", "order")
     )
-    measured = Indicator.objects.filter(
-        result__sector__in=sectors, pk__in=IndicatorPart.objects.in_force(scope.as_of).values("indicator_id")
-    )
+    measured = Indicator.objects.measured_in(scope.as_of).filter(result__sector__in=sectors)
     indicators = indicator_summaries(measured.order_by("order"), scope, as_measured=True)
     for sector in sectors:
         mine = [r for r in results if r.sector_id == sector.pk]

@@ -472,10 +472,13 @@ def indicator_page(*, slug: str, as_of: int | None = None, user=None) -> dict:
         IndicatorPart.objects.filter(Q(indicator=indicator) | Q(pk__in=earlier))
         .select_related("unit", "indicator")
         .prefetch_related(
+            # the baseline and milestones governing the report year, as its rating used them; the
+            # history without the rows a revision set for later years
             Prefetch(
-                "baselines", queryset=Baseline.objects.select_related("source").order_by("-is_current", "-revised_on")
+                "baselines",
+                queryset=Baseline.objects.known_in(as_of).select_related("source").order_by("-governs", "-revised_on"),
             ),
-            *_part_prefetches(scope, regional_until=None),
+            *_part_prefetches(scope, regional_until=None, governing=as_of),
         )
         .order_by("order", "id")
     )

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from reports.dashboards.framework_pages import sector_page
+from reports.dashboards.framework_pages import home_page, sector_page
 from tests.versions.test_result_changes import RETIRED
 from tests.versions.test_result_changes import _draft as _draft_results
 from tests.versions.test_revision import _draft, _endorse, framework, secretariat  # noqa: F401
@@ -74,3 +74,13 @@ def test_the_sector_page_costs_the_same_queries_in_either_version(revised, clien
             assert client.get(url, {"year": year}).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_the_home_scorecard_lists_the_prf_as_measured_in_its_year(revised):
+    def scorecard_parts(as_of: int) -> set[tuple[str, str]]:
+        groups = home_page(as_of=as_of)["scorecard"]["groups"]
+        return {(row["indicator"].code, row["part"].code) for group in groups for row in group["rows"]}
+
+    before, after = scorecard_parts(2025), scorecard_parts(2027)
+    assert ("TRP OC 1", "ROAD_SWD") in before and ("TRP OC 1", "ROAD_SWD_EW") not in before
+    assert ("TRP OC 1", "ROAD_SWD") not in after and ("TRP OC 1", "ROAD_SWD_EW") in after
