@@ -393,10 +393,14 @@ class BaselineQuerySet(models.QuerySet):
         revision set for later years, and those a revision replaced from a later year on."""
         return self.filter(_governs(year))
 
+    def seen_in(self, year: int) -> "BaselineQuerySet":
+        """Every row but those a framework revision set for later years: the history as a report
+        on the year knows it."""
+        return self.exclude(in_force_from__gt=year)
+
     def known_in(self, year: int) -> "BaselineQuerySet":
-        """The history as a report on the year tells it: every row but those set by a framework
-        revision for later years; `governs` marks the one in force."""
-        return self.exclude(in_force_from__gt=year).annotate(
+        """seen_in, with `governs` marking the row in force in the year."""
+        return self.seen_in(year).annotate(
             governs=ExpressionWrapper(_governs(year), output_field=models.BooleanField())
         )
 

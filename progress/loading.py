@@ -161,7 +161,7 @@ class Frames:
             current[part_id] = None if value is None else Point(year_, value, qualifier)
         revised = set(
             self._of_parts(Baseline.objects)
-            .exclude(in_force_from__gt=year)  # not a revision the year has not seen yet
+            .seen_in(year)  # not a revision the year has not seen yet
             .order_by()  # the model's ordering would split the GROUP BY
             .values("part_id")
             .annotate(n=Count("id"))

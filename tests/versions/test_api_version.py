@@ -208,3 +208,29 @@ def test_the_schema_documents_the_version(anon):
     assert part["in_force_from"]["readOnly"] and part["in_force_until"]["nullable"]
     observation = schema["components"]["schemas"]["Observation"]["properties"]
     assert observation["framework_version"]["type"] == "string"
+
+
+def test_baselines_and_milestones_say_the_years_they_govern(anon, secretariat, framework):  # noqa: F811
+    """After a revision rebases FUEL_WORLD from 2027, ?governs= gives the row of each year, and
+    every row says the years it governs."""
+    _endorse(secretariat, _draft(secretariat, framework))
+
+    def baselines(**params) -> list[dict]:
+        response = anon.get("/api/v1/baselines/", {"indicator": "TRD OC 1", "part": "FUEL_WORLD", **params})
+        assert response.status_code == 200, response.content
+        body = response.json()
+        return body["results"] if isinstance(body, dict) else body
+
+    old, new = baselines(governs=2026), baselines(governs=2027)
+    assert len(old) == len(new) == 1
+    assert (old[0]["in_force_until"], new[0]["in_force_from"]) == (2026, 2027)
+    assert new[0]["value"] == pytest.approx(old[0]["value"] * 1.1)
+    assert {(row["in_force_from"], row["in_force_until"]) for row in baselines()} >= {(None, 2026), (2027, None)}
+    milestones = anon.get("/api/v1/milestones/", {"indicator": "TRD OC 1", "part": "FUEL_WORLD", "governs": 2026})
+    assert milestones.status_code == 200
+
+
+@pytest.mark.parametrize("value", ["abc", "99999", "1899", "2026\x00"])
+def test_a_bad_governs_year_is_a_400_naming_the_parameter(anon, value):
+    response = anon.get("/api/v1/baselines/", {"governs": value})
+    assert response.status_code == 400 and "governs" in response.json()

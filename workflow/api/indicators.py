@@ -259,6 +259,8 @@ class BaselineSerializer(_PartRowSerializer):
             "qualifier",
             "countries",
             "is_current",
+            "in_force_from",
+            "in_force_until",
             "revised_on",
             "source",
             "reason",
@@ -272,23 +274,45 @@ class MilestoneSerializer(_PartRowSerializer):
 
     class Meta:
         model = Milestone
-        fields = ["indicator", "part", "year", "kind", "value", "is_current", "set_on", "source", "reason", "note"]
+        fields = [
+            "indicator",
+            "part",
+            "year",
+            "kind",
+            "value",
+            "is_current",
+            "in_force_from",
+            "in_force_until",
+            "set_on",
+            "source",
+            "reason",
+            "note",
+        ]
 
 
 class BaselineFilter(filters.FilterSet):
     indicator = filters.CharFilter(field_name="part__indicator__code")
     part = filters.CharFilter(field_name="part__code")
     current = filters.BooleanFilter(field_name="is_current")
+    governs = filters.NumberFilter(
+        method="filter_governs",
+        min_value=1900,
+        max_value=2200,
+        help_text="A reporting year: only the rows that govern it (a framework revision re-sets rows from a year on)",
+    )
 
     class Meta:
         model = Baseline
-        fields = ["indicator", "part", "current", "year"]
+        fields = ["indicator", "part", "current", "year", "governs"]
+
+    def filter_governs(self, queryset, name, value):
+        return queryset.in_force(int(value))
 
 
 class MilestoneFilter(BaselineFilter):
     class Meta:
         model = Milestone
-        fields = ["indicator", "part", "current", "year", "kind"]
+        fields = ["indicator", "part", "current", "year", "kind", "governs"]
 
 
 @extend_schema_view(
