@@ -144,14 +144,39 @@ def in_force_holds(year: int, in_force_from: int | None, in_force_until: int | N
     return (in_force_from is None or in_force_from <= year) and (in_force_until is None or in_force_until >= year)
 
 
-class ResultQuerySet(models.QuerySet):
-    def in_force(self, year: int) -> "ResultQuerySet":
-        """The results stated in a reporting year: a revision adds results and retires them
-        from the first year it governs."""
+class InForceYears(models.Model):
+    """The reporting years a row of the framework is in force: a result or part from the revision
+    that added it to the one that retired it; a baseline or milestone from the revision that set
+    it to the one that replaced it. Set only by a framework revision (versions.changes); read
+    through in_force_in."""
+
+    in_force_from = models.PositiveSmallIntegerField(
+        _("in force from"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("First reporting year it is in force, set by a framework revision; empty: from the start."),
+    )
+    in_force_until = models.PositiveSmallIntegerField(
+        _("in force until"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Last reporting year it is in force, set by a framework revision; empty: still in force."),
+    )
+
+    class Meta:
+        abstract = True
+
+
+class InForceQuerySet(models.QuerySet):
+    def in_force(self, year: int) -> "InForceQuerySet":
+        """The rows in force in a reporting year: a revision adds rows and retires others from
+        the first year it governs."""
         return self.filter(in_force_in(year))
 
 
-class Result(models.Model):
+class Result(InForceYears):
     """An impact, outcome or output; outputs point to the outcome they serve."""
 
     class Level(models.TextChoices):
@@ -176,22 +201,8 @@ class Result(models.Model):
     risks = models.TextField(_("risks"), blank=True)
     assumptions = models.TextField(_("assumptions"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    in_force_from = models.PositiveSmallIntegerField(
-        _("in force from"),
-        null=True,
-        blank=True,
-        editable=False,
-        help_text=_("First reporting year it is stated, set by the revision that added it; empty: from the start."),
-    )
-    in_force_until = models.PositiveSmallIntegerField(
-        _("in force until"),
-        null=True,
-        blank=True,
-        editable=False,
-        help_text=_("Last reporting year it is stated, set by the revision that retired it; empty: still stated."),
-    )
 
-    objects = ResultQuerySet.as_manager()
+    objects = InForceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("result")

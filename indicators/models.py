@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import ExpressionWrapper, Q
 from django.utils.translation import gettext_lazy as _
 
-from clusters.models import Country, Framework, Result, Theme, in_force_in
+from clusters.models import Country, Framework, InForceQuerySet, InForceYears, Result, Theme, in_force_in
 
 
 class ValueType(models.TextChoices):
@@ -173,14 +173,7 @@ def _governs(year: int) -> Q:
     return in_force_in(year) & (Q(is_current=True) | Q(in_force_until__isnull=False))
 
 
-class IndicatorPartQuerySet(models.QuerySet):
-    def in_force(self, year: int) -> "IndicatorPartQuerySet":
-        """The parts measured in a reporting year: a revision retires parts and adds new ones
-        from the first year it governs."""
-        return self.filter(in_force_in(year))
-
-
-class IndicatorPart(models.Model):
+class IndicatorPart(InForceYears):
     """One series of an indicator, such as "Road, speed with delay"."""
 
     class Direction(models.IntegerChoices):
@@ -248,22 +241,8 @@ class IndicatorPart(models.Model):
         help_text=_("A count: the categories of a dimension must add up to the total. Not a share or an average."),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    in_force_from = models.PositiveSmallIntegerField(
-        _("in force from"),
-        null=True,
-        blank=True,
-        editable=False,
-        help_text=_("First reporting year measured, set by the revision that added the part; empty: from the start."),
-    )
-    in_force_until = models.PositiveSmallIntegerField(
-        _("in force until"),
-        null=True,
-        blank=True,
-        editable=False,
-        help_text=_("Last reporting year measured, set by the revision that retired the part; empty: still measured."),
-    )
 
-    objects = IndicatorPartQuerySet.as_manager()
+    objects = InForceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("indicator part")
@@ -361,29 +340,6 @@ class TypedValue(models.Model):
         abstract = True
 
 
-class GovernedYears(models.Model):
-    """The reporting years a baseline or milestone row governs, when a framework revision set or
-    replaced it (indicators.services._supersede); read through in_force(year)."""
-
-    in_force_from = models.PositiveSmallIntegerField(
-        _("in force from"),
-        null=True,
-        blank=True,
-        editable=False,
-        help_text=_("First reporting year it governs, when a framework revision set it; empty: from the start."),
-    )
-    in_force_until = models.PositiveSmallIntegerField(
-        _("in force until"),
-        null=True,
-        blank=True,
-        editable=False,
-        help_text=_("Last reporting year it governs, when a framework revision replaced it; empty: while current."),
-    )
-
-    class Meta:
-        abstract = True
-
-
 class BaselineQuerySet(models.QuerySet):
     def current(self) -> "BaselineQuerySet":
         return self.filter(is_current=True)
@@ -405,7 +361,7 @@ class BaselineQuerySet(models.QuerySet):
         )
 
 
-class Baseline(TypedValue, GovernedYears):
+class Baseline(TypedValue, InForceYears):
     """A baseline and its revisions: every row is kept, exactly one per part is current."""
 
     part = models.ForeignKey(IndicatorPart, on_delete=models.CASCADE, related_name="baselines")
@@ -456,7 +412,7 @@ class MilestoneQuerySet(models.QuerySet):
         return self.filter(_governs(year))
 
 
-class Milestone(TypedValue, GovernedYears):
+class Milestone(TypedValue, InForceYears):
     """A target for a year. "At least #" is kind at_least with no value yet."""
 
     class Kind(models.TextChoices):
