@@ -43,6 +43,36 @@ def _set_countries(row, value: TypedValueFields, countries_by_code: dict[str, Co
     row.countries.set([countries_by_code[code] for code in value.countries])
 
 
+def _revise(
+    model,
+    *,
+    identity: dict,
+    rows: dict,
+    date_field: str,
+    on: datetime.date,
+    source: Source,
+    in_force_from: int | None,
+    make_current: bool,
+    fields: dict,
+):
+    """Record one row of a baseline's or a milestone's history. The same revision (identity,
+    source, date, first year) is updated in place and keeps its place in the history; a new one
+    replaces the current row of `rows` (_supersede), or with make_current=False is recorded
+    behind it."""
+    dated = {**identity, "source": source, date_field: on}
+    # a framework revision's row is its own, never a correction's or another revision's
+    existing = model.objects.filter(**dated, in_force_from=in_force_from).first()
+    if existing is not None:
+        for name, value in fields.items():
+            setattr(existing, name, value)
+        existing.save()
+        return existing
+    fields = {**fields, "is_current": False}
+    if make_current:
+        fields |= _supersede(model, rows, in_force_from, on, date_field)
+    return model.objects.create(**dated, **fields)
+
+
 @transaction.atomic
 def baseline_revise(
     *,
@@ -58,33 +88,26 @@ def baseline_revise(
     in_force_from: int | None = None,
     user=None,
 ) -> Baseline:
-    """Record a baseline revision and make it the current one; earlier ones stay as history.
-
-    Idempotent: the same revision (part, year, source, date, first year) is updated in place and
-    keeps its place in the history. make_current=False records an older revision behind the
-    current one. in_force_from: a framework revision's first reporting year; the replaced
-    baseline keeps governing the years before it (_supersede)."""
-    # the same revision: a framework revision's row is its own, never a correction's or another's
-    existing = Baseline.objects.filter(
-        part=part, year=year, source=source, revised_on=revised_on, in_force_from=in_force_from
-    ).first()
-    fields = {
-        "availability": value.availability,
-        **value.model_fields(),
-        **reason,
-        **(note or {}),
-        "recorded_by": user,
-    }
-    if existing is None:
-        fields["is_current"] = False
-        if make_current:
-            fields |= _supersede(Baseline, {"part": part}, in_force_from, revised_on, "revised_on")
-        row = Baseline.objects.create(part=part, year=year, source=source, revised_on=revised_on, **fields)
-    else:
-        for name, field_value in fields.items():
-            setattr(existing, name, field_value)
-        existing.save()
-        row = existing
+    """Record a baseline revision and make it the current one; earlier ones stay as history
+    (_revise). in_force_from: a framework revision's first reporting year; the replaced baseline
+    keeps governing the years before it (_supersede)."""
+    row = _revise(
+        Baseline,
+        identity={"part": part, "year": year},
+        rows={"part": part},  # one current baseline per part
+        date_field="revised_on",
+        on=revised_on,
+        source=source,
+        in_force_from=in_force_from,
+        make_current=make_current,
+        fields={
+            "availability": value.availability,
+            **value.model_fields(),
+            **reason,
+            **(note or {}),
+            "recorded_by": user,
+        },
+    )
     _set_countries(row, value, countries_by_code)
     return row
 
@@ -104,22 +127,17 @@ def milestone_revise(
     in_force_from: int | None = None,
     user=None,
 ) -> Milestone:
-    """Record a milestone for a year and make it current; the one it replaces stays as history.
-
-    Idempotent: the same revision (part, year, source, date, first year) is updated in place and
-    keeps its place in the history. make_current=False records an older revision behind the
-    current one. in_force_from: a framework revision's first reporting year; the replaced
+    """Record a milestone for a year and make it current; the one it replaces stays as history
+    (_revise). in_force_from: a framework revision's first reporting year; the replaced
     milestone keeps governing the years before it (_supersede)."""
-    existing = Milestone.objects.filter(
-        part=part, year=year, source=source, set_on=set_on, in_force_from=in_force_from
-    ).first()
-    fields = {"kind": kind, **value.model_fields(), **reason, **(note or {}), "recorded_by": user}
-    if existing is None:
-        fields["is_current"] = False
-        if make_current:
-            fields |= _supersede(Milestone, {"part": part, "year": year}, in_force_from, set_on, "set_on")
-        return Milestone.objects.create(part=part, year=year, source=source, set_on=set_on, **fields)
-    for name, field_value in fields.items():
-        setattr(existing, name, field_value)
-    existing.save()
-    return existing
+    return _revise(
+        Milestone,
+        identity={"part": part, "year": year},
+        rows={"part": part, "year": year},  # one current milestone per part and year
+        date_field="set_on",
+        on=set_on,
+        source=source,
+        in_force_from=in_force_from,
+        make_current=make_current,
+        fields={"kind": kind, **value.model_fields(), **reason, **(note or {}), "recorded_by": user},
+    )
