@@ -37,6 +37,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from clusters.models import in_force_holds
 from indicators import framework_import
 from indicators.models import Indicator, IndicatorPart
 from versions.changes.common import LANGUAGES, texts_of, texts_required
@@ -73,7 +74,8 @@ class Applier(StructureChanges, SeriesChanges):
     def part(self, indicator_code, part_code) -> IndicatorPart:
         indicator = self.indicator(indicator_code)
         part = indicator.parts.filter(code=part_code).first()
-        if part is None or Retirement.objects.filter(part=part).exists():
+        # in force in the revision's first year: not retired by it or before (one rule, its years)
+        if part is None or not in_force_holds(self.version.applies_from, part.in_force_from, part.in_force_until):
             raise ValidationError(
                 _("Indicator “%(indicator)s” has no part “%(part)s” in force."),
                 code="unknown_part",
